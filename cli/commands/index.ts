@@ -1,0 +1,6 @@
+/** The table of `v2x` subcommands. Each lives in its own file. */
+import type { Command } from '../command.js';
+import { kafkaCommand } from './kafka.js';
+import { upCommand } from './up.js';
+
+export const commands: readonly Command[] = [upCommand, kafkaCommand];

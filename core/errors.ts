@@ -1,0 +1,80 @@
+/**
+ * The one error catalogue. Every error the project raises on purpose has a stable code here, a
+ * human message template, a retryable flag (the bridge and the consumers act on it: retry, or
+ * dead-letter and move on) and the exit code a CLI uses when the error ends a command.
+ */
+
+export interface ErrorSpec {
+  /** Short human description; the detail given at the throw site is appended. */
+  readonly message: string;
+  /** True when trying again later may succeed (a broker that is down), false for bad input. */
+  readonly retryable: boolean;
+  /** Exit code when this error ends a CLI command. 2 = bad usage or input, 1 = runtime failure. */
+  readonly exitCode: number;
+}
+
+export const errorCatalogue = {
+  // usage and configuration
+  CLI_USAGE: { message: 'bad command line', retryable: false, exitCode: 2 },
+  CONFIG_INVALID: { message: 'invalid configuration', retryable: false, exitCode: 2 },
+  CONFIG_FILE_UNREADABLE: { message: 'cannot read the configuration file', retryable: false, exitCode: 2 },
+
+  // prerequisites and local infrastructure
+  PREREQ_MISSING: { message: 'a required program is missing', retryable: false, exitCode: 1 },
+  KAFKA_PROVISION_FAILED: { message: 'could not provision Apache Kafka', retryable: true, exitCode: 1 },
+  KAFKA_START_FAILED: { message: 'Apache Kafka did not start', retryable: true, exitCode: 1 },
+  KAFKA_NOT_RUNNING: { message: 'no local Kafka is running', retryable: false, exitCode: 1 },
+  KAFKA_UNAVAILABLE: { message: 'Kafka is unreachable', retryable: true, exitCode: 1 },
+  KAFKA_PRODUCE_FAILED: { message: 'Kafka did not accept the records', retryable: true, exitCode: 1 },
+  MQTT_BROKER_FAILED: { message: 'the MQTT broker failed', retryable: true, exitCode: 1 },
+
+  // the car-cloud contract
+  TOPIC_INVALID: { message: 'topic is not in the v2x namespace', retryable: false, exitCode: 2 },
+  PAYLOAD_UNDECODABLE: { message: 'payload cannot be decoded', retryable: false, exitCode: 2 },
+  PAYLOAD_INVALID: { message: 'payload does not match its schema', retryable: false, exitCode: 2 },
+  PAYLOAD_TOO_LARGE: { message: 'payload is larger than allowed', retryable: false, exitCode: 2 },
+  COMMAND_UNKNOWN: { message: 'unknown command type', retryable: false, exitCode: 2 },
+  COMMAND_PARAMS_INVALID: { message: 'invalid command parameters', retryable: false, exitCode: 2 },
+
+  INTERNAL: { message: 'internal error', retryable: false, exitCode: 1 },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof errorCatalogue;
+
+export interface V2xErrorOptions {
+  /** Machine-readable details (the field, the rule, the offending value...). */
+  readonly details?: Record<string, unknown>;
+  readonly cause?: unknown;
+}
+
+export class V2xError extends Error {
+  readonly code: ErrorCode;
+  readonly retryable: boolean;
+  readonly exitCode: number;
+  readonly details: Record<string, unknown>;
+
+  constructor(code: ErrorCode, detail?: string, options: V2xErrorOptions = {}) {
+    const spec: ErrorSpec = errorCatalogue[code];
+    super(detail ? `${spec.message}: ${detail}` : spec.message, { cause: options.cause });
+    this.name = 'V2xError';
+    this.code = code;
+    this.retryable = spec.retryable;
+    this.exitCode = spec.exitCode;
+    this.details = options.details ?? {};
+  }
+
+  toJSON(): { code: ErrorCode; message: string; retryable: boolean; details: Record<string, unknown> } {
+    return { code: this.code, message: this.message, retryable: this.retryable, details: this.details };
+  }
+}
+
+export function isV2xError(err: unknown, code?: ErrorCode): err is V2xError {
+  return err instanceof V2xError && (code === undefined || err.code === code);
+}
+
+/** Wraps anything thrown into a V2xError, keeping V2xErrors as they are. */
+export function toV2xError(err: unknown, fallback: ErrorCode = 'INTERNAL'): V2xError {
+  if (err instanceof V2xError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return new V2xError(fallback, message, { cause: err });
+}
