@@ -145,7 +145,7 @@ function coerce(schema: TSchema, raw: unknown): unknown {
   switch (schema[Kind]) {
     case 'Number':
     case 'Integer':
-      return raw.trim() === '' ? raw : Number(raw);
+      return raw.trim() === '' || Number.isNaN(Number(raw)) ? raw : Number(raw);
     case 'Boolean':
       if (/^(true|1|yes|on)$/i.test(raw)) return true;
       if (/^(false|0|no|off)$/i.test(raw)) return false;
