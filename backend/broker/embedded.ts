@@ -1,0 +1,96 @@
+/**
+ * The embedded MQTT broker: aedes (MQTT 3.1.1) on TCP and on WebSocket (path /mqtt). Built here,
+ * started by whoever owns the process; authentication and ACL hooks arrive through aedesOptions.
+ */
+import { createServer as createNetServer, type AddressInfo, type Server as NetServer } from 'node:net';
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { Aedes, type AedesOptions } from 'aedes';
+import { WebSocketServer, createWebSocketStream } from 'ws';
+import { V2xError } from '../../core/errors.js';
+import { logger } from '../../core/log.js';
+import type { DeepReadonly } from '../../core/config/load.js';
+import type { Config } from '../../core/config/schema.js';
+
+export type MqttConfig = DeepReadonly<Config['mqtt']>;
+
+export interface RunningBroker {
+  readonly aedes: Aedes;
+  readonly tcpPort: number;
+  readonly wsPort: number;
+  /** URLs a client on this machine can use. */
+  readonly tcpUrl: string;
+  readonly wsUrl: string;
+  close(): Promise<void>;
+}
+
+const log = logger('broker');
+
+export async function startEmbeddedBroker(config: MqttConfig, aedesOptions: AedesOptions = {}): Promise<RunningBroker> {
+  const aedes = await Aedes.createBroker(aedesOptions);
+  aedes.on('clientError', (client, err) => log.debug({ client: client.id, err: err.message }, 'client error'));
+  aedes.on('connectionError', (client, err) => log.debug({ client: client.id, err: err.message }, 'connection error'));
+
+  const tcp = createNetServer((socket) => aedes.handle(socket));
+  const http = createHttpServer((_req, res) => {
+    res.writeHead(426, { 'content-type': 'text/plain' }).end('MQTT over WebSocket lives at /mqtt\n');
+  });
+  const wss = new WebSocketServer({ server: http, path: '/mqtt' });
+  wss.on('connection', (ws, req) => {
+    const stream = createWebSocketStream(ws);
+    stream.on('error', () => ws.terminate());
+    aedes.handle(stream, req);
+  });
+
+  try {
+    await listen(tcp, config.port, config.host, 'mqtt.port');
+    await listen(http, config.wsPort, config.host, 'mqtt.wsPort');
+  } catch (err) {
+    await closeServer(tcp);
+    await closeServer(http);
+    await new Promise<void>((resolve) => aedes.close(() => resolve()));
+    throw err;
+  }
+  const tcpPort = (tcp.address() as AddressInfo).port;
+  const wsPort = (http.address() as AddressInfo).port;
+  const clientHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  log.info({ tcpPort, wsPort }, 'embedded MQTT broker listening');
+
+  let closing: Promise<void> | undefined;
+  return {
+    aedes,
+    tcpPort,
+    wsPort,
+    tcpUrl: `mqtt://${clientHost}:${tcpPort}`,
+    wsUrl: `ws://${clientHost}:${wsPort}/mqtt`,
+    close() {
+      closing ??= (async () => {
+        for (const ws of wss.clients) ws.terminate();
+        wss.close();
+        await Promise.all([closeServer(tcp), closeServer(http), new Promise<void>((resolve) => aedes.close(() => resolve()))]);
+      })();
+      return closing;
+    },
+  };
+}
+
+function listen(server: NetServer | HttpServer, port: number, host: string, key: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException): void => {
+      const why = err.code === 'EADDRINUSE' ? `port ${port} on ${host} is already in use (set ${key} to a free port, or 0 to pick one)` : err.message;
+      reject(new V2xError('MQTT_BROKER_FAILED', why, { cause: err, details: { key, port } }));
+    };
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+}
+
+function closeServer(server: NetServer | HttpServer): Promise<void> {
+  return new Promise((resolve) => {
+    if (!server.listening) return resolve();
+    if ('closeAllConnections' in server) server.closeAllConnections();
+    server.close(() => resolve());
+  });
+}

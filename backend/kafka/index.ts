@@ -1,0 +1,3 @@
+/** The Kafka boundary: import from here, never from kafkajs. */
+export type * from './types.js';
+export { createKafkaClient } from './kafkajs-client.js';

@@ -1,0 +1,137 @@
+/** The kafkajs implementation of the Kafka boundary (backend/kafka/types.ts). */
+import { Kafka, Partitioners, logLevel as KafkaLogLevel, type IHeaders, type LogEntry } from 'kafkajs';
+import { V2xError } from '../../core/errors.js';
+import { logger } from '../../core/log.js';
+import type { Admin, BatchHandler, Consumer, ConsumerOptions, Headers, InRecord, KafkaClient, KafkaClientOptions, Producer, ProducerOptions, TopicSpec } from './types.js';
+
+const log = logger('kafka');
+
+function logCreator() {
+  return ({ level, log: entry }: LogEntry) => {
+    const { message, ...rest } = entry;
+    const fields = { ...rest, timestamp: undefined, logger: undefined };
+    if (level === KafkaLogLevel.ERROR) log.error(fields, message);
+    else if (level === KafkaLogLevel.WARN) log.warn(fields, message);
+    else if (level === KafkaLogLevel.INFO) log.debug(fields, message);
+  };
+}
+
+export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
+  if (options.brokers.length === 0) throw new V2xError('CONFIG_INVALID', 'kafka.brokers is empty: no Kafka to connect to');
+  const kafka = new Kafka({
+    clientId: options.clientId,
+    brokers: [...options.brokers],
+    connectionTimeout: options.connectionTimeoutMs ?? 3000,
+    logLevel: KafkaLogLevel.WARN,
+    logCreator,
+    retry: { initialRetryTime: 100, retries: 8 },
+  });
+
+  return {
+    brokers: options.brokers,
+
+    async producer(opts: ProducerOptions = {}): Promise<Producer> {
+      const producer = kafka.producer({
+        createPartitioner: Partitioners.DefaultPartitioner,
+        idempotent: opts.idempotent ?? false,
+        allowAutoTopicCreation: false,
+      });
+      await producer.connect();
+      const acks = opts.acksAll === false ? 1 : -1;
+      return {
+        async send(records) {
+          if (records.length === 0) return;
+          const byTopic = new Map<string, { key: string | null; value: Buffer | string | null; headers?: IHeaders; timestamp?: string }[]>();
+          for (const r of records) {
+            let list = byTopic.get(r.topic);
+            if (list === undefined) byTopic.set(r.topic, (list = []));
+            list.push({
+              key: r.key,
+              value: r.value,
+              ...(r.headers ? { headers: { ...r.headers } } : {}),
+              ...(r.timestamp !== undefined ? { timestamp: String(r.timestamp) } : {}),
+            });
+          }
+          try {
+            await producer.sendBatch({ acks, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+          } catch (err) {
+            throw new V2xError('KAFKA_PRODUCE_FAILED', (err as Error).message, { cause: err });
+          }
+        },
+        close: () => producer.disconnect(),
+      };
+    },
+
+    async consumer(opts: ConsumerOptions): Promise<Consumer> {
+      const consumer = kafka.consumer({ groupId: opts.groupId, allowAutoTopicCreation: false, retry: { retries: 8 } });
+      await consumer.connect();
+      await consumer.subscribe({ topics: [...opts.topics], fromBeginning: opts.fromBeginning ?? false });
+      let running = false;
+      return {
+        async start(handler: BatchHandler) {
+          if (running) throw new V2xError('INTERNAL', 'consumer already started');
+          running = true;
+          const joined = new Promise<void>((resolve) => {
+            const off = consumer.on(consumer.events.GROUP_JOIN, () => {
+              off();
+              resolve();
+            });
+          });
+          await consumer.run({
+            autoCommit: true,
+            eachBatchAutoResolve: true,
+            eachBatch: async ({ batch }) => {
+              const records: InRecord[] = batch.messages.map((m) => ({
+                topic: batch.topic,
+                partition: batch.partition,
+                offset: m.offset,
+                key: m.key === null ? null : m.key.toString('utf8'),
+                value: m.value,
+                headers: decodeHeaders(m.headers),
+                timestamp: Number(m.timestamp),
+              }));
+              await handler(records);
+            },
+          });
+          await joined;
+        },
+        close: () => consumer.disconnect(),
+      };
+    },
+
+    async admin(): Promise<Admin> {
+      const admin = kafka.admin();
+      await admin.connect();
+      return {
+        async createTopics(topics: readonly TopicSpec[]) {
+          const existing = new Set(await admin.listTopics());
+          const wanted = topics.filter((t) => !existing.has(t.name));
+          if (wanted.length === 0) return;
+          await admin.createTopics({
+            waitForLeaders: true,
+            topics: wanted.map((t) => ({
+              topic: t.name,
+              numPartitions: t.partitions ?? 1,
+              replicationFactor: t.replicationFactor ?? 1,
+              configEntries: Object.entries(t.config ?? {}).map(([name, value]) => ({ name, value })),
+            })),
+          });
+        },
+        listTopics: () => admin.listTopics(),
+        deleteTopics: (names) => admin.deleteTopics({ topics: [...names] }),
+        close: () => admin.disconnect(),
+      };
+    },
+  };
+}
+
+function decodeHeaders(headers: IHeaders | undefined): Headers {
+  const out: Record<string, string> = {};
+  if (headers === undefined) return out;
+  for (const [k, v] of Object.entries(headers)) {
+    if (v === undefined) continue;
+    const first = Array.isArray(v) ? v[0] : v;
+    if (first !== undefined) out[k] = first.toString();
+  }
+  return out;
+}

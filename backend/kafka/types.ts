@@ -1,0 +1,89 @@
+/**
+ * The narrow Kafka boundary every service and the bridge use: produce a batch, consume as a group,
+ * create topics. Only backend/kafka/ knows which client library sits behind it (kafkajs today), so
+ * changing library touches this folder alone.
+ */
+
+export type Headers = Readonly<Record<string, string>>;
+
+export interface OutRecord {
+  readonly topic: string;
+  /** The partitioning key: the VIN for per-car order (or a segment id, a command id...). */
+  readonly key: string | null;
+  /** null is a tombstone on a compacted topic. */
+  readonly value: Buffer | string | null;
+  readonly headers?: Headers;
+  /** Record timestamp in ms; the broker's append time when omitted. */
+  readonly timestamp?: number;
+}
+
+export interface InRecord {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  readonly key: string | null;
+  readonly value: Buffer | null;
+  readonly headers: Headers;
+  readonly timestamp: number;
+}
+
+export interface ProducerOptions {
+  /** Wait for all in-sync replicas (acks=all); the default. false means leader only. */
+  readonly acksAll?: boolean;
+  readonly idempotent?: boolean;
+}
+
+export interface Producer {
+  /** Resolves once Kafka has acknowledged every record of the batch. */
+  send(records: readonly OutRecord[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface ConsumerOptions {
+  readonly groupId: string;
+  readonly topics: readonly string[];
+  /** Where a group without committed offsets starts; default latest. */
+  readonly fromBeginning?: boolean;
+}
+
+/**
+ * Called with a batch of records from one partition, in offset order. Offsets are committed only
+ * after the handler resolves (at-least-once); a throw retries the batch.
+ */
+export type BatchHandler = (records: readonly InRecord[]) => Promise<void>;
+
+export interface Consumer {
+  /** Starts consuming in the background; resolves once the group is joined. */
+  start(handler: BatchHandler): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface TopicSpec {
+  readonly name: string;
+  readonly partitions?: number;
+  readonly replicationFactor?: number;
+  /** e.g. { 'cleanup.policy': 'compact' } */
+  readonly config?: Readonly<Record<string, string>>;
+}
+
+export interface Admin {
+  /** Creates the topics that do not exist yet; existing ones are left alone. */
+  createTopics(topics: readonly TopicSpec[]): Promise<void>;
+  listTopics(): Promise<string[]>;
+  deleteTopics(names: readonly string[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface KafkaClient {
+  readonly brokers: readonly string[];
+  producer(options?: ProducerOptions): Promise<Producer>;
+  consumer(options: ConsumerOptions): Promise<Consumer>;
+  admin(): Promise<Admin>;
+}
+
+export interface KafkaClientOptions {
+  readonly brokers: readonly string[];
+  readonly clientId: string;
+  /** Connection timeout per broker, ms. */
+  readonly connectionTimeoutMs?: number;
+}
