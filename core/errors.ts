@@ -36,6 +36,25 @@ export const errorCatalogue = {
   COMMAND_UNKNOWN: { message: 'unknown command type', retryable: false, exitCode: 2 },
   COMMAND_PARAMS_INVALID: { message: 'invalid command parameters', retryable: false, exitCode: 2 },
 
+  // simulator inputs
+  ROAD_NETWORK_INVALID: { message: 'invalid road network', retryable: false, exitCode: 2 },
+  ROAD_NETWORK_UNREADABLE: { message: 'cannot read the road network file', retryable: false, exitCode: 2 },
+  SCENARIO_INVALID: { message: 'invalid scenario', retryable: false, exitCode: 2 },
+  SCENARIO_UNREADABLE: { message: 'cannot read the scenario file', retryable: false, exitCode: 2 },
+
+  // MQTT client sessions (simulator/mqtt)
+  MQTT_CONNECT_FAILED: { message: 'could not reach the MQTT broker', retryable: true, exitCode: 1 },
+  MQTT_CONNECT_TIMEOUT: { message: 'the MQTT broker did not answer CONNECT in time', retryable: true, exitCode: 1 },
+  MQTT_CONNECT_REFUSED: { message: 'the MQTT broker refused the connection', retryable: false, exitCode: 1 },
+  MQTT_BAD_CREDENTIALS: { message: 'the MQTT broker refused the username or password', retryable: false, exitCode: 2 },
+  MQTT_NOT_AUTHORIZED: { message: 'the MQTT broker refused the client: not authorized', retryable: false, exitCode: 2 },
+  MQTT_SERVER_UNAVAILABLE: { message: 'the MQTT broker is unavailable or busy', retryable: true, exitCode: 1 },
+  MQTT_KEEPALIVE_TIMEOUT: { message: 'the MQTT broker did not answer PINGREQ in time', retryable: true, exitCode: 1 },
+  MQTT_PROTOCOL_ERROR: { message: 'malformed or unexpected MQTT packet', retryable: true, exitCode: 1 },
+  MQTT_PUBLISH_REJECTED: { message: 'the MQTT broker rejected a publish', retryable: false, exitCode: 1 },
+  MQTT_SUBSCRIBE_REFUSED: { message: 'the MQTT broker refused the subscription', retryable: false, exitCode: 1 },
+  MQTT_SESSION_CLOSED: { message: 'the MQTT session is closed', retryable: false, exitCode: 1 },
+
   INTERNAL: { message: 'internal error', retryable: false, exitCode: 1 },
 } as const satisfies Record<string, ErrorSpec>;
 
