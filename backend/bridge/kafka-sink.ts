@@ -57,6 +57,7 @@ export class KafkaSink {
   #closed = false;
   #pushingBack = false;
   #idle: (() => void)[] = [];
+  #capacityWaiters: (() => void)[] = [];
   readonly stats: KafkaSinkStats = { buffered: 0, inFlight: 0, batchesSent: 0, recordsSent: 0, sendFailures: 0, lastBatchSize: 0, lastProduceMs: 0 };
 
   constructor(producer: Producer, options: KafkaSinkOptions, events: KafkaSinkEvents = {}) {
@@ -79,6 +80,12 @@ export class KafkaSink {
   /** False while the buffer is full: stop acknowledging sources until onDrain. */
   hasCapacity(): boolean {
     return !this.#pushingBack;
+  }
+
+  /** Resolves at once when there is capacity, else when the buffer has drained to half. */
+  capacity(): Promise<void> {
+    if (!this.#pushingBack) return Promise.resolve();
+    return new Promise((resolve) => this.#capacityWaiters.push(resolve));
   }
 
   get depth(): number {
@@ -174,6 +181,7 @@ export class KafkaSink {
     this.stats.inFlight = 0;
     if (this.#pushingBack && this.stats.buffered < this.#opts.maxBufferedRecords / 2) {
       this.#pushingBack = false;
+      for (const w of this.#capacityWaiters.splice(0)) w();
       this.#events.onDrain?.();
     }
     if (this.stats.buffered > 0) {

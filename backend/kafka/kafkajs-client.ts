@@ -10,8 +10,9 @@ function logCreator() {
   return ({ level, log: entry }: LogEntry) => {
     const { message, ...rest } = entry;
     const fields = { ...rest, timestamp: undefined, logger: undefined };
-    if (level === KafkaLogLevel.ERROR) log.error(fields, message);
-    else if (level === KafkaLogLevel.WARN) log.warn(fields, message);
+    // kafkajs logs an ERROR for every failed attempt it then retries; what finally fails is thrown
+    // to the caller, which logs it. So its errors are warnings here.
+    if (level === KafkaLogLevel.ERROR || level === KafkaLogLevel.WARN) log.warn(fields, message);
     else if (level === KafkaLogLevel.INFO) log.debug(fields, message);
   };
 }
@@ -34,6 +35,9 @@ export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
       const producer = kafka.producer({
         createPartitioner: Partitioners.DefaultPartitioner,
         idempotent: opts.idempotent ?? false,
+        ...(opts.idempotent ? { maxInFlightRequests: 1 } : {}),
+        // A few quick retries inside kafkajs; a longer outage surfaces as an error the caller retries.
+        retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 2000 },
         allowAutoTopicCreation: false,
       });
       await producer.connect();

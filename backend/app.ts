@@ -1,0 +1,107 @@
+/**
+ * createBackend(config, kafka) builds the backend roles this process runs, not yet started;
+ * start() brings them up and returns handles and addresses; close() stops them in reverse order.
+ * Roles: `broker` (embedded aedes with per-car auth and ACL), `bridge` (MQTT <-> Kafka). With both,
+ * the bridge takes car messages straight from the broker's publish hook, so a car's PUBACK waits
+ * for Kafka's acknowledgement.
+ */
+import type { AddressInfo } from 'node:net';
+import type { DeepReadonly } from '../core/config/load.js';
+import type { Config } from '../core/config/schema.js';
+import { V2xError } from '../core/errors.js';
+import { logger } from '../core/log.js';
+import { startBridge, type Bridge } from './bridge/bridge.js';
+import { brokerHooks } from './broker/hooks.js';
+import { embeddedPublisher } from './broker/embedded-publisher.js';
+import { startEmbeddedBroker, type RunningBroker } from './broker/embedded.js';
+import { buildHttp } from './http.js';
+import { kafkaTopicSpecs } from '../protocol/index.js';
+import type { KafkaClient } from './kafka/types.js';
+import { createBridgeMetrics, type BridgeMetrics } from './metrics/bridge-metrics.js';
+
+export interface RunningBackend {
+  readonly broker: RunningBroker | undefined;
+  readonly bridge: Bridge | undefined;
+  readonly metrics: BridgeMetrics;
+  readonly httpUrl: string;
+  close(): Promise<void>;
+}
+
+export interface BackendDeps {
+  readonly config: DeepReadonly<Config>;
+  readonly kafka: KafkaClient;
+  /** Fresh registry per backend (tests run several in one process). */
+  readonly metrics?: BridgeMetrics;
+}
+
+const log = logger('backend');
+
+export function createBackend(deps: BackendDeps): { start(): Promise<RunningBackend> } {
+  const { config } = deps;
+  const roles = new Set(config.backend.roles);
+  if (roles.has('bridge') && !roles.has('broker') && config.bridge.brokerUrl === '') {
+    throw new V2xError('CONFIG_INVALID', 'backend.roles has bridge without broker: set bridge.brokerUrl to the external MQTT broker');
+  }
+  if (roles.has('bridge') && config.bridge.brokerUrl !== '') {
+    throw new V2xError('CONFIG_INVALID', 'bridge.brokerUrl (an external broker) is not supported yet: run the embedded broker role');
+  }
+
+  return {
+    async start() {
+      const metrics = deps.metrics ?? createBridgeMetrics();
+      const closers: { name: string; close: () => Promise<void> }[] = [];
+      const close = async (): Promise<void> => {
+        for (const c of closers.splice(0).reverse()) {
+          try {
+            await c.close();
+          } catch (err) {
+            log.error({ err, part: c.name }, 'close failed');
+          }
+        }
+      };
+      try {
+        let bridge: Bridge | undefined;
+        if (roles.has('bridge')) {
+          const admin = await deps.kafka.admin();
+          try {
+            await admin.createTopics(kafkaTopicSpecs(config.bridge.topicPrefix));
+          } finally {
+            await admin.close();
+          }
+          const b = await startBridge({ kafka: deps.kafka, config: config.bridge, metrics });
+          bridge = b;
+          closers.push({ name: 'bridge', close: () => b.close() });
+        }
+
+        let broker: RunningBroker | undefined;
+        if (roles.has('broker')) {
+          const hooks = brokerHooks({
+            policy: config.mqtt.auth ? { fleetKey: config.mqtt.fleetKey, services: config.mqtt.services } : undefined,
+            ...(bridge ? { ingest: (_client, packet, receivedAt) => bridge.ingest(packet.topic, packet.payload as Buffer, packet.qos, receivedAt) } : {}),
+            onRefusal: (action, reason) => metrics.refusals.inc({ action, reason }),
+          });
+          const br = await startEmbeddedBroker(config.mqtt, hooks);
+          broker = br;
+          br.aedes.on('clientReady', () => metrics.connectedClients.inc());
+          br.aedes.on('clientDisconnect', () => metrics.connectedClients.dec());
+          closers.push({ name: 'broker', close: () => br.close() });
+          if (bridge) await bridge.attachPublisher(embeddedPublisher(br.aedes));
+        }
+
+        const http = buildHttp({
+          registry: metrics.registry,
+          health: () => ({ roles: [...roles], buffered: bridge?.sink.depth ?? 0, clients: broker?.aedes.connectedClients ?? 0 }),
+        });
+        await http.listen({ host: config.backend.httpHost, port: config.backend.httpPort });
+        closers.push({ name: 'http', close: () => http.close() });
+        const addr = http.server.address() as AddressInfo;
+        const host = config.backend.httpHost === '0.0.0.0' ? '127.0.0.1' : config.backend.httpHost;
+
+        return { broker, bridge, metrics, httpUrl: `http://${host}:${addr.port}`, close };
+      } catch (err) {
+        await close();
+        throw err;
+      }
+    },
+  };
+}

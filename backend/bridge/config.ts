@@ -1,0 +1,19 @@
+/** The `bridge` config section: MQTT <-> Kafka. */
+import { Type } from '@sinclair/typebox';
+
+export const bridgeConfigSchema = Type.Object(
+  {
+    topicPrefix: Type.String({ default: '', pattern: '^[A-Za-z0-9._-]*$', description: 'prefix for every Kafka topic name' }),
+    brokerUrl: Type.String({ default: '', description: 'external MQTT broker (mqtt://host:port); empty = the embedded broker' }),
+    username: Type.String({ default: 'v2x-bridge', description: 'the bridge account on an external broker' }),
+    password: Type.String({ default: '', description: 'its password' }),
+    shareGroup: Type.String({ default: 'v2x-bridge', pattern: '^[A-Za-z0-9_.-]*$', description: 'shared-subscription group on an external broker (empty = plain subscriptions)' }),
+    lingerMs: Type.Integer({ minimum: 0, maximum: 1000, default: 5, description: 'how long a Kafka batch waits for more records' }),
+    maxBatchRecords: Type.Integer({ minimum: 1, maximum: 100_000, default: 2000, description: 'records per Kafka batch at most' }),
+    maxBatchBytes: Type.Integer({ minimum: 1024, maximum: 64 * 1024 * 1024, default: 1024 * 1024, description: 'bytes per Kafka batch at most' }),
+    maxBufferedRecords: Type.Integer({ minimum: 1, maximum: 10_000_000, default: 100_000, description: 'records waiting for Kafka before the bridge pushes back' }),
+    retryMaxMs: Type.Integer({ minimum: 10, maximum: 60_000, default: 2000, description: 'longest wait between Kafka produce retries' }),
+    commands: Type.Boolean({ default: true, description: 'forward the commands topic to the cars (Kafka -> MQTT)' }),
+  },
+  { additionalProperties: false, default: {} },
+);

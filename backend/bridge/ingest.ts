@@ -1,0 +1,42 @@
+/**
+ * MQTT -> Kafka, for any source of car messages (the embedded broker's publish hook, or the
+ * bridge's own subscription to an external broker): route, append to the sink, count, and tell
+ * the caller when the message may be acknowledged. QoS 1 and 2: once Kafka has it. QoS 0: at
+ * once, unless the sink is full, then when it has room (push back without loss of order).
+ */
+import type { BridgeMetrics } from '../metrics/bridge-metrics.js';
+import type { KafkaSink } from './kafka-sink.js';
+import { routeMqttMessage, type RouteContext } from './route.js';
+
+export interface IngestDeps {
+  readonly sink: KafkaSink;
+  readonly route: RouteContext;
+  readonly metrics?: BridgeMetrics;
+  readonly now?: () => number;
+}
+
+export type Ingest = (topic: string, payload: Buffer, qos: 0 | 1 | 2, receivedAt: number) => Promise<void>;
+
+export function createIngest(deps: IngestDeps): Ingest {
+  const { sink, metrics } = deps;
+  const now = deps.now ?? Date.now;
+  return (topic, payload, qos, receivedAt) => {
+    const routed = routeMqttMessage(deps.route, topic, payload, qos, receivedAt);
+    let acked = sink.append(routed.record);
+    if (metrics !== undefined) {
+      metrics.recordsIn.inc({ kind: routed.ok ? routed.kind : 'invalid' });
+      if (!routed.ok) metrics.deadLetters.inc({ reason: routed.issue.code });
+      const carTs = routed.ok ? routed.carTs : undefined;
+      const topicName = routed.record.topic;
+      acked = acked.then(() => {
+        metrics.recordsOut.inc({ topic: topicName });
+        if (carTs !== undefined) metrics.carToKafkaLag.observe(Math.max(0, now() - carTs) / 1000);
+      });
+    }
+    if (qos === 0) {
+      acked.catch(() => undefined);
+      return sink.capacity();
+    }
+    return acked;
+  };
+}

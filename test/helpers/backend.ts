@@ -1,0 +1,74 @@
+/**
+ * Test helpers for the backend: a config on free ports with a random Kafka topic prefix, a started
+ * backend closed in t.after, a consumer that collects records, and car credentials.
+ */
+import { randomUUID } from 'node:crypto';
+import mqtt, { type MqttClient } from 'mqtt';
+import { loadConfig, type DeepReadonly } from '../../core/config/load.js';
+import { configSchema, type Config } from '../../core/config/schema.js';
+import { createBackend, type RunningBackend } from '../../backend/app.js';
+import { createKafkaClient, type InRecord, type KafkaClient } from '../../backend/kafka/index.js';
+import { createBridgeMetrics } from '../../backend/metrics/bridge-metrics.js';
+import { carPassword } from '../../backend/broker/credentials.js';
+import { completeVin } from '../../protocol/index.js';
+
+type After = { after(fn: () => unknown): void };
+
+export function backendConfig(brokers: readonly string[], flags: Record<string, unknown> = {}): DeepReadonly<Config> {
+  return loadConfig(configSchema, {
+    flags: {
+      'kafka.brokers': brokers.join(','),
+      'mqtt.host': '127.0.0.1',
+      'mqtt.port': 0,
+      'mqtt.wsPort': 0,
+      'backend.httpHost': '127.0.0.1',
+      'backend.httpPort': 0,
+      'bridge.topicPrefix': `t${randomUUID().slice(0, 8)}.`,
+      'log.level': 'warn',
+      ...flags,
+    },
+  });
+}
+
+export async function startTestBackend(t: After, config: DeepReadonly<Config>): Promise<{ backend: RunningBackend; kafka: KafkaClient }> {
+  const kafka = createKafkaClient({ brokers: config.kafka.brokers, clientId: 'test-backend' });
+  const backend = await createBackend({ config, kafka, metrics: createBridgeMetrics(undefined, false) }).start();
+  t.after(() => backend.close());
+  return { backend, kafka };
+}
+
+/** Consumes a topic from the beginning into an array; `until(n)` waits for n records or the deadline. */
+export async function collect(t: After, kafka: KafkaClient, topic: string): Promise<{ records: InRecord[]; until(n: number, timeoutMs?: number): Promise<void> }> {
+  const records: InRecord[] = [];
+  let wake: (() => void) | undefined;
+  const consumer = await kafka.consumer({ groupId: `collect-${randomUUID()}`, topics: [topic], fromBeginning: true });
+  t.after(() => consumer.close());
+  await consumer.start(async (batch) => {
+    records.push(...batch);
+    wake?.();
+  });
+  return {
+    records,
+    async until(n, timeoutMs = 60_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (records.length < n && Date.now() < deadline) {
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          setTimeout(resolve, Math.min(500, Math.max(1, deadline - Date.now())));
+        });
+      }
+    },
+  };
+}
+
+/** The i-th test VIN: valid check digit, distinct per index. */
+export function testVin(i: number): string {
+  const serial = String(i).padStart(6, '0');
+  return completeVin(`1V2XT0S0XNA${serial}`);
+}
+
+export async function connectCar(t: After, url: string, vin: string, fleetKey: string, options: mqtt.IClientOptions = {}): Promise<MqttClient> {
+  const client = await mqtt.connectAsync(url, { clientId: vin, username: vin, password: carPassword(fleetKey, vin), reconnectPeriod: 0, ...options });
+  t.after(() => client.endAsync(true));
+  return client;
+}
