@@ -15,6 +15,8 @@ export interface OptionSpec {
   readonly description: string;
   /** Dotted config path this flag sets, e.g. 'kafka.brokers'. Flags without one are the command's own. */
   readonly config?: string;
+  /** A boolean flag that sets its config key to false (`--no-auth` sets mqtt.auth = false). */
+  readonly negate?: boolean;
 }
 
 export interface CommandContext {

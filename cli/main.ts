@@ -85,7 +85,7 @@ async function runLeaf(path: string[], cmd: LeafCommand, args: string[], io: Mai
   const options: Record<string, string | boolean | string[] | undefined> = {};
   for (const [name, value] of Object.entries(parsed.values)) {
     const spec = specs[name];
-    if (spec?.config !== undefined) flags[spec.config] = value;
+    if (spec?.config !== undefined) flags[spec.config] = spec.negate === true ? value !== true : value;
     else options[name] = value as string | boolean | string[] | undefined;
   }
 

@@ -5,6 +5,8 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { kafkaConfigSchema } from '../../infra/kafka/config.js';
 import { mqttConfigSchema } from '../../backend/broker/config.js';
+import { bridgeConfigSchema } from '../../backend/bridge/config.js';
+import { backendConfigSchema } from '../../backend/config.js';
 
 export const logConfigSchema = Type.Object(
   {
@@ -29,6 +31,8 @@ export const configSchema = Type.Object(
     log: logConfigSchema,
     kafka: kafkaConfigSchema,
     mqtt: mqttConfigSchema,
+    bridge: bridgeConfigSchema,
+    backend: backendConfigSchema,
   },
   { additionalProperties: false },
 );
