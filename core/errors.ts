@@ -55,6 +55,13 @@ export const errorCatalogue = {
   MQTT_SUBSCRIBE_REFUSED: { message: 'the MQTT broker refused the subscription', retryable: false, exitCode: 1 },
   MQTT_SESSION_CLOSED: { message: 'the MQTT session is closed', retryable: false, exitCode: 1 },
 
+  // geofencing (backend/services/geofencing)
+  GEOFENCE_INVALID: { message: 'invalid geofence', retryable: false, exitCode: 2 },
+  GEOFENCE_NOT_FOUND: { message: 'no such geofence', retryable: false, exitCode: 2 },
+
+  // simulated vehicles (simulator/fleet, simulator/vehicle)
+  SHARD_INVALID: { message: 'invalid shard (expected i/n with 0 <= i < n)', retryable: false, exitCode: 2 },
+
   INTERNAL: { message: 'internal error', retryable: false, exitCode: 1 },
 } as const satisfies Record<string, ErrorSpec>;
 

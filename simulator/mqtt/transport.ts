@@ -1,0 +1,66 @@
+/**
+ * Opens the byte stream under a session: TCP (optionally from a chosen local address, to spread
+ * thousands of connections over 127.0.0.x source addresses and their ephemeral port ranges) or TLS
+ * with a CA file. The CA file is read once per path and one secure context is shared by every
+ * session using it, so 10,000 TLS cars do not parse the same PEM 10,000 times.
+ *
+ * Plain TCP reads go through `onread` into one buffer shared by every socket of the worker thread
+ * (the callback consumes each read synchronously): no Buffer allocated and no stream machinery run
+ * per read. TLS sockets cannot do that and deliver 'data' events instead.
+ */
+import { connect as netConnect, type OnReadOpts, type Socket } from 'node:net';
+import { connect as tlsConnect, createSecureContext, type ConnectionOptions, type SecureContext } from 'node:tls';
+import { readFileSync } from 'node:fs';
+import type { TransportOptions } from './types.js';
+
+const contexts = new Map<string, SecureContext>();
+let sharedReadBuffer: Buffer | undefined;
+
+/** The read buffer all plain TCP sockets of this thread share (64 KB). */
+export function sharedBuffer(): Buffer {
+  return (sharedReadBuffer ??= Buffer.allocUnsafeSlow(64 * 1024));
+}
+
+/** True when the socket delivers reads through `onread` rather than 'data' events. */
+export function usesOnRead(options: TransportOptions): boolean {
+  return options.tls === undefined;
+}
+
+function secureContextFor(caFile: string | undefined): SecureContext | undefined {
+  if (caFile === undefined) return undefined;
+  let ctx = contexts.get(caFile);
+  if (ctx === undefined) {
+    ctx = createSecureContext({ ca: readFileSync(caFile) });
+    contexts.set(caFile, ctx);
+  }
+  return ctx;
+}
+
+/** The event that says the stream is ready for CONNECT: 'connect' for TCP, 'secureConnect' for TLS. */
+export function readyEvent(options: TransportOptions): 'connect' | 'secureConnect' {
+  return options.tls === undefined ? 'connect' : 'secureConnect';
+}
+
+export function openTransport(options: TransportOptions, onread: OnReadOpts): Socket {
+  if (options.tls === undefined) {
+    const socket =
+      options.localAddress === undefined
+        ? netConnect({ host: options.host, port: options.port, noDelay: true, onread })
+        : netConnect({ host: options.host, port: options.port, localAddress: options.localAddress, noDelay: true, onread });
+    return socket;
+  }
+  const tls = options.tls;
+  const secureContext = secureContextFor(tls.ca);
+  const opts: ConnectionOptions = {
+    host: options.host,
+    port: options.port,
+    rejectUnauthorized: tls.rejectUnauthorized ?? true,
+  };
+  const servername = tls.servername ?? (/^[\d.:]+$/.test(options.host) ? undefined : options.host);
+  if (servername !== undefined) opts.servername = servername;
+  if (secureContext !== undefined) opts.secureContext = secureContext;
+  if (options.localAddress !== undefined) (opts as { localAddress?: string }).localAddress = options.localAddress;
+  const socket = tlsConnect(opts);
+  socket.setNoDelay(true);
+  return socket;
+}

@@ -1,0 +1,4 @@
+import { defineSessionSuite } from './suite.js';
+import { startAedes } from './aedes-broker.js';
+
+defineSessionSuite('aedes', startAedes);

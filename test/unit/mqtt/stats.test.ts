@@ -1,0 +1,32 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { MqttStats, mergeSnapshots } from '../../../simulator/mqtt/stats.js';
+import { Histogram } from '../../../loadtest/metrics/histogram.js';
+
+test('worker snapshots are plain data and add up on the main thread', () => {
+  const a = new MqttStats();
+  const b = new MqttStats();
+  a.states.idle = 2;
+  a.transition('idle', 'connecting');
+  a.transition('connecting', 'connected');
+  b.states.connected = 3;
+  a.sent[1] = 10;
+  a.acked[1] = 9;
+  b.sent[1] = 5;
+  b.acked[1] = 5;
+  b.dropped = 2;
+  a.countError('MQTT_CONNECT_FAILED');
+  b.countError('MQTT_CONNECT_FAILED');
+  b.countError('MQTT_KEEPALIVE_TIMEOUT');
+  for (let i = 1; i <= 100; i++) (i % 2 ? a : b).pubackLatencyUs.record(i * 100);
+  const wire = [structuredClone(a.snapshot()), JSON.parse(JSON.stringify(b.snapshot()))];
+  const total = mergeSnapshots(wire);
+  assert.deepEqual(total.states, { idle: 1, connecting: 0, connected: 4, waiting: 0, closed: 0 });
+  assert.deepEqual(total.sent, [0, 15, 0]);
+  assert.deepEqual(total.acked, [0, 14, 0]);
+  assert.equal(total.dropped, 2);
+  assert.deepEqual(total.errors, { MQTT_CONNECT_FAILED: 2, MQTT_KEEPALIVE_TIMEOUT: 1 });
+  const latency = Histogram.deserialize(total.pubackLatencyUs);
+  assert.equal(latency.count, 100);
+  assert.ok(Math.abs(latency.percentile(50) - 5000) <= 5000 / 128, 'p50 within the histogram precision');
+});
