@@ -11,6 +11,7 @@ import { createKafkaClient, type InRecord, type KafkaClient } from '../../backen
 import { createBridgeMetrics } from '../../backend/metrics/bridge-metrics.js';
 import { carPassword } from '../../backend/broker/credentials.js';
 import { completeVin } from '../../protocol/index.js';
+import { configureLogging } from '../../core/log.js';
 
 type After = { after(fn: () => unknown): void };
 
@@ -31,6 +32,7 @@ export function backendConfig(brokers: readonly string[], flags: Record<string, 
 }
 
 export async function startTestBackend(t: After, config: DeepReadonly<Config>): Promise<{ backend: RunningBackend; kafka: KafkaClient }> {
+  configureLogging(config.log.level);
   const kafka = createKafkaClient({ brokers: config.kafka.brokers, clientId: 'test-backend' });
   const backend = await createBackend({ config, kafka, metrics: createBridgeMetrics(undefined, false) }).start();
   t.after(() => backend.close());
