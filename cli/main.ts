@@ -3,13 +3,12 @@
  * config (defaults < file < env < flags) and runs it. Bad usage prints what was wrong and the usage,
  * exit code 2. This is the thin shell: commands hold no argv or env parsing of their own.
  */
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../core/config/load.js';
 import { configSchema } from '../core/config/schema.js';
 import { V2xError, toV2xError } from '../core/errors.js';
 import { configureLogging } from '../core/log.js';
+import { defaultCacheDir } from '../infra/kafka/config.js';
 import { isGroup, type Command, type LeafCommand, type OptionSpec } from './command.js';
 import { commands } from './commands/index.js';
 
@@ -90,12 +89,11 @@ async function runLeaf(path: string[], cmd: LeafCommand, args: string[], io: Mai
   }
 
   try {
-    const cacheBase = io.env.XDG_CACHE_HOME && io.env.XDG_CACHE_HOME !== '' ? io.env.XDG_CACHE_HOME : join(homedir(), '.cache');
     const config = loadConfig(configSchema, {
       file: typeof options.config === 'string' ? options.config : undefined,
       env: io.env,
       flags,
-      defaults: { kafka: { cacheDir: join(cacheBase, 'v2x-fleet') } },
+      defaults: { kafka: { cacheDir: defaultCacheDir(io.env) } },
     });
     configureLogging(config.log.level);
     return await cmd.run({ config, options, positionals: parsed.positionals, env: io.env, stdout: io.stdout, stderr: io.stderr });

@@ -1,5 +1,5 @@
 /** The kafkajs implementation of the Kafka boundary (backend/kafka/types.ts). */
-import { Kafka, Partitioners, logLevel as KafkaLogLevel, type IHeaders, type LogEntry } from 'kafkajs';
+import { Kafka, Partitioners, logLevel as KafkaLogLevel, type Admin as KafkajsAdmin, type IHeaders, type ITopicConfig, type LogEntry } from 'kafkajs';
 import { V2xError } from '../../core/errors.js';
 import { logger } from '../../core/log.js';
 import type { Admin, BatchHandler, Consumer, ConsumerOptions, Headers, InRecord, KafkaClient, KafkaClientOptions, Producer, ProducerOptions, TopicSpec } from './types.js';
@@ -111,15 +111,15 @@ export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
           const existing = new Set(await admin.listTopics());
           const wanted = topics.filter((t) => !existing.has(t.name));
           if (wanted.length === 0) return;
-          await admin.createTopics({
-            waitForLeaders: true,
-            topics: wanted.map((t) => ({
+          await createTopicsAndWait(
+            admin,
+            wanted.map((t) => ({
               topic: t.name,
               numPartitions: t.partitions ?? 1,
               replicationFactor: t.replicationFactor ?? 1,
               configEntries: Object.entries(t.config ?? {}).map(([name, value]) => ({ name, value })),
             })),
-          });
+          );
         },
         listTopics: () => admin.listTopics(),
         deleteTopics: (names) => admin.deleteTopics({ topics: [...names] }),
@@ -127,6 +127,32 @@ export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
       };
     },
   };
+}
+
+/**
+ * Creates topics, then polls metadata until every partition has a leader. kafkajs's own
+ * `waitForLeaders` can fail with "This server does not host this topic-partition" while a new
+ * topic's leaders are elected (kafkajs issues #815, #1563), so it is not used.
+ */
+export async function createTopicsAndWait(admin: KafkajsAdmin, topics: ITopicConfig[], timeoutMs = 30_000): Promise<void> {
+  await admin.createTopics({ topics, waitForLeaders: false });
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  for (;;) {
+    try {
+      const meta = await admin.fetchTopicMetadata({ topics: topics.map((t) => t.topic) });
+      const ready = topics.every((t) => {
+        const parts = meta.topics.find((m) => m.name === t.topic)?.partitions ?? [];
+        return parts.length === (t.numPartitions ?? 1) && parts.every((p) => p.leader >= 0);
+      });
+      if (ready) return;
+      last = 'partitions without a leader';
+    } catch (err) {
+      last = (err as Error).message;
+    }
+    if (Date.now() > deadline) throw new V2xError('KAFKA_UNAVAILABLE', `topics ${topics.map((t) => t.topic).join(', ')} have no leaders after ${timeoutMs} ms: ${last}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 function decodeHeaders(headers: IHeaders | undefined): Headers {

@@ -2,5 +2,6 @@
 import type { Command } from '../command.js';
 import { kafkaCommand } from './kafka.js';
 import { upCommand } from './up.js';
+import { backendCommand } from './backend.js';
 
-export const commands: readonly Command[] = [upCommand, kafkaCommand];
+export const commands: readonly Command[] = [upCommand, backendCommand, kafkaCommand];

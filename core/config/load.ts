@@ -150,6 +150,11 @@ function coerce(schema: TSchema, raw: unknown): unknown {
       if (/^(true|1|yes|on)$/i.test(raw)) return true;
       if (/^(false|0|no|off)$/i.test(raw)) return false;
       return raw;
+    case 'Union': {
+      // a union of literals (1 | 3, 'a' | 'b'): the literal whose text matches
+      const literal = (schema as TSchema & { anyOf: TSchema[] }).anyOf.find((s) => s[Kind] === 'Literal' && String(s.const) === raw);
+      return literal === undefined ? raw : literal.const;
+    }
     case 'Array': {
       const items = (schema as TSchema & { items: TSchema }).items;
       return raw.trim() === '' ? [] : raw.split(',').map((s) => coerce(items, s.trim()));

@@ -91,3 +91,8 @@ test('an unreadable or malformed file is refused', (t) => {
   const list = tempFile(t, 'c.yaml', '- a\n- b\n');
   refused(() => loadConfig(configSchema, { file: list }), 'object at the top level');
 });
+
+test('a union of number literals is read from text', () => {
+  assert.equal(loadConfig(configSchema, { env: { V2X_KAFKA__NODES: '3' } }).kafka.nodes, 3);
+  refused(() => loadConfig(configSchema, { env: { V2X_KAFKA__NODES: '2' } }), 'kafka.nodes');
+});

@@ -3,12 +3,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { loadScenarioFile, parseScenario, parseScenarioText } from '../../../simulator/scenario/scenario.js';
 import { buildScenario } from '../../../simulator/scenario/build.js';
 import { exportGeoJson } from '../../../simulator/road/geojson-export.js';
 import { generateCity } from '../../../simulator/road/city.js';
 import { isV2xError } from '../../../core/errors.js';
+import { repoPath } from '../../helpers/repo.js';
 
 const YAML = `
 seed: 42
@@ -136,7 +136,7 @@ test('scenario files: YAML or JSON, a relative city file, errors name the file',
 });
 
 test('the bundled example scenario is valid on its city', () => {
-  const path = fileURLToPath(new URL('../../../../../simulator/scenario/examples/incident-demo.yaml', import.meta.url));
+  const path = repoPath('simulator', 'scenario', 'examples', 'incident-demo.yaml');
   const s = loadScenarioFile(path);
   assert.equal(s.incidents[0]?.id, 'crash-schleissheimer');
   const { network, model } = buildScenario(s, { cars: 10 });
