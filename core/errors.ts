@@ -41,6 +41,8 @@ export const errorCatalogue = {
   ROAD_NETWORK_UNREADABLE: { message: 'cannot read the road network file', retryable: false, exitCode: 2 },
   SCENARIO_INVALID: { message: 'invalid scenario', retryable: false, exitCode: 2 },
   SCENARIO_UNREADABLE: { message: 'cannot read the scenario file', retryable: false, exitCode: 2 },
+  TRACE_INVALID: { message: 'invalid trace', retryable: false, exitCode: 2 },
+  TRACE_UNREADABLE: { message: 'cannot read the trace file', retryable: false, exitCode: 2 },
 
   // MQTT client sessions (simulator/mqtt)
   MQTT_CONNECT_FAILED: { message: 'could not reach the MQTT broker', retryable: true, exitCode: 1 },

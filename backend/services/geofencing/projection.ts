@@ -1,0 +1,51 @@
+/**
+ * Local metres around an origin (equirectangular): x = (lon - lon0) * kx, y = (lat - lat0) * ky.
+ * Each fence gets its own origin (its bounding-box centre), so distances inside a fence of a few
+ * kilometres are right to well under 0.1% at Munich's latitude; fences of tens of kilometres stay
+ * within about 1%. The projection is affine in degrees, so inside/outside answers equal the planar
+ * test in degrees that turf's booleanPointInPolygon makes. Antimeridian-spanning fences are not
+ * supported (validation does not catch them; they would be read as spanning the globe the other way).
+ */
+
+/** Mean Earth radius (IUGG), metres. */
+export const EARTH_RADIUS_M = 6_371_008.8;
+/** Metres per degree of latitude (and of longitude at the equator). */
+export const M_PER_DEG = (EARTH_RADIUS_M * Math.PI) / 180;
+
+export interface LocalFrame {
+  readonly lon0: number;
+  readonly lat0: number;
+  /** Metres per degree of longitude at lat0. */
+  readonly kx: number;
+  /** Metres per degree of latitude. */
+  readonly ky: number;
+}
+
+export function localFrame(lon0: number, lat0: number): LocalFrame {
+  return { lon0, lat0, kx: M_PER_DEG * Math.cos((lat0 * Math.PI) / 180), ky: M_PER_DEG };
+}
+
+/** Projects interleaved [lon, lat, ...] degrees to interleaved local metres. */
+export function projectFlat(frame: LocalFrame, lonLat: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(lonLat.length);
+  for (let i = 0; i < lonLat.length; i += 2) {
+    out[i] = ((lonLat[i] as number) - frame.lon0) * frame.kx;
+    out[i + 1] = ((lonLat[i + 1] as number) - frame.lat0) * frame.ky;
+  }
+  return out;
+}
+
+/** Great-circle distance in metres (haversine). */
+export function haversineM(lon1: number, lat1: number, lon2: number, lat2: number): number {
+  const r = Math.PI / 180;
+  const dLat = (lat2 - lat1) * r;
+  const dLon = (lon2 - lon1) * r;
+  const a = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * r) * Math.cos(lat2 * r) * Math.sin(dLon / 2) ** 2;
+  return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(a)));
+}
+
+/** Degrees of latitude and longitude that `metres` spans at `lat` (for growing bounding boxes). */
+export function metresToDegrees(metres: number, lat: number): { readonly dLat: number; readonly dLon: number } {
+  const c = Math.max(0.01, Math.cos((lat * Math.PI) / 180));
+  return { dLat: metres / M_PER_DEG, dLon: metres / (M_PER_DEG * c) };
+}
