@@ -11,6 +11,7 @@ import type { Config } from '../core/config/schema.js';
 import { V2xError } from '../core/errors.js';
 import { logger } from '../core/log.js';
 import { startBridge, type Bridge } from './bridge/bridge.js';
+import { startExternalSource } from './bridge/external-source.js';
 import { brokerHooks } from './broker/hooks.js';
 import { embeddedPublisher } from './broker/embedded-publisher.js';
 import { startEmbeddedBroker, type RunningBroker } from './broker/embedded.js';
@@ -42,8 +43,8 @@ export function createBackend(deps: BackendDeps): { start(): Promise<RunningBack
   if (roles.has('bridge') && !roles.has('broker') && config.bridge.brokerUrl === '') {
     throw new V2xError('CONFIG_INVALID', 'backend.roles has bridge without broker: set bridge.brokerUrl to the external MQTT broker');
   }
-  if (roles.has('bridge') && config.bridge.brokerUrl !== '') {
-    throw new V2xError('CONFIG_INVALID', 'bridge.brokerUrl (an external broker) is not supported yet: run the embedded broker role');
+  if (roles.has('broker') && config.bridge.brokerUrl !== '') {
+    throw new V2xError('CONFIG_INVALID', `bridge.brokerUrl is set (${config.bridge.brokerUrl}): the bridge uses that broker, so leave out the broker role (backend.roles=bridge)`);
   }
 
   return {
@@ -86,6 +87,20 @@ export function createBackend(deps: BackendDeps): { start(): Promise<RunningBack
           br.aedes.on('clientDisconnect', () => metrics.connectedClients.dec());
           closers.push({ name: 'broker', close: () => br.close() });
           if (bridge) await bridge.attachPublisher(embeddedPublisher(br.aedes));
+        }
+
+        if (bridge && config.bridge.brokerUrl !== '') {
+          const b = bridge;
+          const source = await startExternalSource({
+            url: config.bridge.brokerUrl,
+            username: config.bridge.username,
+            password: config.bridge.password,
+            clientId: config.bridge.clientId,
+            shareGroup: config.bridge.shareGroup,
+            ingest: b.ingest,
+          });
+          closers.push({ name: 'external broker', close: () => source.close() });
+          await b.attachPublisher(source.publisher);
         }
 
         const http = buildHttp({

@@ -90,7 +90,10 @@ export async function startBridge(deps: BridgeDeps): Promise<Bridge> {
       const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
       const r = await Promise.race([sink.flushed().then(() => 'flushed' as const), timedOut]);
       clearTimeout(timer);
-      if (r === 'timeout') log.warn({ unacknowledged: sink.depth }, 'closing with records Kafka has not acknowledged; their senders were not acknowledged either');
+      if (r === 'timeout') {
+        log.warn({ unacknowledged: sink.depth }, 'closing with records Kafka has not acknowledged; their senders were not acknowledged either');
+        sink.abort(new Error('bridge closed before Kafka acknowledged'));
+      }
       await producer.close();
     },
   };

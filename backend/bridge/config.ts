@@ -7,6 +7,7 @@ export const bridgeConfigSchema = Type.Object(
     brokerUrl: Type.String({ default: '', description: 'external MQTT broker (mqtt://host:port); empty = the embedded broker' }),
     username: Type.String({ default: 'v2x-bridge', description: 'the bridge account on an external broker' }),
     password: Type.String({ default: '', description: 'its password' }),
+    clientId: Type.String({ default: 'v2x-bridge-1', minLength: 1, description: 'MQTT client id of this bridge instance on an external broker (a persistent session: the broker queues for it while it is away)' }),
     shareGroup: Type.String({ default: 'v2x-bridge', pattern: '^[A-Za-z0-9_.-]*$', description: 'shared-subscription group on an external broker (empty = plain subscriptions)' }),
     lingerMs: Type.Integer({ minimum: 0, maximum: 1000, default: 5, description: 'how long a Kafka batch waits for more records' }),
     maxBatchRecords: Type.Integer({ minimum: 1, maximum: 100_000, default: 2000, description: 'records per Kafka batch at most' }),

@@ -54,6 +54,7 @@ export class KafkaSink {
   #queueHead = 0;
   #inFlight: Pending[] = [];
   #linger: TimerHandle | undefined;
+  #retry: TimerHandle | undefined;
   #closed = false;
   #pushingBack = false;
   #idle: (() => void)[] = [];
@@ -111,6 +112,10 @@ export class KafkaSink {
   abort(err: unknown): void {
     this.#closed = true;
     this.#linger?.cancel();
+    this.#retry?.cancel();
+    for (const p of this.#inFlight) p.reject(err);
+    this.#inFlight = [];
+    this.stats.inFlight = 0;
     for (let i = this.#queueHead; i < this.#queue.length; i++) this.#queue[i]!.reject(err);
     this.#queue = [];
     this.#queueHead = 0;
@@ -163,7 +168,10 @@ export class KafkaSink {
       }
       const delay = Math.min(this.#opts.retryMaxMs, this.#opts.retryMinMs * 2 ** Math.min(attempt, 16));
       this.#events.onRetry?.(err, delay);
-      this.#opts.clock.setTimeout(() => void this.#send(batch, bytes, attempt + 1), delay);
+      this.#retry = this.#opts.clock.setTimeout(() => {
+        this.#retry = undefined;
+        void this.#send(batch, bytes, attempt + 1);
+      }, delay);
       return;
     }
     const ms = this.#opts.clock.monotonic() - started;

@@ -67,7 +67,14 @@ export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
     },
 
     async consumer(opts: ConsumerOptions): Promise<Consumer> {
-      const consumer = kafka.consumer({ groupId: opts.groupId, allowAutoTopicCreation: false, retry: { retries: 8 } });
+      let closing = false;
+      const consumer = kafka.consumer({
+        groupId: opts.groupId,
+        allowAutoTopicCreation: false,
+        // After its retries a consumer "crashes" and kafkajs restarts it later: keep doing that
+        // through a Kafka outage, but never once close() was called (it would run forever).
+        retry: { retries: 8, restartOnFailure: async () => !closing },
+      });
       await consumer.connect();
       await consumer.subscribe({ topics: [...opts.topics], fromBeginning: opts.fromBeginning ?? false });
       let running = false;
@@ -99,7 +106,10 @@ export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
           });
           await joined;
         },
-        close: () => consumer.disconnect(),
+        async close() {
+          closing = true;
+          await consumer.disconnect();
+        },
       };
     },
 

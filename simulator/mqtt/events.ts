@@ -23,7 +23,8 @@ export interface SessionEvents<Tag = unknown> {
   disconnected?(session: MqttSession<Tag>, reason: DisconnectReason): void;
   /** A QoS 1 PUBACK or QoS 2 PUBCOMP, with the time since the PUBLISH was written. */
   puback?(session: MqttSession<Tag>, latencyMs: number, qos: 1 | 2): void;
-  message?(session: MqttSession<Tag>, message: IncomingMessage): void;
+  /** Return a promise to hold a QoS 1 message's PUBACK until it resolves (no PUBACK if it rejects). */
+  message?(session: MqttSession<Tag>, message: IncomingMessage): void | Promise<void>;
   error?(session: MqttSession<Tag>, error: V2xError): void;
 }
 

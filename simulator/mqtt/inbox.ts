@@ -19,7 +19,16 @@ export class Inbox {
    * `buf` may be the shared read buffer: the packet is copied before decoding, since the decoded
    * payload is a view of it. `deliver` runs before the QoS 1 PUBACK goes out.
    */
-  publish(version: ProtocolVersion, buf: Buffer, start: number, end: number, write: Writer, deliver: (m: IncomingMessage) => void): void {
+  publish(
+    version: ProtocolVersion,
+    buf: Buffer,
+    start: number,
+    end: number,
+    write: Writer,
+    deliver: (m: IncomingMessage) => void | Promise<void>,
+    /** Writes to the connection the PUBLISH came on, or nowhere once it is gone (deferred acks). */
+    writeLater: Writer = write,
+  ): void {
     const p = decodeWhole(version, Buffer.from(buf.subarray(start, end))) as IPublishPacket;
     const id = p.messageId ?? 0;
     if (p.qos === 2) {
@@ -28,8 +37,12 @@ export class Inbox {
       if (pending.includes(id)) return; // a duplicate before PUBREL: already delivered
       pending.push(id);
     }
-    deliver(toIncoming(p));
-    if (p.qos === 1) write(encodeAck(PUBACK, id));
+    const handled = deliver(toIncoming(p));
+    if (p.qos !== 1) return;
+    // A handler that returns a promise holds the PUBACK until it resolves (the bridge: until Kafka
+    // has the record). Rejected or connection gone: no PUBACK, so the broker delivers it again.
+    if (handled === undefined) write(encodeAck(PUBACK, id));
+    else handled.then(() => writeLater(encodeAck(PUBACK, id)), () => undefined);
   }
 
   pubrel(id: number, write: Writer): void {

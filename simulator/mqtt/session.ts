@@ -55,6 +55,7 @@ export class MqttSession<Tag = unknown> implements TimerTarget, FrameSink {
   readonly #backoff: Backoff | undefined;
   readonly #keepaliveMs: number;
   #state: SessionState = 'idle';
+  #holdUntil = 0;
   #socket: Socket | undefined;
   #connectPacket: Buffer | undefined;
   readonly #subscriptions: Subscriptions;
@@ -161,8 +162,13 @@ export class MqttSession<Tag = unknown> implements TimerTarget, FrameSink {
     return this.#stop(true);
   }
 
-  /** Drops the connection without DISCONNECT (the will fires), as a coverage hole does; reconnects. */
-  dropConnection(): void {
+  /**
+   * Drops the connection without DISCONNECT (the will fires), as a coverage hole does; reconnects
+   * after the backoff, and not before `holdMs` have passed (the length of the hole). Publishes made
+   * meanwhile are queued.
+   */
+  dropConnection(holdMs = 0): void {
+    this.#holdUntil = holdMs > 0 ? this.#wheel.clock.monotonic() + holdMs : 0;
     this.#socket?.destroy();
   }
 
@@ -261,7 +267,10 @@ export class MqttSession<Tag = unknown> implements TimerTarget, FrameSink {
       return;
     }
     this.#setState('waiting');
-    this.#wheel.schedule(this.#timer, this.#backoff.next());
+    const held = this.#holdUntil - this.#wheel.clock.monotonic();
+    this.#holdUntil = 0;
+    const delay = this.#backoff.next();
+    this.#wheel.schedule(this.#timer, held > delay ? held : delay);
   }
 
   onTimer(now: number): void {
@@ -317,7 +326,7 @@ export class MqttSession<Tag = unknown> implements TimerTarget, FrameSink {
         this.#pingOutstanding = false;
         return;
       case 3:
-        return this.#inbox.publish(this.version, buf, packetStart, end, this.#write, this.#deliver);
+        return this.#inbox.publish(this.version, buf, packetStart, end, this.#write, this.#deliver, this.#writerForThisConnection());
       case 6: // PUBREL
         return this.#inbox.pubrel(id, this.#write);
       case 9: {
@@ -379,10 +388,18 @@ export class MqttSession<Tag = unknown> implements TimerTarget, FrameSink {
     if (this.#outbox.queued > 0 && this.#state === 'connected') this.#outbox.flush(this.#write);
   }
 
-  readonly #deliver = (message: IncomingMessage): void => {
+  readonly #deliver = (message: IncomingMessage): void | Promise<void> => {
     this.stats.received++;
-    this.#events.message?.(this, message);
+    return this.#events.message?.(this, message);
   };
+
+  /** A writer bound to the current socket: a deferred PUBACK never lands on a later connection. */
+  #writerForThisConnection(): (packet: Buffer) => void {
+    const socket = this.#socket;
+    return (packet) => {
+      if (socket !== undefined && socket === this.#socket && !socket.destroyed) socket.write(packet);
+    };
+  }
 
   // ---- outgoing -------------------------------------------------------------------------------
 

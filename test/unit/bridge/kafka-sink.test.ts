@@ -103,3 +103,19 @@ test('flushed() waits for everything appended so far', async () => {
   await f;
   assert.equal(done, true);
 });
+
+test('abort() fails what is buffered and in flight, and stops retrying', async () => {
+  const clock = new ManualClock();
+  const producer = new ScriptedProducer();
+  const sink = new KafkaSink(producer, opts(clock));
+  const outcomes: string[] = [];
+  for (let i = 0; i < 4; i++) void sink.append(rec('C', i)).then(() => outcomes.push(`ok${i}`), () => outcomes.push(`failed${i}`));
+  producer.pending.shift()!.fail(new Error('down'));
+  await tick();
+  sink.abort(new Error('closing'));
+  await tick();
+  clock.advance(10_000);
+  assert.equal(producer.pending.length, 0, 'no retry after abort');
+  assert.equal(clock.pending(), 0, 'no timer left behind');
+  assert.deepEqual(outcomes.sort(), ['failed0', 'failed1', 'failed2', 'failed3']);
+});
