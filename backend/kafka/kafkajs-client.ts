@@ -132,6 +132,10 @@ export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
           );
         },
         listTopics: () => admin.listTopics(),
+        async topicOffsets(topic) {
+          const o = await admin.fetchTopicOffsets(topic);
+          return o.map((p) => ({ partition: p.partition, low: Number(p.low), high: Number(p.high) }));
+        },
         deleteTopics: (names) => admin.deleteTopics({ topics: [...names] }),
         close: () => admin.disconnect(),
       };

@@ -70,6 +70,8 @@ export interface Admin {
   /** Creates the topics that do not exist yet; existing ones are left alone. */
   createTopics(topics: readonly TopicSpec[]): Promise<void>;
   listTopics(): Promise<string[]>;
+  /** Per partition, the first and next offsets: high - low is how many records it holds. */
+  topicOffsets(topic: string): Promise<{ partition: number; low: number; high: number }[]>;
   deleteTopics(names: readonly string[]): Promise<void>;
   close(): Promise<void>;
 }
