@@ -30,6 +30,7 @@ export async function startStack(config: DeepReadonly<Config>, progress: Progres
 export function describeStack({ kafka, backend }: Stack): string {
   const parts = [`kafka ${kafka.brokers.join(',')}${kafka.owned ? '' : ' (external)'}`];
   if (backend.broker) parts.push(`mqtt ${backend.broker.tcpUrl}`, `mqtt-ws ${backend.broker.wsUrl}`);
+  if (backend.broker?.tlsUrl) parts.push(`mqtts ${backend.broker.tlsUrl}`);
   parts.push(`metrics ${backend.httpUrl}/metrics`);
   return parts.join(' | ');
 }

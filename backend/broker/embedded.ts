@@ -4,6 +4,8 @@
  */
 import { createServer as createNetServer, type AddressInfo, type Server as NetServer } from 'node:net';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import { Aedes, type AedesOptions } from 'aedes';
 import { WebSocketServer, createWebSocketStream } from 'ws';
 import { V2xError } from '../../core/errors.js';
@@ -17,15 +19,19 @@ export interface RunningBroker {
   readonly aedes: Aedes;
   readonly tcpPort: number;
   readonly wsPort: number;
+  /** The TLS listener's port, when key and certificate files were given. */
+  readonly tlsPort: number | undefined;
   /** URLs a client on this machine can use. */
   readonly tcpUrl: string;
   readonly wsUrl: string;
+  readonly tlsUrl: string | undefined;
   close(): Promise<void>;
 }
 
 const log = logger('broker');
 
 export async function startEmbeddedBroker(config: MqttConfig, aedesOptions: AedesOptions = {}): Promise<RunningBroker> {
+  const tls = tlsServer(config); // first: a bad TLS config is refused before anything is started
   const aedes = await Aedes.createBroker(aedesOptions);
   aedes.on('clientError', (client, err) => log.debug({ client: client.id, err: err.message }, 'client error'));
   aedes.on('connectionError', (client, err) => log.debug({ client: client.id, err: err.message }, 'connection error'));
@@ -41,19 +47,25 @@ export async function startEmbeddedBroker(config: MqttConfig, aedesOptions: Aede
     aedes.handle(stream, req);
   });
 
+  tls?.on('secureConnection', (socket) => aedes.handle(socket));
+  tls?.on('tlsClientError', (err) => log.debug({ err: err.message }, 'TLS handshake failed'));
+
   try {
     await listen(tcp, config.port, config.host, 'mqtt.port');
     await listen(http, config.wsPort, config.host, 'mqtt.wsPort');
+    if (tls) await listen(tls, config.tlsPort, config.host, 'mqtt.tlsPort');
   } catch (err) {
     await closeServer(tcp);
     await closeServer(http);
+    if (tls) await closeServer(tls);
     await new Promise<void>((resolve) => aedes.close(() => resolve()));
     throw err;
   }
   const tcpPort = (tcp.address() as AddressInfo).port;
   const wsPort = (http.address() as AddressInfo).port;
+  const tlsPort = tls ? (tls.address() as AddressInfo).port : undefined;
   const clientHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-  log.info({ tcpPort, wsPort }, 'embedded MQTT broker listening');
+  log.info({ tcpPort, wsPort, tlsPort }, 'embedded MQTT broker listening');
 
   let closing: Promise<void> | undefined;
   return {
@@ -62,18 +74,41 @@ export async function startEmbeddedBroker(config: MqttConfig, aedesOptions: Aede
     wsPort,
     tcpUrl: `mqtt://${clientHost}:${tcpPort}`,
     wsUrl: `ws://${clientHost}:${wsPort}/mqtt`,
+    tlsPort,
+    tlsUrl: tlsPort === undefined ? undefined : `mqtts://${clientHost === '127.0.0.1' ? 'localhost' : clientHost}:${tlsPort}`,
     close() {
       closing ??= (async () => {
         for (const ws of wss.clients) ws.terminate();
         wss.close();
-        await Promise.all([closeServer(tcp), closeServer(http), new Promise<void>((resolve) => aedes.close(() => resolve()))]);
+        await Promise.all([closeServer(tcp), closeServer(http), ...(tls ? [closeServer(tls)] : []), new Promise<void>((resolve) => aedes.close(() => resolve()))]);
       })();
       return closing;
     },
   };
 }
 
-function listen(server: NetServer | HttpServer, port: number, host: string, key: string): Promise<void> {
+/** The TLS listener when both files are configured; a missing or unreadable file is refused by name. */
+function tlsServer(config: MqttConfig): TlsServer | undefined {
+  if (config.tlsKeyFile === '' && config.tlsCertFile === '') return undefined;
+  if (config.tlsKeyFile === '' || config.tlsCertFile === '') {
+    throw new V2xError('CONFIG_INVALID', 'mqtt.tlsKeyFile and mqtt.tlsCertFile go together: set both for a TLS listener, or neither');
+  }
+  const read = (file: string, key: string): Buffer => {
+    try {
+      return readFileSync(file);
+    } catch (err) {
+      throw new V2xError('CONFIG_INVALID', `${key}: cannot read ${file}: ${(err as Error).message}`, { cause: err });
+    }
+  };
+  try {
+    return createTlsServer({ key: read(config.tlsKeyFile, 'mqtt.tlsKeyFile'), cert: read(config.tlsCertFile, 'mqtt.tlsCertFile') });
+  } catch (err) {
+    if (err instanceof V2xError) throw err;
+    throw new V2xError('CONFIG_INVALID', `mqtt.tlsKeyFile/mqtt.tlsCertFile are not a usable PEM key and certificate: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+function listen(server: NetServer | HttpServer | TlsServer, port: number, host: string, key: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException): void => {
       const why = err.code === 'EADDRINUSE' ? `port ${port} on ${host} is already in use (set ${key} to a free port, or 0 to pick one)` : err.message;
@@ -87,7 +122,7 @@ function listen(server: NetServer | HttpServer, port: number, host: string, key:
   });
 }
 
-function closeServer(server: NetServer | HttpServer): Promise<void> {
+function closeServer(server: NetServer | HttpServer | TlsServer): Promise<void> {
   return new Promise((resolve) => {
     if (!server.listening) return resolve();
     if ('closeAllConnections' in server) server.closeAllConnections();
