@@ -45,7 +45,8 @@ function testFiles(dir: string): string[] {
 }
 
 async function runNodeTest(files: string[], extraArgs: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const args = ['--test', `--test-concurrency=${DEFAULT_CONCURRENCY}`, ...extraArgs, ...files];
+  // A bound per test, so a hung test fails the run instead of stalling it (the longest takes ~90 s).
+  const args = ['--test', `--test-concurrency=${DEFAULT_CONCURRENCY}`, '--test-timeout=300000', ...extraArgs, ...files];
   const child = spawn(process.execPath, args, { stdio: 'inherit', env });
   // On Ctrl-C the terminal signals the child as well; on SIGTERM, pass it on. Either way wait for
   // the child before Kafka (registered earlier, so stopped later) goes away.
