@@ -64,6 +64,21 @@ export const errorCatalogue = {
   // simulated vehicles (simulator/fleet, simulator/vehicle)
   SHARD_INVALID: { message: 'invalid shard (expected i/n with 0 <= i < n)', retryable: false, exitCode: 2 },
 
+  // load testing (loadtest/)
+  THRESHOLD_INVALID: { message: 'invalid threshold expression', retryable: false, exitCode: 2 },
+  LOADTEST_REPORT_INVALID: { message: 'not a v2x load-test JSON report', retryable: false, exitCode: 2 },
+  LOADTEST_ABORTED: { message: 'the load test was aborted by a failing threshold', retryable: false, exitCode: 99 },
+
+  // remote commands and the REST API (backend/services/commands, backend/api)
+  COMMAND_NOT_FOUND: { message: 'no such command', retryable: false, exitCode: 1 },
+  VEHICLE_NOT_FOUND: { message: 'no such vehicle', retryable: false, exitCode: 1 },
+  VALIDATION_FAILED: { message: 'invalid request', retryable: false, exitCode: 2 },
+  UNAUTHORIZED: { message: 'missing or invalid bearer token', retryable: false, exitCode: 2 },
+  FORBIDDEN: { message: 'the token has not the role this needs', retryable: false, exitCode: 2 },
+  CONFLICT: { message: 'conflict with the current state', retryable: false, exitCode: 1 },
+  NOT_READY: { message: 'the service is still starting', retryable: true, exitCode: 1 },
+  API_UNREACHABLE: { message: 'cannot reach the API', retryable: true, exitCode: 1 },
+
   INTERNAL: { message: 'internal error', retryable: false, exitCode: 1 },
 } as const satisfies Record<string, ErrorSpec>;
 

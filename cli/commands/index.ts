@@ -3,5 +3,6 @@ import type { Command } from '../command.js';
 import { kafkaCommand } from './kafka.js';
 import { upCommand } from './up.js';
 import { backendCommand } from './backend.js';
+import { simCommand } from './sim.js';
 
-export const commands: readonly Command[] = [upCommand, backendCommand, kafkaCommand];
+export const commands: readonly Command[] = [upCommand, backendCommand, kafkaCommand, simCommand];

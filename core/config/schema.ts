@@ -7,6 +7,9 @@ import { kafkaConfigSchema } from '../../infra/kafka/config.js';
 import { mqttConfigSchema } from '../../backend/broker/config.js';
 import { bridgeConfigSchema } from '../../backend/bridge/config.js';
 import { backendConfigSchema } from '../../backend/config.js';
+import { simConfigSchema } from '../../simulator/config.js';
+import { apiConfigSchema } from '../../backend/api/config.js';
+import { commandsConfigSchema } from '../../backend/services/commands/config.js';
 
 export const logConfigSchema = Type.Object(
   {
@@ -33,6 +36,9 @@ export const configSchema = Type.Object(
     mqtt: mqttConfigSchema,
     bridge: bridgeConfigSchema,
     backend: backendConfigSchema,
+    sim: simConfigSchema,
+    api: apiConfigSchema,
+    commands: commandsConfigSchema,
   },
   { additionalProperties: false },
 );

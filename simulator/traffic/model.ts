@@ -191,6 +191,12 @@ export class TrafficModel {
     this.state.held[i] = held ? 1 : 0;
   }
 
+  /** Caps car i's desired speed (a remote speed limit), m/s; Infinity or 0 removes the cap. */
+  capSpeed(i: number, mps: number): void {
+    if (!(i >= 0 && i < this.state.count)) throw new RangeError(`no car ${i}`);
+    this.state.speedCap[i] = mps > 0 ? mps : Number.POSITIVE_INFINITY;
+  }
+
   /** Places one car by hand (tests, replays); returns its index. */
   addCar(o: AddCarOptions): number {
     const st = this.state;
@@ -247,7 +253,7 @@ export class TrafficModel {
     const segLength = net.segLength;
     const segFree = net.segFreeFlow;
     const { pos, speed, accel, odometer, ahead, behind, length, seg, movedTick, obstacle } = st;
-    const { speedFactor, headway, minGap, maxAccel, comfortDecel } = st;
+    const { speedFactor, headway, minGap, maxAccel, comfortDecel, speedCap } = st;
     const speedSum = this.#truth.speedSum;
     const samples = this.#truth.samples;
     const lanes = st.laneCount;
@@ -282,9 +288,11 @@ export class TrafficModel {
           gap = obs - p;
           vL = 0;
         }
+        const desired = (speedFactor[c] as number) * (segFree[s] as number);
+        const capV = speedCap[c] as number;
         let acc = idmAccel(
           v,
-          (speedFactor[c] as number) * (segFree[s] as number),
+          desired < capV ? desired : capV,
           gap,
           vL,
           maxAccel[c] as number,
@@ -362,7 +370,8 @@ export class TrafficModel {
     const b = st.comfortDecel[c] as number;
     for (let k = 0; k < 4 && idx + 1 < route.length; k++) {
       const nx = route[idx + 1] as number;
-      const vNext = factor * (net.segFreeFlow[nx] as number);
+      const vFree = factor * (net.segFreeFlow[nx] as number);
+      const vNext = vFree < (st.speedCap[c] as number) ? vFree : (st.speedCap[c] as number);
       if (v > vNext) {
         // slow down ahead of a lower limit
         const need = (v * v - vNext * vNext) / (2 * (dist > 1 ? dist : 1));

@@ -43,8 +43,10 @@ export class FleetState {
   readonly patience: Float32Array;
   /** Seconds the car has waited for room at the entry of its next segment. */
   readonly waitS: Float32Array;
-  /** 1 while a car is held (broken down, parking): it brakes to a stop and stays. */
+  /** 1 while a car is held (broken down, pulling over): it brakes to a stop and stays; 2 while parked off the lane (parking.ts). */
   readonly held: Uint8Array;
+  /** Desired-speed cap per car, m/s (Infinity = none): a remote set_speed_limit. */
+  readonly speedCap: Float32Array;
   // cars: trips
   readonly routes: Int32Array[];
   readonly routeIdx: Int32Array;
@@ -83,6 +85,7 @@ export class FleetState {
     this.patience = new Float32Array(capacity);
     this.waitS = new Float32Array(capacity);
     this.held = new Uint8Array(capacity);
+    this.speedCap = new Float32Array(capacity).fill(Number.POSITIVE_INFINITY);
     this.routes = new Array<Int32Array>(capacity);
     this.routeIdx = new Int32Array(capacity);
     this.routeEpoch = new Uint32Array(capacity);

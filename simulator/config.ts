@@ -1,0 +1,228 @@
+/**
+ * The `sim` config section: everything `v2x sim` needs, validated once (core/config/load.ts), with
+ * flags of cli/commands/sim.ts bound to these paths. `resolveSimSettings` turns the frozen section
+ * into the plain, serialisable settings a worker thread or child process receives (durations in
+ * ms, the MQTT URL split, the shard parsed), refusing what the schema cannot express.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import { V2xError } from '../core/errors.js';
+import { parseShard, type Shard } from './fleet/shard.js';
+
+export const simConfigSchema = Type.Object(
+  {
+    broker: Type.String({ default: 'mqtt://127.0.0.1:1883', description: 'MQTT broker URL (mqtt:// or mqtts://host:port)' }),
+    cars: Type.Integer({ minimum: 1, maximum: 2_000_000, default: 100, description: 'cars in the fleet' }),
+    seed: Type.String({ default: '1', description: 'fleet, network and traffic seed' }),
+    city: Type.String({ default: 'builtin', description: 'builtin, or a GeoJSON road network file' }),
+    scenario: Type.String({ default: '', description: 'scenario file (YAML or JSON); its city and incidents apply' }),
+    duration: Type.String({ default: '0', description: 'how long to run (e.g. 90s, 10m, 1h; 0 = until stopped)' }),
+    mqttVersion: Type.Union([Type.Literal('3.1.1'), Type.Literal('5')], { default: '3.1.1', description: 'MQTT protocol version' }),
+    qos: Type.Integer({ minimum: 0, maximum: 2, default: 1, description: 'QoS of telemetry and events' }),
+    rate: Type.Number({
+      exclusiveMinimum: 0,
+      maximum: 50,
+      default: 1,
+      description: 'telemetry messages per car per simulated second (Hz)',
+    }),
+    speedup: Type.Number({ minimum: 0.01, maximum: 1000, default: 1, description: 'simulated seconds per real second' }),
+    codec: Type.Union([Type.Literal('json'), Type.Literal('binary')], { default: 'json', description: 'payload codec' }),
+    rampRate: Type.Number({ exclusiveMinimum: 0, default: 500, description: 'new connections per second (whole simulator)' }),
+    credentials: Type.Union([Type.Literal('fleet-key'), Type.Literal('none')], {
+      default: 'fleet-key',
+      description: 'fleet-key: username = VIN, password = HMAC(fleetKey, VIN); none: anonymous',
+    }),
+    fleetKey: Type.String({ default: 'v2x-demo-fleet-key', description: "key the cars' passwords are derived from" }),
+    caFile: Type.String({ default: '', description: 'PEM CA file for mqtts:// brokers' }),
+    clean: Type.Boolean({ default: true, description: 'clean sessions (false: persistent sessions that keep queued commands)' }),
+    sessionExpiryS: Type.Integer({ minimum: 0, default: 3600, description: 'MQTT 5 session expiry of persistent sessions' }),
+    keepalive: Type.Integer({ minimum: 0, maximum: 65535, default: 60, description: 'MQTT keepalive, seconds' }),
+    connectTimeoutS: Type.Number({
+      exclusiveMinimum: 0,
+      default: 15,
+      description: 'deadline for the first connections (unreachable broker)',
+    }),
+    workers: Type.Integer({ minimum: 0, maximum: 64, default: 0, description: 'worker threads per process (0 = one per core)' }),
+    processes: Type.Integer({
+      minimum: 0,
+      maximum: 64,
+      default: 0,
+      description: 'processes (0 = as many as needed at maxSocketsPerProcess)',
+    }),
+    maxSocketsPerProcess: Type.Integer({ minimum: 1, maximum: 19_000, default: 18_000, description: 'cars per process at most' }),
+    sourceAddresses: Type.Array(Type.String(), {
+      default: [],
+      description: 'local addresses to bind, cycled over cars (e.g. 127.0.0.2,127.0.0.3)',
+    }),
+    shard: Type.String({ default: '0/1', description: 'the slice i/n of the fleet this run drives' }),
+    summaryJson: Type.String({ default: '', description: 'write the final summary as JSON to this file' }),
+    groundTruth: Type.String({ default: '', description: 'write ground truth (incidents, per-segment truth) as JSONL to this file' }),
+    traffic: Type.Union([Type.Literal('fleet'), Type.Literal('slice')], {
+      default: 'fleet',
+      description:
+        'fleet: every worker models the whole fleet (car following between all cars); slice: only its own cars (cheaper at scale)',
+    }),
+    gpsNoiseM: Type.Number({ minimum: 0, maximum: 100, default: 3, description: 'GPS error, metres (standard deviation per axis)' }),
+    parkShare: Type.Number({ minimum: 0, maximum: 1, default: 0.5, description: 'share of trip ends where the car parks' }),
+    initialParkedShare: Type.Number({ minimum: 0, maximum: 1, default: 0.2, description: 'share of cars parked at the start' }),
+    parkMinutes: Type.Array(Type.Number({ minimum: 0 }), {
+      minItems: 2,
+      maxItems: 2,
+      default: [5, 45],
+      description: 'dwell range when parking, minutes',
+    }),
+    sleep: Type.Boolean({ default: true, description: 'parked cars sleep (disconnect) and wake on a schedule' }),
+    coverageHolesPerHour: Type.Number({ minimum: 0, default: 0.5, description: 'coverage holes per driving hour per car' }),
+    coverageHoleS: Type.Array(Type.Number({ minimum: 0 }), {
+      minItems: 2,
+      maxItems: 2,
+      default: [5, 60],
+      description: 'coverage hole length range, seconds',
+    }),
+    startTime: Type.String({
+      default: '',
+      description: "the cars' clock at the start (ISO 8601; empty = now): ambient temperature and darkness follow it",
+    }),
+    statusIntervalS: Type.Number({ minimum: 0.2, default: 5, description: 'seconds between status lines when not on a terminal' }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+export type SimConfig = Static<typeof simConfigSchema>;
+
+export interface BrokerAddress {
+  readonly tls: boolean;
+  readonly host: string;
+  readonly port: number;
+}
+
+/** Plain, serialisable settings of one simulator run (what workers and child processes get). */
+export interface SimSettings {
+  readonly broker: BrokerAddress;
+  readonly cars: number;
+  readonly seed: string;
+  readonly city: string;
+  readonly scenario: string;
+  readonly durationMs: number;
+  readonly protocolVersion: 4 | 5;
+  readonly qos: 0 | 1 | 2;
+  readonly rateHz: number;
+  readonly speedup: number;
+  readonly codec: 'json' | 'binary';
+  readonly rampPerSecond: number;
+  readonly credentials: 'fleet-key' | 'none';
+  readonly fleetKey: string;
+  readonly caFile: string;
+  readonly clean: boolean;
+  readonly sessionExpiryS: number;
+  readonly keepaliveS: number;
+  readonly connectTimeoutMs: number;
+  readonly workers: number;
+  readonly processes: number;
+  readonly maxSocketsPerProcess: number;
+  readonly sourceAddresses: readonly string[];
+  readonly shard: Shard;
+  readonly summaryJson: string;
+  readonly groundTruth: string;
+  readonly traffic: 'fleet' | 'slice';
+  readonly gpsNoiseM: number;
+  readonly parkShare: number;
+  readonly initialParkedShare: number;
+  readonly parkMinutes: readonly [number, number];
+  readonly sleep: boolean;
+  readonly coverageHolesPerHour: number;
+  readonly coverageHoleS: readonly [number, number];
+  readonly statusIntervalMs: number;
+  /** Epoch ms of the cars' clock at the start; undefined = the wall clock when the run starts. */
+  readonly startEpochMs: number | undefined;
+}
+
+const UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** "90s", "10m", "1h", "1500ms" or a bare number of seconds -> ms. */
+export function parseDuration(text: string, key = 'sim.duration'): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(text);
+  if (m === null) throw new V2xError('CONFIG_INVALID', `${key}: expected a duration such as 90s, 10m or 1h (got ${JSON.stringify(text)})`);
+  return Math.round(Number(m[1]) * (UNITS[m[2] ?? 's'] as number));
+}
+
+export function parseBrokerUrl(url: string): BrokerAddress {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new V2xError('CONFIG_INVALID', `sim.broker: not a URL: ${JSON.stringify(url)} (expected mqtt://host:port)`);
+  }
+  const tls = u.protocol === 'mqtts:' || u.protocol === 'ssl:' || u.protocol === 'tls:';
+  if (!tls && u.protocol !== 'mqtt:' && u.protocol !== 'tcp:') {
+    throw new V2xError('CONFIG_INVALID', `sim.broker: unsupported scheme ${u.protocol} (use mqtt:// or mqtts://)`);
+  }
+  const host = u.hostname.replace(/^\[|\]$/g, '');
+  if (host === '') throw new V2xError('CONFIG_INVALID', `sim.broker: no host in ${JSON.stringify(url)}`);
+  const port = u.port === '' ? (tls ? 8883 : 1883) : Number(u.port);
+  return { tls, host, port };
+}
+
+function parseStartTime(text: string): number | undefined {
+  if (text === '') return undefined;
+  const ms = Date.parse(text);
+  if (Number.isNaN(ms)) throw new V2xError('CONFIG_INVALID', `sim.startTime: not an ISO 8601 time: ${JSON.stringify(text)}`);
+  return ms;
+}
+
+type Input = { readonly [K in keyof SimConfig]: SimConfig[K] extends (infer U)[] ? readonly U[] : SimConfig[K] };
+
+export function resolveSimSettings(c: Input): SimSettings {
+  let shard: Shard;
+  try {
+    shard = parseShard(c.shard);
+  } catch (err) {
+    throw new V2xError('SHARD_INVALID', `sim.shard: ${(err as Error).message}`, { cause: err });
+  }
+  const range = (v: readonly number[], key: string): [number, number] => {
+    const lo = v[0] ?? 0;
+    const hi = v[1] ?? lo;
+    if (hi < lo) throw new V2xError('CONFIG_INVALID', `${key}: the upper bound is below the lower one (${lo}, ${hi})`);
+    return [lo, hi];
+  };
+  for (const a of c.sourceAddresses) {
+    if (!/^[0-9.]+$|:/.test(a)) throw new V2xError('CONFIG_INVALID', `sim.sourceAddresses: not an IP address: ${JSON.stringify(a)}`);
+  }
+  return {
+    broker: parseBrokerUrl(c.broker),
+    cars: c.cars,
+    seed: c.seed,
+    city: c.city,
+    scenario: c.scenario,
+    durationMs: parseDuration(c.duration),
+    protocolVersion: c.mqttVersion === '5' ? 5 : 4,
+    qos: c.qos as 0 | 1 | 2,
+    rateHz: c.rate,
+    speedup: c.speedup,
+    codec: c.codec,
+    rampPerSecond: c.rampRate,
+    credentials: c.credentials,
+    fleetKey: c.fleetKey,
+    caFile: c.caFile,
+    clean: c.clean,
+    sessionExpiryS: c.sessionExpiryS,
+    keepaliveS: c.keepalive,
+    connectTimeoutMs: Math.round(c.connectTimeoutS * 1000),
+    workers: c.workers,
+    processes: c.processes,
+    maxSocketsPerProcess: c.maxSocketsPerProcess,
+    sourceAddresses: [...c.sourceAddresses],
+    shard,
+    summaryJson: c.summaryJson,
+    groundTruth: c.groundTruth,
+    traffic: c.traffic,
+    gpsNoiseM: c.gpsNoiseM,
+    parkShare: c.parkShare,
+    initialParkedShare: c.initialParkedShare,
+    parkMinutes: range(c.parkMinutes, 'sim.parkMinutes'),
+    sleep: c.sleep,
+    coverageHolesPerHour: c.coverageHolesPerHour,
+    coverageHoleS: range(c.coverageHoleS, 'sim.coverageHoleS'),
+    statusIntervalMs: Math.round(c.statusIntervalS * 1000),
+    startEpochMs: parseStartTime(c.startTime),
+  };
+}

@@ -1,0 +1,154 @@
+/**
+ * Drives a range of the fleet split over several units (worker threads, or child processes that
+ * run their own workers): waits until all are ready, starts them on one clock, relays speed caps
+ * between the replicas of the traffic model, keeps the latest stats of each and adds them up, and
+ * stops them (final stats, then exit). A unit that fails before it is ready fails the whole start.
+ */
+import { V2xError } from '../../core/errors.js';
+import { mergeSnapshots } from '../mqtt/stats.js';
+import type { SimSettings } from '../config.js';
+import type { GroundTruthRecord } from '../traffic/ground-truth.js';
+import { addCounters } from './counters.js';
+import type { UnitInit, UnitStats } from './messages.js';
+import { errorFromUnit, type Unit, type UnitFactory } from './units.js';
+
+export interface CoordinatorOptions {
+  readonly settings: SimSettings;
+  readonly start: number;
+  readonly end: number;
+  readonly units: number;
+  readonly factory: UnitFactory;
+  /** The first unit keeps ground truth. */
+  readonly groundTruth: boolean;
+  /** Connections per second over all units. */
+  readonly rampPerSecond: number;
+  readonly label: string;
+  readonly onTruth?: (records: readonly GroundTruthRecord[]) => void;
+  /** A unit capped a car's speed (relayed to the other units here; a child process also passes it up). */
+  readonly onSpeedCap?: (car: number, mps: number) => void;
+  /** A unit failed after the start. */
+  readonly onFailure?: (error: V2xError) => void;
+}
+
+export function mergeUnitStats(list: readonly UnitStats[]): UnitStats {
+  let cpuUs: number | undefined;
+  let maxRssKb: number | undefined;
+  for (const s of list) {
+    if (s.cpuUs !== undefined) cpuUs = (cpuUs ?? 0) + s.cpuUs;
+    if (s.maxRssKb !== undefined) maxRssKb = (maxRssKb ?? 0) + s.maxRssKb;
+  }
+  return {
+    mqtt: mergeSnapshots(list.map((s) => s.mqtt)),
+    sim: addCounters(list.map((s) => s.sim)),
+    ...(cpuUs !== undefined && { cpuUs }),
+    ...(maxRssKb !== undefined && { maxRssKb }),
+  };
+}
+
+export class Coordinator {
+  readonly units: Unit[] = [];
+  readonly #latest: (UnitStats | undefined)[] = [];
+  readonly #finals: ((s: UnitStats) => void)[] = [];
+  readonly #ready: Promise<number>;
+  #started = false;
+  #stopping = false;
+
+  constructor(o: CoordinatorOptions) {
+    const cars = o.end - o.start;
+    const n = Math.max(1, Math.min(o.units, cars));
+    const readies: Promise<number>[] = [];
+    for (let u = 0; u < n; u++) {
+      const init: UnitInit = {
+        settings: o.settings,
+        start: o.start + Math.floor((cars * u) / n),
+        end: o.start + Math.floor((cars * (u + 1)) / n),
+        groundTruth: o.groundTruth && u === 0,
+        rampPerSecond: o.rampPerSecond / n,
+        label: `${o.label}${u}`,
+      };
+      const unit = o.factory(init);
+      this.units.push(unit);
+      this.#latest.push(undefined);
+      readies.push(
+        new Promise<number>((resolve, reject) => {
+          unit.onMessage((m) => {
+            switch (m.type) {
+              case 'ready':
+                resolve(m.cars);
+                break;
+              case 'stats':
+                this.#latest[u] = m.stats;
+                if (m.final) this.#finals[u]?.(m.stats);
+                break;
+              case 'truth':
+                o.onTruth?.(m.records);
+                break;
+              case 'speedCap':
+                for (const other of this.units) if (other !== unit) other.send({ type: 'speedCap', car: m.car, mps: m.mps });
+                o.onSpeedCap?.(m.car, m.mps);
+                break;
+              case 'fatal': {
+                const err = errorFromUnit(m.code, m.message);
+                if (this.#started) o.onFailure?.(err);
+                reject(err);
+                break;
+              }
+            }
+          });
+          unit.onExit((problem) => {
+            this.#finals[u]?.(this.#latest[u] ?? emptyStats());
+            if (problem === undefined || this.#stopping) return;
+            const err = new V2xError('INTERNAL', `simulator unit ${init.label} ended: ${problem}`);
+            if (this.#started) o.onFailure?.(err);
+            reject(err);
+          });
+        }),
+      );
+    }
+    this.#ready = Promise.all(readies).then((c) => c.reduce((a, b) => a + b, 0));
+    this.#ready.catch(() => {}); // observed by ready()
+  }
+
+  /** Resolves with the number of cars once every unit is ready. */
+  ready(): Promise<number> {
+    return this.#ready;
+  }
+
+  start(startWallMs: number, startEpochMs: number): void {
+    this.#started = true;
+    for (const u of this.units) u.send({ type: 'start', startWallMs, startEpochMs });
+  }
+
+  /** The latest stats of all units, added up. */
+  stats(): UnitStats {
+    return mergeUnitStats(this.#latest.map((s) => s ?? emptyStats()));
+  }
+
+  /** Stops every unit, waits (up to timeoutMs) for their final stats, and ends them. */
+  async stop(timeoutMs = 10_000): Promise<UnitStats> {
+    this.#stopping = true;
+    const finals = this.units.map(
+      (_, u) =>
+        new Promise<UnitStats>((resolve) => {
+          this.#finals[u] = resolve;
+        }),
+    );
+    for (const u of this.units) u.send({ type: 'stop' });
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+    await Promise.race([Promise.all(finals), deadline]);
+    clearTimeout(timer);
+    await Promise.all(this.units.map((u) => u.terminate()));
+    return this.stats();
+  }
+
+  /** Ends every unit at once (after a failed start). */
+  async kill(): Promise<void> {
+    this.#stopping = true;
+    await Promise.all(this.units.map((u) => u.terminate()));
+  }
+}
+
+function emptyStats(): UnitStats {
+  return { mqtt: mergeSnapshots([]), sim: addCounters([]) };
+}

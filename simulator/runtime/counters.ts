@@ -1,0 +1,60 @@
+/**
+ * What the simulator counts beyond the MQTT sessions' own stats: messages by kind, commands by
+ * outcome, sleep, coverage holes, parking. A plain object so a worker can post it; `addCounters`
+ * sums the counters of several workers or processes.
+ */
+export const SENT_KINDS = ['telemetry', 'event', 'status', 'commandResult'] as const;
+export type SentKind = (typeof SENT_KINDS)[number];
+
+export interface SimCounters {
+  /** Publishes handed to the session (sent now or queued), by kind. */
+  readonly published: Record<SentKind, number>;
+  /** Telemetry not produced because the car was asleep or not yet started. */
+  skipped: number;
+  commandsReceived: number;
+  /** Final command results by status (succeeded, failed, rejected). */
+  readonly commandResults: Record<string, number>;
+  sleeps: number;
+  wakes: number;
+  coverageHoles: number;
+  /** Cars parked off the lane now (of this unit's cars). */
+  parkedNow: number;
+  /** Cars asleep now. */
+  asleepNow: number;
+  /** Simulated seconds reached. */
+  simTimeS: number;
+}
+
+export function emptyCounters(): SimCounters {
+  return {
+    published: { telemetry: 0, event: 0, status: 0, commandResult: 0 },
+    skipped: 0,
+    commandsReceived: 0,
+    commandResults: {},
+    sleeps: 0,
+    wakes: 0,
+    coverageHoles: 0,
+    parkedNow: 0,
+    asleepNow: 0,
+    simTimeS: 0,
+  };
+}
+
+export function addCounters(list: readonly SimCounters[]): SimCounters {
+  const out = emptyCounters();
+  let minTime = Number.POSITIVE_INFINITY;
+  for (const c of list) {
+    for (const k of SENT_KINDS) out.published[k] += c.published[k];
+    for (const [k, n] of Object.entries(c.commandResults)) out.commandResults[k] = (out.commandResults[k] ?? 0) + n;
+    out.skipped += c.skipped;
+    out.commandsReceived += c.commandsReceived;
+    out.sleeps += c.sleeps;
+    out.wakes += c.wakes;
+    out.coverageHoles += c.coverageHoles;
+    out.parkedNow += c.parkedNow;
+    out.asleepNow += c.asleepNow;
+    if (c.simTimeS < minTime) minTime = c.simTimeS;
+  }
+  out.simTimeS = list.length === 0 ? 0 : minTime;
+  return out;
+}

@@ -1,0 +1,51 @@
+/**
+ * The one typed channel between a simulator unit (a worker thread, or a child process that runs
+ * worker threads of its own) and its parent. Both directions are discriminated unions on `type`;
+ * `UnitToParent` and `ParentToUnit` are all that crosses a thread or process boundary.
+ */
+import type { GroundTruthRecord } from '../traffic/ground-truth.js';
+import type { StatsSnapshot } from '../mqtt/stats.js';
+import type { SimSettings } from '../config.js';
+import type { SimCounters } from './counters.js';
+
+/** What a unit is given when it starts (workerData, or the first IPC message of a child). */
+export interface UnitInit {
+  readonly settings: SimSettings;
+  /** Global car indices [start, end) this unit drives. */
+  readonly start: number;
+  readonly end: number;
+  /** Keep and forward ground-truth records (one unit of a run does). */
+  readonly groundTruth: boolean;
+  /** Connections per second for this unit. */
+  readonly rampPerSecond: number;
+  readonly label: string;
+}
+
+export interface UnitStats {
+  readonly mqtt: StatsSnapshot;
+  readonly sim: SimCounters;
+  /** Set by processes: CPU microseconds (user + system) and peak RSS in KB of the process. */
+  readonly cpuUs?: number;
+  readonly maxRssKb?: number;
+}
+
+export type UnitToParent =
+  | { readonly type: 'ready'; readonly cars: number }
+  | { readonly type: 'stats'; readonly stats: UnitStats; readonly final: boolean }
+  | { readonly type: 'truth'; readonly records: readonly GroundTruthRecord[] }
+  | { readonly type: 'speedCap'; readonly car: number; readonly mps: number }
+  | { readonly type: 'fatal'; readonly code: string; readonly message: string };
+
+export type ParentToUnit =
+  | { readonly type: 'init'; readonly init: UnitInit }
+  | { readonly type: 'start'; readonly startWallMs: number; readonly startEpochMs: number }
+  | { readonly type: 'speedCap'; readonly car: number; readonly mps: number }
+  | { readonly type: 'stop' };
+
+export function isUnitMessage(v: unknown): v is UnitToParent {
+  return typeof v === 'object' && v !== null && typeof (v as { type?: unknown }).type === 'string';
+}
+
+export function isParentMessage(v: unknown): v is ParentToUnit {
+  return typeof v === 'object' && v !== null && typeof (v as { type?: unknown }).type === 'string';
+}

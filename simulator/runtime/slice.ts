@@ -1,0 +1,343 @@
+/**
+ * The cars of one worker thread: their vehicle state, one lean MQTT session each on one shared
+ * TimerWheel, and the loop that drives them. Every wheel tick the slice brings the world (its own
+ * replica of the traffic model) up to the simulated present, tick by tick; before each model tick
+ * it sends the telemetry due in that tick's window (the cars in phase order, PhaseSchedule), so a
+ * message always reads the model state of the tick it falls in: the values are the same whatever
+ * the wall clock, the speedup or the number of workers.
+ *
+ * After each model tick: the vehicle step of the cars whose turn it is (each car once per simulated
+ * second, staggered), their events, sleep and wake of parked cars, coverage holes while driving.
+ */
+import type { Clock } from '../../core/clock.js';
+import { encode, type CodecName } from '../../protocol/codec/index.js';
+import { commandRequestTopic, eventsTopic, statusTopic, telemetryTopic } from '../../protocol/topics.js';
+import { carPassword } from '../../backend/broker/credentials.js';
+import type { SimSettings } from '../config.js';
+import { carRng, FleetGenerator, type CarSpec } from '../fleet/generate.js';
+import {
+  EncodedTopic,
+  SessionPool,
+  TimerNode,
+  type IncomingMessage,
+  type MqttSession,
+  type QoS,
+  type SessionEvents,
+  type SessionOptions,
+  type TimerTarget,
+} from '../mqtt/index.js';
+import { Rng } from '../random.js';
+import { emptyKinematics, type CarKinematics } from '../traffic/kinematics.js';
+import { vehicleConfig, type VehicleConfig } from '../vehicle/config.js';
+import { environmentAt, type Environment } from '../vehicle/environment.js';
+import { toEvent, type EventDraft } from '../vehicle/events.js';
+import { F, initVehicle, VehicleState } from '../vehicle/state.js';
+import { birthMessage, lastWill, offlineMessage } from '../vehicle/status.js';
+import { stepVehicle } from '../vehicle/step.js';
+import { nextTelemetrySeq, toTelemetry } from '../vehicle/telemetry.js';
+import { CommandHandler, type CommandHost } from './command-handler.js';
+import { Connectivity } from './connectivity.js';
+import { emptyCounters, type SimCounters } from './counters.js';
+import { PhaseSchedule, phaseOffsetMs, telemetryIntervalMsOf } from './schedule.js';
+import { seedOf, type World } from './world.js';
+
+export interface SliceOptions {
+  readonly settings: SimSettings;
+  readonly world: World;
+  /** Global car indices [start, end). */
+  readonly start: number;
+  readonly end: number;
+  readonly rampPerSecond: number;
+  readonly clock: Clock;
+  /** Called when a car's speed limit changes (to cap it in the other replicas). */
+  readonly onSpeedCap?: (global: number, mps: number) => void;
+  /** Called with ground-truth records after a model tick (only if the world keeps them). */
+  readonly onTruth?: (records: ReturnType<World['model']['takeRecords']>) => void;
+}
+
+export class FleetSlice implements TimerTarget, CommandHost, SessionEvents<number> {
+  readonly settings: SimSettings;
+  readonly world: World;
+  readonly start: number;
+  readonly cars: readonly CarSpec[];
+  readonly state: VehicleState;
+  readonly config: VehicleConfig;
+  readonly pool: SessionPool<number>;
+  readonly counters: SimCounters = emptyCounters();
+  readonly codec: CodecName;
+  readonly qos: QoS;
+  readonly #options: SliceOptions;
+  readonly #clock: Clock;
+  readonly #stateRng: Rng[];
+  readonly #gpsRng: Rng[];
+  readonly #topics: EncodedTopic[];
+  readonly #schedule: PhaseSchedule;
+  readonly #connectivity: Connectivity;
+  readonly #commands: CommandHandler;
+  readonly #node = new TimerNode(this);
+  readonly #kin: CarKinematics = emptyKinematics();
+  readonly #events: EventDraft[] = [];
+  readonly #stepEvery: number;
+  readonly #lat: number;
+  readonly #lon: number;
+  /** Model index of local car 0. */
+  readonly #m0: number;
+  #env: Environment;
+  #startWallMs = 0;
+  #startEpochMs = 0;
+  #running = false;
+
+  constructor(options: SliceOptions) {
+    const s = options.settings;
+    this.#options = options;
+    this.settings = s;
+    this.world = options.world;
+    this.start = options.start;
+    this.#m0 = options.start - options.world.offset;
+    this.#clock = options.clock;
+    this.codec = s.codec;
+    this.qos = s.qos;
+    const n = options.end - options.start;
+    const seed = seedOf(s.seed);
+    const gen = new FleetGenerator({ seed });
+    const cars: CarSpec[] = [];
+    for (let g = options.start; g < options.end; g++) cars.push(gen.car(g));
+    this.cars = cars;
+    this.config = vehicleConfig({ gpsNoiseM: s.gpsNoiseM, rates: { telemetryHz: s.rateHz } });
+    const first = this.world.network.segments[0]?.geometry[0];
+    this.#lon = first?.[0] ?? 11.575;
+    this.#lat = first?.[1] ?? 48.137;
+    this.#env = environmentAt(s.startEpochMs ?? Date.now(), this.#lat, this.#lon);
+    this.state = new VehicleState(n);
+    this.#stateRng = cars.map((c) => carRng(c).fork('state'));
+    this.#gpsRng = cars.map((c) => carRng(c).fork('gps'));
+    cars.forEach((c, k) => initVehicle(this.state, k, c, this.#stateRng[k] as Rng, this.#env.ambientC));
+    this.#topics = cars.map((c) => new EncodedTopic(telemetryTopic(c.vin)));
+    const interval = telemetryIntervalMsOf(s.rateHz);
+    this.#schedule = new PhaseSchedule(
+      cars.map((_, k) => phaseOffsetMs(s.seed, options.start + k, interval)),
+      interval,
+    );
+    this.#connectivity = new Connectivity(n, {
+      seedHash: new Rng(`${s.seed}:net`).uint32(),
+      sleep: s.sleep ? this.config.sleep : undefined,
+      holesPerHour: s.coverageHolesPerHour,
+      holeS: s.coverageHoleS,
+    });
+    this.#stepEvery = Math.max(1, Math.round(1000 / this.world.tickMs));
+    this.#commands = new CommandHandler(this);
+    this.pool = new SessionPool<number>({ clock: options.clock, rampPerSecond: options.rampPerSecond, events: this });
+    cars.forEach((c, k) => this.pool.add(this.#sessionOptions(c, options.start + k), k));
+  }
+
+  #sessionOptions(car: CarSpec, global: number): SessionOptions {
+    const s = this.settings;
+    const addrs = s.sourceAddresses;
+    const will = lastWill(car, Date.now());
+    return {
+      clientId: car.vin,
+      transport: {
+        host: s.broker.host,
+        port: s.broker.port,
+        ...(addrs.length > 0 && { localAddress: addrs[global % addrs.length] as string }),
+        ...(s.broker.tls && { tls: { ...(s.caFile !== '' && { ca: s.caFile }) } }),
+      },
+      protocolVersion: s.protocolVersion,
+      ...(s.credentials === 'fleet-key' && { username: car.vin, password: carPassword(s.fleetKey, car.vin) }),
+      clean: s.clean,
+      ...(!s.clean && s.protocolVersion === 5 && { sessionExpiryInterval: s.sessionExpiryS }),
+      keepalive: s.keepaliveS,
+      connectTimeoutMs: s.connectTimeoutMs,
+      will: { topic: statusTopic(car.vin), payload: encode('status', will, s.codec), qos: 1, retain: true },
+      subscriptions: [{ topic: commandRequestTopic(car.vin), qos: 1 }],
+    };
+  }
+
+  /** Starts the clock of the simulation and the connection ramp. */
+  begin(startWallMs: number, startEpochMs: number): Promise<void> {
+    this.#startWallMs = startWallMs;
+    this.#startEpochMs = startEpochMs;
+    this.#running = true;
+    this.pool.wheel.schedule(this.#node, this.pool.wheel.tickMs);
+    return this.pool.start();
+  }
+
+  /** Publishes `offline` (shutdown) for every connected car, then closes every session (DISCONNECT: no will). */
+  async stop(): Promise<void> {
+    this.#running = false;
+    this.#node.cancel();
+    const now = this.carNowMs();
+    for (const session of this.pool.sessions) {
+      if (session.state !== 'connected') continue;
+      const car = this.cars[session.tag] as CarSpec;
+      session.publish(statusTopic(car.vin), encode('status', offlineMessage(car, now, 'shutdown'), this.codec), 1, { retain: true });
+      this.counters.published.status++;
+    }
+    await this.pool.close();
+  }
+
+  /** Simulated ms now. */
+  simNowMs(): number {
+    return (this.#clock.now() - this.#startWallMs) * this.settings.speedup;
+  }
+
+  // ---- CommandHost ----------------------------------------------------------------------------
+  get wheel() {
+    return this.pool.wheel;
+  }
+  carNowMs(): number {
+    return this.#startEpochMs + this.simNowMs();
+  }
+  realDelayMs(epochMs: number): number {
+    return (epochMs - this.carNowMs()) / this.settings.speedup;
+  }
+  car(local: number): CarSpec {
+    return this.cars[local] as CarSpec;
+  }
+  session(local: number): MqttSession<number> {
+    return this.pool.sessions[local] as MqttSession<number>;
+  }
+  kinematics(local: number): CarKinematics {
+    return this.world.model.readCar(this.#m0 + local, this.#kin);
+  }
+  emitEvents(local: number, drafts: readonly EventDraft[]): void {
+    const car = this.cars[local] as CarSpec;
+    const kin = this.kinematics(local);
+    const ts = this.#startEpochMs + this.world.timeMs;
+    for (const d of drafts) {
+      const ev = toEvent(car, this.state, local, d, ts, kin);
+      this.session(local).publish(eventsTopic(car.vin), encode('event', ev, this.codec), this.qos);
+      this.counters.published.event++;
+    }
+  }
+  speedLimited(local: number, kmh: number): void {
+    const mps = kmh > 0 ? kmh / 3.6 : 0;
+    this.world.model.capSpeed(this.#m0 + local, mps);
+    if (this.settings.traffic === 'fleet') this.#options.onSpeedCap?.(this.start + local, mps);
+  }
+
+  // ---- session events -------------------------------------------------------------------------
+  connected(session: MqttSession<number>): void {
+    const k = session.tag;
+    const car = this.cars[k] as CarSpec;
+    const now = this.carNowMs();
+    const birth = birthMessage(car, now, now, this.codec);
+    session.publish(statusTopic(car.vin), encode('status', birth, this.codec), 1, { retain: true });
+    this.counters.published.status++;
+  }
+  message(session: MqttSession<number>, message: IncomingMessage): void {
+    if (message.topic.endsWith('/cmd/req')) this.#commands.onRequest(session.tag, message);
+  }
+
+  // ---- the loop -------------------------------------------------------------------------------
+  onTimer(): void {
+    if (!this.#running) return;
+    const simNow = this.simNowMs();
+    const world = this.world;
+    for (;;) {
+      const end = world.timeMs + world.tickMs;
+      this.#schedule.drain(Math.min(simNow, end - 1), this.#emit);
+      if (simNow < end) break;
+      world.tick();
+      this.#afterTick(world.timeMs);
+    }
+    this.counters.simTimeS = world.timeMs / 1000;
+    this.pool.wheel.schedule(this.#node, this.pool.wheel.tickMs);
+  }
+
+  readonly #emit = (k: number, dueMs: number): void => {
+    const session = this.pool.sessions[k] as MqttSession<number>;
+    if (this.#connectivity.isAsleep(k) || session.state === 'closed') {
+      this.counters.skipped++;
+      return;
+    }
+    // A car's values and sequence numbers do not depend on when its connection comes up: the message
+    // is always made. Before the ramp has started the car's session it is not sent (counted as
+    // skipped; the car's first seq is then above 0); while connecting or reconnecting it is queued.
+    const kin = this.world.model.readCar(this.#m0 + k, this.#kin);
+    const seq = nextTelemetrySeq(this.state, k);
+    const msg = toTelemetry(this.cars[k] as CarSpec, this.state, k, kin, seq, this.#startEpochMs + dueMs, {
+      gpsNoiseM: this.config.gpsNoiseM,
+      rng: this.#gpsRng[k] as Rng,
+    });
+    if (session.state === 'idle') {
+      this.counters.skipped++;
+      return;
+    }
+    session.publish(this.#topics[k] as EncodedTopic, encode('telemetry', msg, this.codec), this.qos);
+    this.counters.published.telemetry++;
+  };
+
+  #afterTick(timeMs: number): void {
+    const world = this.world;
+    const st = world.model.state;
+    const tick = Math.round(timeMs / world.tickMs);
+    const every = this.#stepEvery;
+    const dt = (every * world.tickMs) / 1000;
+    const second = Math.floor(timeMs / 1000);
+    const newSecond = timeMs % 1000 < world.tickMs;
+    if (newSecond) this.#env = environmentAt(this.#startEpochMs + timeMs, this.#lat, this.#lon);
+    const kin = this.#kin;
+    const events = this.#events;
+    const n = this.cars.length;
+    for (let k = 0; k < n; k++) {
+      const g = this.start + k;
+      if ((g + tick) % every !== 0) continue;
+      const mi = this.#m0 + k;
+      kin.speedMps = st.speed[mi] as number;
+      kin.accelMps2 = st.accel[mi] as number;
+      kin.odometerM = st.odometer[mi] as number;
+      events.length = 0;
+      stepVehicle(this.state, k, this.cars[k] as CarSpec, kin, dt, this.#env, this.#stateRng[k] as Rng, this.config, events);
+      if (events.length > 0) this.emitEvents(k, events);
+      const ignition = ((this.state.flags[k] as number) & F.IGNITION) !== 0;
+      const action = this.#connectivity.sleepAction(k, g, ignition, timeMs);
+      if (action !== 'none') this.#sleepOrWake(k, action);
+      else if (ignition && kin.speedMps > 1) this.#maybeHole(k, g, second);
+    }
+    this.counters.parkedNow = 0;
+    this.counters.asleepNow = this.#connectivity.asleep;
+    if (this.#options.onTruth !== undefined) {
+      const records = world.model.takeRecords();
+      if (records.length > 0) this.#options.onTruth(records);
+    }
+  }
+
+  #sleepOrWake(k: number, action: 'disconnect' | 'connect'): void {
+    const session = this.pool.sessions[k] as MqttSession<number>;
+    const car = this.cars[k] as CarSpec;
+    if (action === 'disconnect') {
+      if (session.state === 'connected') {
+        const off = offlineMessage(car, this.carNowMs(), 'sleep');
+        session.publish(statusTopic(car.vin), encode('status', off, this.codec), 1, { retain: true });
+        this.counters.published.status++;
+      }
+      void session.close();
+      this.counters.sleeps++;
+    } else {
+      session.start();
+      this.counters.wakes++;
+    }
+  }
+
+  #maybeHole(k: number, g: number, second: number): void {
+    const holeMs = this.#connectivity.holeMs(g, second);
+    if (holeMs <= 0) return;
+    const session = this.pool.sessions[k] as MqttSession<number>;
+    if (session.state !== 'connected') return;
+    session.dropConnection(holeMs / this.settings.speedup);
+    this.counters.coverageHoles++;
+  }
+
+  /** Applies a speed cap decided by another worker's car to this replica. */
+  capSpeed(global: number, mps: number): void {
+    if (this.settings.traffic === 'fleet') this.world.model.capSpeed(global, mps);
+  }
+
+  /** Parked cars of this slice now. */
+  parkedCars(): number {
+    let p = 0;
+    for (let k = 0; k < this.cars.length; k++) if (this.world.parking.isParked(this.#m0 + k)) p++;
+    return p;
+  }
+}

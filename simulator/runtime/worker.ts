@@ -1,0 +1,65 @@
+/**
+ * Worker thread entry: one FleetSlice over its own replica of the world. Speaks only the typed
+ * messages of messages.ts with its parent. Posts its stats every second and a final one on stop.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { systemClock } from '../../core/clock.js';
+import { toV2xError } from '../../core/errors.js';
+import { isParentMessage, type ParentToUnit, type UnitInit, type UnitToParent } from './messages.js';
+import { FleetSlice } from './slice.js';
+import { World } from './world.js';
+
+const port = parentPort;
+if (port === null) throw new Error('simulator/runtime/worker.js must run in a worker thread');
+const init = workerData as UnitInit;
+const post = (m: UnitToParent): void => port.postMessage(m);
+
+let slice: FleetSlice;
+try {
+  const world = new World(init.settings, { groundTruth: init.groundTruth, start: init.start, end: init.end });
+  slice = new FleetSlice({
+    settings: init.settings,
+    world,
+    start: init.start,
+    end: init.end,
+    rampPerSecond: init.rampPerSecond,
+    clock: systemClock,
+    onSpeedCap: (car, mps) => post({ type: 'speedCap', car, mps }),
+    ...(init.groundTruth && { onTruth: (records) => post({ type: 'truth', records }) }),
+  });
+} catch (err) {
+  const e = toV2xError(err);
+  post({ type: 'fatal', code: e.code, message: e.message });
+  port.close();
+  throw err;
+}
+
+const stats = (final: boolean): void => {
+  slice.counters.parkedNow = slice.parkedCars();
+  post({ type: 'stats', stats: { mqtt: slice.pool.stats.snapshot(), sim: slice.counters }, final });
+};
+
+let timer: NodeJS.Timeout | undefined;
+port.on('message', (m: unknown) => {
+  if (!isParentMessage(m)) return;
+  const msg = m as ParentToUnit;
+  switch (msg.type) {
+    case 'start':
+      void slice.begin(msg.startWallMs, msg.startEpochMs);
+      timer = setInterval(() => stats(false), 1000);
+      break;
+    case 'speedCap':
+      slice.capSpeed(msg.car, msg.mps);
+      break;
+    case 'stop':
+      if (timer !== undefined) clearInterval(timer);
+      void slice.stop().then(() => {
+        stats(true);
+        port.close();
+      });
+      break;
+    default:
+      break;
+  }
+});
+post({ type: 'ready', cars: slice.cars.length });

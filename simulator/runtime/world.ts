@@ -1,0 +1,84 @@
+/**
+ * The simulated world of one run: road network, traffic model over the whole fleet (car following
+ * needs every car) and the parking controller, built deterministically from the settings (seed,
+ * city, scenario). Every worker builds its own replica (docs/decisions/0008-simulator-threads.md);
+ * only one of them keeps ground-truth records.
+ */
+import { V2xError } from '../../core/errors.js';
+import type { SimSettings } from '../config.js';
+import { generateCity } from '../road/city.js';
+import { loadGeoJsonFile } from '../road/geojson-import.js';
+import type { RoadNetwork } from '../road/network.js';
+import type { Seed } from '../random.js';
+import { modelOptionsForScenario } from '../scenario/build.js';
+import { loadScenarioFile, type Scenario } from '../scenario/scenario.js';
+import { TrafficModel } from '../traffic/model.js';
+import { ParkingController } from './parking.js';
+
+/** A numeric seed text is the number (so --seed 42 equals `seed: 42` in a scenario). */
+export function seedOf(text: string): Seed {
+  return /^\d{1,9}$/.test(text) ? Number(text) : text;
+}
+
+export type WorldSettings = Pick<
+  SimSettings,
+  'seed' | 'cars' | 'city' | 'scenario' | 'parkShare' | 'initialParkedShare' | 'parkMinutes' | 'traffic'
+>;
+
+export interface WorldOptions {
+  readonly groundTruth: boolean;
+  /** The unit's cars [start, end): with traffic 'slice' the model holds only these. */
+  readonly start: number;
+  readonly end: number;
+}
+
+export function loadNetwork(settings: Pick<SimSettings, 'seed' | 'city' | 'scenario'>, scenario?: Scenario): RoadNetwork {
+  const seed = seedOf(settings.seed);
+  if (settings.city !== 'builtin' && settings.city !== '') return loadGeoJsonFile(settings.city).network;
+  if (scenario?.city.kind === 'file') return loadGeoJsonFile(scenario.city.path, scenario.city.import).network;
+  return generateCity({ seed, ...(scenario?.city.kind === 'builtin' ? scenario.city.options : {}) });
+}
+
+export class World {
+  readonly network: RoadNetwork;
+  readonly model: TrafficModel;
+  readonly parking: ParkingController;
+  readonly tickMs: number;
+  /** Model index of fleet car g = g - offset (0 when the model holds the whole fleet). */
+  readonly offset: number;
+
+  constructor(settings: WorldSettings, options: WorldOptions) {
+    const scenario = settings.scenario === '' ? undefined : loadScenarioFile(settings.scenario);
+    this.network = loadNetwork(settings, scenario);
+    const slice = settings.traffic === 'slice';
+    this.offset = slice ? options.start : 0;
+    const cars = slice ? options.end - options.start : settings.cars;
+    // a slice model is seeded by its range too, so two slices do not place their cars alike
+    const seed = slice ? `${settings.seed}:slice:${options.start}` : seedOf(settings.seed);
+    const base = scenario === undefined ? { seed, cars } : modelOptionsForScenario(scenario, { seed, cars });
+    try {
+      this.model = new TrafficModel(this.network, { ...base, groundTruth: { ...base.groundTruth, records: options.groundTruth } });
+    } catch (err) {
+      if (err instanceof V2xError) throw err;
+      throw new V2xError('SCENARIO_INVALID', (err as Error).message, { cause: err });
+    }
+    this.tickMs = Math.round(this.model.tickSeconds * 1000);
+    this.parking = new ParkingController(this.model, {
+      seed,
+      share: settings.parkShare,
+      initialShare: settings.initialParkedShare,
+      minutes: settings.parkMinutes,
+    });
+  }
+
+  /** Simulated ms since the start. */
+  get timeMs(): number {
+    return Math.round(this.model.timeS * 1000);
+  }
+
+  /** One model tick, then parking. */
+  tick(): void {
+    this.model.step(this.model.tickSeconds);
+    this.parking.afterTick(this.model, this.timeMs);
+  }
+}
