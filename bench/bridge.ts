@@ -19,17 +19,12 @@ import { configSchema } from '../core/config/schema.js';
 import { configureLogging } from '../core/log.js';
 import { defaultCacheDir, startLocalKafka } from '../infra/kafka/index.js';
 import { kafkaTopicName } from '../protocol/index.js';
+import { numberFlag } from './lib/flags.js';
 
-function flag(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} needs a positive number`);
-  return v;
-}
-const cars = flag('cars', 1000);
-const window = flag('window', 8);
-const seconds = flag('seconds', 30);
-const warmup = flag('warmup', 5);
+const cars = numberFlag('cars', 1000);
+const window = numberFlag('window', 8);
+const seconds = numberFlag('seconds', 30);
+const warmup = numberFlag('warmup', 5);
 
 configureLogging('warn');
 /** CPU seconds (user + system) of a process, from /proc. */

@@ -13,11 +13,6 @@
  *
  *   node .build/geo/bench/geofence.js [--fences 10000] [--cars 5000] [--seconds 60] [--reps 5] [--naive-seconds 10] [--seed 1]
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, platform, release, totalmem } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { booleanPointInPolygon, point as turfPoint, polygon as turfPolygon } from '@turf/turf';
 import {
   assertFence,
@@ -27,19 +22,15 @@ import {
   type Fence,
   type FixInput,
 } from '../backend/services/geofencing/index.js';
+import { numberFlag } from './lib/flags.js';
+import { writeResult } from './lib/provenance.js';
 
-function flag(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isFinite(v)) throw new Error(`--${name} needs a number`);
-  return v;
-}
-const FENCES = flag('fences', 10_000);
-const CARS = flag('cars', 5_000);
-const SECONDS = flag('seconds', 60);
-const REPS = flag('reps', 5);
-const NAIVE_S = flag('naive-seconds', 10);
-const SEED = flag('seed', 1);
+const FENCES = numberFlag('fences', 10_000);
+const CARS = numberFlag('cars', 5_000);
+const SECONDS = numberFlag('seconds', 60);
+const REPS = numberFlag('reps', 5);
+const NAIVE_S = numberFlag('naive-seconds', 10);
+const SEED = numberFlag('seed', 1);
 
 const LAT0 = 48.137;
 const LON0 = 11.575;
@@ -218,25 +209,6 @@ for (let rep = 0; rep < REPS; rep++) {
 const positionsPerS = Math.round(median(evalRates));
 const naivePerS = Number(median(naiveRates).toFixed(1));
 const ratio = Math.round(positionsPerS / naivePerS);
-function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) return process.cwd();
-    dir = up;
-  }
-  return dir;
-}
-const root = repoRoot();
-let commit = 'unknown';
-try {
-  commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
-  const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: root, encoding: 'utf8' }).trim() !== '';
-  if (dirty) commit += '-dirty';
-} catch {
-  // not a git checkout
-}
-const cpu = cpus();
 const result = {
   bench: 'geofence',
   positions_per_s: positionsPerS,
@@ -259,23 +231,11 @@ const result = {
   generate_ms: Math.round(genMs),
   options: { hysteresisM: 10, confirmFixes: 3, cellDeg: 0.0025 },
   seed: SEED,
-  commit,
-  date: new Date().toISOString(),
-  machine: {
-    cpu: cpu[0]?.model ?? 'unknown',
-    cores: cpu.length,
-    memory_gb: Math.round(totalmem() / 2 ** 30),
-    os: `${platform()} ${release()}`,
-    node: process.version,
-    load_avg_1m: Number((loadavg()[0] ?? 0).toFixed(2)),
-  },
 };
 console.log(`geofence: ${FENCES} polygon fences, ${CARS} cars, ${fixes.length} positions (median of ${REPS})`);
 console.log(`  evaluator (grid index, hysteresis, crossings): ${positionsPerS.toLocaleString('en')} positions/s on one core`);
 console.log(`  naive turf booleanPointInPolygon x ${FENCES}:   ${naivePerS.toLocaleString('en')} positions/s`);
 console.log(`  ratio: ${ratio.toLocaleString('en')}x; index vs turf on ${naivePositions} positions: ${mismatches} mismatches`);
 console.log(`  events: ${JSON.stringify(events)}; index build ${result.index_build_ms} ms`);
-const file = join(root, 'bench', 'results', 'geofence.json');
-mkdirSync(dirname(file), { recursive: true });
-writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
+writeResult('geofence', result, process.argv.slice(2));
 console.log(JSON.stringify(result));

@@ -18,10 +18,9 @@
  * --cars other than the default 2000). `npm run bench -- mqtt-client` (bench/run.ts) works too; the
  * runner then rewrites the file in its own envelope, with this JSON as `figures`.
  */
-import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { cpus, totalmem, loadavg, platform, release } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { spawnMosquitto } from '../test/helpers/mosquitto.js';
@@ -31,6 +30,7 @@ import type { SessionPool as SessionPoolType } from '../simulator/mqtt/pool.js';
 import type { MqttSession } from '../simulator/mqtt/session.js';
 import type { EncodedTopic as EncodedTopicType } from '../simulator/mqtt/encode.js';
 import type { TimerNode as TimerNodeType } from '../simulator/mqtt/timer-wheel.js';
+import { writeResult } from './lib/provenance.js';
 
 type Variant = 'mqttjs' | 'lean';
 
@@ -98,16 +98,6 @@ function median(xs: readonly number[]): number {
   return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
-/** The nearest folder above `from` holding package.json (the build may be in dist/ or .build/x/). */
-function repoRoot(from: string): string {
-  let dir = resolve(from);
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error(`no package.json above ${from}`);
-    dir = up;
-  }
-  return dir;
-}
 
 function procCpuUs(pid: number): number {
   // utime + stime, in clock ticks (USER_HZ = 100 on Linux)
@@ -172,28 +162,8 @@ async function parent(flags: Flags): Promise<void> {
   });
   const mqttjs = summary('mqttjs');
   const lean = summary('lean');
-  const root = repoRoot(dirname(fileURLToPath(import.meta.url)));
-  let commit = 'unknown';
-  try {
-    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: root, encoding: 'utf8' }).trim() !== '';
-    if (dirty) commit += '-dirty';
-  } catch {
-    // not a git checkout
-  }
-  const cpu = cpus();
   const out = {
     bench: 'mqtt-client',
-    date: new Date().toISOString(),
-    commit,
-    machine: {
-      cpu: cpu[0]?.model ?? 'unknown',
-      cores: cpu.length,
-      memory_gb: Math.round(totalmem() / 2 ** 30),
-      os: `${platform()} ${release()}`,
-      node: process.version,
-      load_avg_1m: Number(load.toFixed(2)),
-    },
     broker: 'mosquitto (same machine, sharing the cores)',
     cars: flags.cars,
     rate_hz: 1,
@@ -214,9 +184,7 @@ async function parent(flags: Flags): Promise<void> {
       `              lean    ${lean.us_per_msg.toFixed(1)} us/msg, ${lean.rss_kb_per_conn.toFixed(1)} KB/conn RSS (${lean.heap_kb_per_conn.toFixed(1)} heap)\n` +
       `              ratio   ${out.ratio_us_per_msg}x CPU, ${out.ratio_rss_kb_per_conn}x RSS, ${out.ratio_heap_kb_per_conn}x heap\n`,
   );
-  const file = join(root, 'bench', 'results', flags.cars === 2000 ? 'mqtt-client.json' : `mqtt-client-${flags.cars}.json`);
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, JSON.stringify(out, null, 2) + '\n');
+  writeResult(flags.cars === 2000 ? 'mqtt-client' : `mqtt-client-${flags.cars}`, { ...out, load_avg_1m: Number(load.toFixed(2)) }, process.argv.slice(2));
   process.stdout.write(JSON.stringify(out) + '\n');
 }
 

@@ -4,14 +4,12 @@
  * with the commit and the machine to bench/results/<name>.json.
  */
 import { spawn } from 'node:child_process';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem, platform, arch, loadavg } from 'node:os';
-import { dirname, join } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { repoRoot, writeResult } from './lib/provenance.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const repo = join(here, '..', '..');
 const available = readdirSync(here)
   .filter((f) => f.endsWith('.js') && f !== 'run.js')
   .map((f) => f.slice(0, -3))
@@ -24,15 +22,6 @@ if (name === undefined || name === '--help' || name === '-h' || !available.inclu
   process.exit(name === undefined || name === '--help' || name === '-h' ? 0 : 2);
 }
 
-function commit(): string {
-  try {
-    const sha = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repo, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: repo, encoding: 'utf8' }).trim() !== '';
-    return dirty ? `${sha}-dirty` : sha;
-  } catch {
-    return 'unknown';
-  }
-}
 
 const child = spawn(process.execPath, ['--expose-gc', join(here, `${name}.js`), ...args], { stdio: ['inherit', 'pipe', 'inherit'] });
 let lastJson: unknown;
@@ -59,15 +48,5 @@ if (lastJson === undefined) {
   console.error(`bench: ${name} printed no JSON line`);
   process.exit(1);
 }
-const record = {
-  bench: name,
-  args,
-  figures: lastJson,
-  commit: commit(),
-  at: new Date().toISOString(),
-  machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memory_gb: Math.round(totalmem() / 2 ** 30), platform: `${platform()}-${arch()}`, node: process.version, loadavg_1m: loadavg()[0] },
-};
-const out = join(repo, 'bench', 'results');
-if (!existsSync(out)) mkdirSync(out, { recursive: true });
-writeFileSync(join(out, `${name}.json`), `${JSON.stringify(record, null, 2)}\n`);
-console.error(`bench: figures written to bench/results/${name}.json`);
+const file = writeResult(name, lastJson, args);
+console.error(`bench: figures written to ${relative(repoRoot(), file)}`);

@@ -26,20 +26,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnMosquitto, type Mosquitto } from '../infra/mosquitto/launcher.js';
 import type { SimSummary } from '../simulator/runtime/summary.js';
+import { numberFlag } from './lib/flags.js';
 
-function flag(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isFinite(v)) throw new Error(`--${name} needs a number`);
-  return v;
-}
 
-const target = flag('sessions', 100_000);
-const perProcess = flag('per-process', 17_000);
-const rate = flag('rate', 0.05);
-const holdS = flag('hold', 30);
-const deadlineS = flag('deadline', 480);
-const ramp = flag('ramp', 4000);
+const target = numberFlag('sessions', 100_000);
+const perProcess = numberFlag('per-process', 17_000);
+const rate = numberFlag('rate', 0.05);
+const holdS = numberFlag('hold', 30);
+const deadlineS = numberFlag('deadline', 480);
+const ramp = numberFlag('ramp', 4000);
 const n = Math.ceil(target / perProcess);
 const cli = fileURLToPath(new URL('../cli/run.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'v2x-sim-scale-'));

@@ -12,19 +12,14 @@
 import { generateCity } from '../simulator/road/city.js';
 import { TrafficModel } from '../simulator/traffic/model.js';
 import { emptyKinematics } from '../simulator/traffic/kinematics.js';
+import { numberFlag } from './lib/flags.js';
 
-function flag(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isFinite(v)) throw new Error(`--${name} needs a number`);
-  return v;
-}
 
-const cars = flag('cars', 15_000);
-const seconds = flag('seconds', 300);
-const seed = flag('seed', 1);
-const tick = flag('tick', 0.5);
-const warmup = flag('warmup', 10);
+const cars = numberFlag('cars', 15_000);
+const seconds = numberFlag('seconds', 300);
+const seed = numberFlag('seed', 1);
+const tick = numberFlag('tick', 0.5);
+const warmup = numberFlag('warmup', 10);
 
 const gc = (globalThis as { gc?: () => void }).gc;
 gc?.();

@@ -20,18 +20,13 @@ import type { EventDraft } from '../simulator/vehicle/events.js';
 import { initVehicle, VehicleState } from '../simulator/vehicle/state.js';
 import { stepVehicle } from '../simulator/vehicle/step.js';
 import { nextTelemetrySeq, toTelemetry } from '../simulator/vehicle/telemetry.js';
+import { numberFlag } from './lib/flags.js';
 
-function flag(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isFinite(v)) throw new Error(`--${name} needs a number`);
-  return v;
-}
 
-const cars = flag('cars', 15_000);
-const seconds = flag('seconds', 60);
-const seed = flag('seed', 1);
-const warmup = flag('warmup', 5);
+const cars = numberFlag('cars', 15_000);
+const seconds = numberFlag('seconds', 60);
+const seed = numberFlag('seed', 1);
+const warmup = numberFlag('warmup', 5);
 
 const gc = (globalThis as { gc?: () => void }).gc;
 const mem = (): number => {
