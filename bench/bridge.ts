@@ -43,13 +43,25 @@ let exitCode = 0;
 try {
   const config = loadConfig(configSchema, {
     defaults: { kafka: { cacheDir: defaultCacheDir(process.env) } },
-    flags: { 'kafka.brokers': kafka.brokers.join(','), 'mqtt.host': '127.0.0.1', 'mqtt.port': 0, 'mqtt.wsPort': 0, 'backend.httpPort': 0, 'backend.httpHost': '127.0.0.1', 'log.level': 'warn' },
+    flags: {
+      'kafka.brokers': kafka.brokers.join(','),
+      'mqtt.host': '127.0.0.1',
+      'mqtt.port': 0,
+      'mqtt.wsPort': 0,
+      'backend.httpPort': 0,
+      'backend.httpHost': '127.0.0.1',
+      'log.level': 'warn',
+    },
   });
   const client = createKafkaClient({ brokers: kafka.brokers, clientId: 'bench-bridge' });
   const backend = await createBackend({ config, kafka: client, metrics: createBridgeMetrics(undefined, false) }).start();
 
   status(`connecting ${cars} cars (window ${window} each)`);
-  const load = fork(fileURLToPath(new URL('./lib/bridge-load.js', import.meta.url)), [backend.broker!.tcpUrl, String(cars), config.mqtt.fleetKey, String(window), '0'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const load = fork(
+    fileURLToPath(new URL('./lib/bridge-load.js', import.meta.url)),
+    [backend.broker!.tcpUrl, String(cars), config.mqtt.fleetKey, String(window), '0'],
+    { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+  );
   let last = { sent: 0, acked: 0 };
   const ready = new Promise<void>((resolve, reject) => {
     load.on('message', (m: { type: string; sent?: number; acked?: number }) => {

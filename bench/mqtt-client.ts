@@ -98,7 +98,6 @@ function median(xs: readonly number[]): number {
   return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
-
 function procCpuUs(pid: number): number {
   // utime + stime, in clock ticks (USER_HZ = 100 on Linux)
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
@@ -184,7 +183,11 @@ async function parent(flags: Flags): Promise<void> {
       `              lean    ${lean.us_per_msg.toFixed(1)} us/msg, ${lean.rss_kb_per_conn.toFixed(1)} KB/conn RSS (${lean.heap_kb_per_conn.toFixed(1)} heap)\n` +
       `              ratio   ${out.ratio_us_per_msg}x CPU, ${out.ratio_rss_kb_per_conn}x RSS, ${out.ratio_heap_kb_per_conn}x heap\n`,
   );
-  writeResult(flags.cars === 2000 ? 'mqtt-client' : `mqtt-client-${flags.cars}`, { ...out, load_avg_1m: Number(load.toFixed(2)) }, process.argv.slice(2));
+  writeResult(
+    flags.cars === 2000 ? 'mqtt-client' : `mqtt-client-${flags.cars}`,
+    { ...out, load_avg_1m: Number(load.toFixed(2)) },
+    process.argv.slice(2),
+  );
   process.stdout.write(JSON.stringify(out) + '\n');
 }
 

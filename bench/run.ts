@@ -22,7 +22,6 @@ if (name === undefined || name === '--help' || name === '-h' || !available.inclu
   process.exit(name === undefined || name === '--help' || name === '-h' ? 0 : 2);
 }
 
-
 const child = spawn(process.execPath, ['--expose-gc', join(here, `${name}.js`), ...args], { stdio: ['inherit', 'pipe', 'inherit'] });
 let lastJson: unknown;
 let buffered = '';

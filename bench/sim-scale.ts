@@ -28,7 +28,6 @@ import { spawnMosquitto, type Mosquitto } from '../infra/mosquitto/launcher.js';
 import type { SimSummary } from '../simulator/runtime/summary.js';
 import { numberFlag } from './lib/flags.js';
 
-
 const target = numberFlag('sessions', 100_000);
 const perProcess = numberFlag('per-process', 17_000);
 const rate = numberFlag('rate', 0.05);

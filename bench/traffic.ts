@@ -14,7 +14,6 @@ import { TrafficModel } from '../simulator/traffic/model.js';
 import { emptyKinematics } from '../simulator/traffic/kinematics.js';
 import { numberFlag } from './lib/flags.js';
 
-
 const cars = numberFlag('cars', 15_000);
 const seconds = numberFlag('seconds', 300);
 const seed = numberFlag('seed', 1);

@@ -22,7 +22,6 @@ import { stepVehicle } from '../simulator/vehicle/step.js';
 import { nextTelemetrySeq, toTelemetry } from '../simulator/vehicle/telemetry.js';
 import { numberFlag } from './lib/flags.js';
 
-
 const cars = numberFlag('cars', 15_000);
 const seconds = numberFlag('seconds', 60);
 const seed = numberFlag('seed', 1);

@@ -62,7 +62,10 @@ async function runLeaf(path: string[], cmd: LeafCommand, args: string[], io: Mai
       strict: true,
       allowPositionals: true,
       options: Object.fromEntries(
-        Object.entries(specs).map(([name, o]) => [name, { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) }]),
+        Object.entries(specs).map(([name, o]) => [
+          name,
+          { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) },
+        ]),
       ),
     });
   } catch (err) {

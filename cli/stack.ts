@@ -21,7 +21,10 @@ export async function startStack(config: DeepReadonly<Config>, progress: Progres
   const kafka = await resolveKafka(config.kafka, { onProgress: (m) => progress.update(m) });
   onShutdown('kafka', () => kafka.stop());
   progress.update(`starting the backend (${config.backend.roles.join(', ')})`);
-  const backend = await createBackend({ config, kafka: createKafkaClient({ brokers: kafka.brokers, clientId: config.kafka.clientId }) }).start();
+  const backend = await createBackend({
+    config,
+    kafka: createKafkaClient({ brokers: kafka.brokers, clientId: config.kafka.clientId }),
+  }).start();
   onShutdown('backend', () => backend.close());
   return { kafka, backend };
 }
@@ -31,6 +34,7 @@ export function describeStack({ kafka, backend }: Stack): string {
   const parts = [`kafka ${kafka.brokers.join(',')}${kafka.owned ? '' : ' (external)'}`];
   if (backend.broker) parts.push(`mqtt ${backend.broker.tcpUrl}`, `mqtt-ws ${backend.broker.wsUrl}`);
   if (backend.broker?.tlsUrl) parts.push(`mqtts ${backend.broker.tlsUrl}`);
+  if (backend.commands) parts.push(`api ${backend.httpUrl}/api/v1 (docs /api/docs)`);
   parts.push(`metrics ${backend.httpUrl}/metrics`);
   return parts.join(' | ');
 }

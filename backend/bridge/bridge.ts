@@ -59,14 +59,22 @@ export async function startBridge(deps: BridgeDeps): Promise<Bridge> {
       onRetry(err, delayMs) {
         metrics?.produceRetries.inc();
         metrics?.bufferDepth.set(sink.depth);
-        log.warn({ err: (err as Error).message, delayMs, buffered: sink.depth }, 'Kafka produce failed; retrying (cars are not acknowledged meanwhile)');
+        log.warn(
+          { err: (err as Error).message, delayMs, buffered: sink.depth },
+          'Kafka produce failed; retrying (cars are not acknowledged meanwhile)',
+        );
       },
       onDrain() {
         log.info('Kafka buffer drained below half; acknowledging again');
       },
     },
   );
-  const ingest = createIngest({ sink, route: { topicPrefix: config.topicPrefix, refusedBy: 'bridge' }, ...(metrics ? { metrics } : {}), now: () => clock.now() });
+  const ingest = createIngest({
+    sink,
+    route: { topicPrefix: config.topicPrefix, refusedBy: 'bridge' },
+    ...(metrics ? { metrics } : {}),
+    now: () => clock.now(),
+  });
   let commands: Consumer | undefined;
 
   return {
@@ -91,7 +99,10 @@ export async function startBridge(deps: BridgeDeps): Promise<Bridge> {
       const r = await Promise.race([sink.flushed().then(() => 'flushed' as const), timedOut]);
       clearTimeout(timer);
       if (r === 'timeout') {
-        log.warn({ unacknowledged: sink.depth }, 'closing with records Kafka has not acknowledged; their senders were not acknowledged either');
+        log.warn(
+          { unacknowledged: sink.depth },
+          'closing with records Kafka has not acknowledged; their senders were not acknowledged either',
+        );
         sink.abort(new Error('bridge closed before Kafka acknowledged'));
       }
       await producer.close();

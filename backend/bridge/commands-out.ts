@@ -28,8 +28,20 @@ export async function startCommandsOut(deps: CommandsOutDeps): Promise<Consumer>
   const consumer = await deps.kafka.consumer({ groupId: deps.groupId, topics: [source] });
   const deadLetter = (r: InRecord, issue: Issue): Promise<void> => {
     deps.metrics?.commandsOut.inc({ result: 'invalid' });
-    const letter = buildDeadLetter({ issue, source: { type: 'kafka', topic: source }, payload: r.value ?? Buffer.alloc(0), at: now(), refusedBy: 'bridge', ...(r.key ? { vin: r.key } : {}) });
-    return deps.sink.append({ topic: kafkaTopicName('deadletter', deps.topicPrefix), key: r.key, value: JSON.stringify(letter), headers: { 'v2x-reason': issue.code } });
+    const letter = buildDeadLetter({
+      issue,
+      source: { type: 'kafka', topic: source },
+      payload: r.value ?? Buffer.alloc(0),
+      at: now(),
+      refusedBy: 'bridge',
+      ...(r.key ? { vin: r.key } : {}),
+    });
+    return deps.sink.append({
+      topic: kafkaTopicName('deadletter', deps.topicPrefix),
+      key: r.key,
+      value: JSON.stringify(letter),
+      headers: { 'v2x-reason': issue.code },
+    });
   };
   await consumer.start(async (records) => {
     for (const r of records) {

@@ -86,7 +86,10 @@ export async function startExternalSource(opts: ExternalSourceOptions): Promise<
   );
   session.start();
   const timeoutMs = opts.connectTimeoutMs ?? 15_000;
-  const timer = clock.setTimeout(() => failedOnce?.(new V2xError('MQTT_CONNECT_TIMEOUT', `no connection to ${opts.url} within ${timeoutMs} ms`)), timeoutMs);
+  const timer = clock.setTimeout(
+    () => failedOnce?.(new V2xError('MQTT_CONNECT_TIMEOUT', `no connection to ${opts.url} within ${timeoutMs} ms`)),
+    timeoutMs,
+  );
   try {
     await first;
   } catch (err) {
@@ -123,6 +126,7 @@ function parseBrokerUrl(raw: string): { host: string; port: number } {
   } catch {
     throw new V2xError('CONFIG_INVALID', `bridge.brokerUrl: "${raw}" is not a URL (expected mqtt://host:port)`);
   }
-  if (u.protocol !== 'mqtt:' && u.protocol !== 'tcp:') throw new V2xError('CONFIG_INVALID', `bridge.brokerUrl: scheme must be mqtt:// (got ${u.protocol}//)`);
+  if (u.protocol !== 'mqtt:' && u.protocol !== 'tcp:')
+    throw new V2xError('CONFIG_INVALID', `bridge.brokerUrl: scheme must be mqtt:// (got ${u.protocol}//)`);
   return { host: u.hostname, port: u.port === '' ? 1883 : Number(u.port) };
 }

@@ -59,7 +59,15 @@ export class KafkaSink {
   #pushingBack = false;
   #idle: (() => void)[] = [];
   #capacityWaiters: (() => void)[] = [];
-  readonly stats: KafkaSinkStats = { buffered: 0, inFlight: 0, batchesSent: 0, recordsSent: 0, sendFailures: 0, lastBatchSize: 0, lastProduceMs: 0 };
+  readonly stats: KafkaSinkStats = {
+    buffered: 0,
+    inFlight: 0,
+    batchesSent: 0,
+    recordsSent: 0,
+    sendFailures: 0,
+    lastBatchSize: 0,
+    lastProduceMs: 0,
+  };
 
   constructor(producer: Producer, options: KafkaSinkOptions, events: KafkaSinkEvents = {}) {
     this.#producer = producer;

@@ -15,7 +15,7 @@ export const mqttConfigSchema = Type.Object(
     fleetKey: Type.String({
       minLength: 8,
       default: 'v2x-demo-fleet-key',
-      description: 'server-side key cars\' passwords are derived from (HMAC of the VIN); change it outside demos',
+      description: "server-side key cars' passwords are derived from (HMAC of the VIN); change it outside demos",
     }),
     services: Type.Array(
       Type.Object({ username: Type.String({ minLength: 1 }), password: Type.String({ minLength: 8 }) }, { additionalProperties: false }),

@@ -24,14 +24,17 @@ export function carPassword(fleetKey: string, vin: string): string {
   return createHmac('sha256', fleetKey).update(vin).digest('base64url').slice(0, 22);
 }
 
-export type AuthResult = { readonly ok: true; readonly client: AclClient; readonly name: string } | { readonly ok: false; readonly reason: string };
+export type AuthResult =
+  { readonly ok: true; readonly client: AclClient; readonly name: string } | { readonly ok: false; readonly reason: string };
 
 export function authenticate(policy: CredentialPolicy, username: string | undefined, password: Buffer | string | undefined): AuthResult {
   if (username === undefined || username === '') return { ok: false, reason: 'no username' };
   const given = password === undefined ? '' : password.toString();
   const service = policy.services.find((s) => s.username === username);
   if (service !== undefined) {
-    return same(given, service.password) ? { ok: true, client: { role: 'backend' }, name: username } : { ok: false, reason: `bad password for service ${username}` };
+    return same(given, service.password)
+      ? { ok: true, client: { role: 'backend' }, name: username }
+      : { ok: false, reason: `bad password for service ${username}` };
   }
   const problem = vinProblem(username);
   if (problem !== undefined) return { ok: false, reason: `username is neither a service account nor a valid VIN (${problem})` };

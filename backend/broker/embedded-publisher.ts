@@ -6,7 +6,9 @@ export function embeddedPublisher(aedes: Aedes): MqttPublisher {
   return {
     publish(topic, payload, options) {
       return new Promise((resolve, reject) => {
-        aedes.publish({ cmd: 'publish', topic, payload, qos: options.qos, retain: options.retain ?? false, dup: false }, (err) => (err ? reject(err) : resolve()));
+        aedes.publish({ cmd: 'publish', topic, payload, qos: options.qos, retain: options.retain ?? false, dup: false }, (err) =>
+          err ? reject(err) : resolve(),
+        );
       });
     },
   };

@@ -80,7 +80,12 @@ export async function startEmbeddedBroker(config: MqttConfig, aedesOptions: Aede
       closing ??= (async () => {
         for (const ws of wss.clients) ws.terminate();
         wss.close();
-        await Promise.all([closeServer(tcp), closeServer(http), ...(tls ? [closeServer(tls)] : []), new Promise<void>((resolve) => aedes.close(() => resolve()))]);
+        await Promise.all([
+          closeServer(tcp),
+          closeServer(http),
+          ...(tls ? [closeServer(tls)] : []),
+          new Promise<void>((resolve) => aedes.close(() => resolve())),
+        ]);
       })();
       return closing;
     },
@@ -104,14 +109,19 @@ function tlsServer(config: MqttConfig): TlsServer | undefined {
     return createTlsServer({ key: read(config.tlsKeyFile, 'mqtt.tlsKeyFile'), cert: read(config.tlsCertFile, 'mqtt.tlsCertFile') });
   } catch (err) {
     if (err instanceof V2xError) throw err;
-    throw new V2xError('CONFIG_INVALID', `mqtt.tlsKeyFile/mqtt.tlsCertFile are not a usable PEM key and certificate: ${(err as Error).message}`, { cause: err });
+    throw new V2xError(
+      'CONFIG_INVALID',
+      `mqtt.tlsKeyFile/mqtt.tlsCertFile are not a usable PEM key and certificate: ${(err as Error).message}`,
+      { cause: err },
+    );
   }
 }
 
 function listen(server: NetServer | HttpServer | TlsServer, port: number, host: string, key: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException): void => {
-      const why = err.code === 'EADDRINUSE' ? `port ${port} on ${host} is already in use (set ${key} to a free port, or 0 to pick one)` : err.message;
+      const why =
+        err.code === 'EADDRINUSE' ? `port ${port} on ${host} is already in use (set ${key} to a free port, or 0 to pick one)` : err.message;
       reject(new V2xError('MQTT_BROKER_FAILED', why, { cause: err, details: { key, port } }));
     };
     server.once('error', onError);

@@ -77,7 +77,8 @@ export function brokerHooks(options: BrokerHookOptions): Pick<AedesOptions, 'aut
     authorizeSubscribe(client, sub: Subscription, done) {
       if (options.policy === undefined) return done(null, sub);
       const principal = principalOf(client);
-      const d = principal === undefined ? { allow: false as const, reason: 'no principal for this client' } : checkSubscribe(principal, sub.topic);
+      const d =
+        principal === undefined ? { allow: false as const, reason: 'no principal for this client' } : checkSubscribe(principal, sub.topic);
       if (!d.allow) {
         refuse('subscribe', client, d.reason);
         return done(null, null);

@@ -1,8 +1,28 @@
 /** The kafkajs implementation of the Kafka boundary (backend/kafka/types.ts). */
-import { Kafka, Partitioners, logLevel as KafkaLogLevel, type Admin as KafkajsAdmin, type IHeaders, type ITopicConfig, type LogEntry } from 'kafkajs';
+import {
+  Kafka,
+  Partitioners,
+  logLevel as KafkaLogLevel,
+  type Admin as KafkajsAdmin,
+  type IHeaders,
+  type ITopicConfig,
+  type LogEntry,
+} from 'kafkajs';
 import { V2xError } from '../../core/errors.js';
 import { logger } from '../../core/log.js';
-import type { Admin, BatchHandler, Consumer, ConsumerOptions, Headers, InRecord, KafkaClient, KafkaClientOptions, Producer, ProducerOptions, TopicSpec } from './types.js';
+import type {
+  Admin,
+  BatchHandler,
+  Consumer,
+  ConsumerOptions,
+  Headers,
+  InRecord,
+  KafkaClient,
+  KafkaClientOptions,
+  Producer,
+  ProducerOptions,
+  TopicSpec,
+} from './types.js';
 
 const log = logger('kafka');
 
@@ -45,7 +65,10 @@ export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
       return {
         async send(records) {
           if (records.length === 0) return;
-          const byTopic = new Map<string, { key: string | null; value: Buffer | string | null; headers?: IHeaders; timestamp?: string }[]>();
+          const byTopic = new Map<
+            string,
+            { key: string | null; value: Buffer | string | null; headers?: IHeaders; timestamp?: string }[]
+          >();
           for (const r of records) {
             let list = byTopic.get(r.topic);
             if (list === undefined) byTopic.set(r.topic, (list = []));
@@ -164,7 +187,11 @@ export async function createTopicsAndWait(admin: KafkajsAdmin, topics: ITopicCon
     } catch (err) {
       last = (err as Error).message;
     }
-    if (Date.now() > deadline) throw new V2xError('KAFKA_UNAVAILABLE', `topics ${topics.map((t) => t.topic).join(', ')} have no leaders after ${timeoutMs} ms: ${last}`);
+    if (Date.now() > deadline)
+      throw new V2xError(
+        'KAFKA_UNAVAILABLE',
+        `topics ${topics.map((t) => t.topic).join(', ')} have no leaders after ${timeoutMs} ms: ${last}`,
+      );
     await new Promise((r) => setTimeout(r, 100));
   }
 }

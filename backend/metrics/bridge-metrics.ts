@@ -21,16 +21,60 @@ export function createBridgeMetrics(registry = new Registry(), withProcessMetric
   const r = [registry];
   return {
     registry,
-    recordsIn: new Counter({ name: 'v2x_bridge_mqtt_messages_total', help: 'MQTT messages received by the bridge, by kind', labelNames: ['kind'], registers: r }),
-    recordsOut: new Counter({ name: 'v2x_bridge_kafka_records_total', help: 'records acknowledged by Kafka, by topic', labelNames: ['topic'], registers: r }),
-    deadLetters: new Counter({ name: 'v2x_bridge_deadletter_total', help: 'messages sent to the dead-letter topic, by reason code', labelNames: ['reason'], registers: r }),
-    batchSize: new Histogram({ name: 'v2x_bridge_batch_records', help: 'records per Kafka produce batch', buckets: [1, 5, 10, 50, 100, 250, 500, 1000, 2500, 5000], registers: r }),
-    produceLatency: new Histogram({ name: 'v2x_bridge_produce_seconds', help: 'Kafka produce latency per batch (acks=all)', buckets: [0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5], registers: r }),
+    recordsIn: new Counter({
+      name: 'v2x_bridge_mqtt_messages_total',
+      help: 'MQTT messages received by the bridge, by kind',
+      labelNames: ['kind'],
+      registers: r,
+    }),
+    recordsOut: new Counter({
+      name: 'v2x_bridge_kafka_records_total',
+      help: 'records acknowledged by Kafka, by topic',
+      labelNames: ['topic'],
+      registers: r,
+    }),
+    deadLetters: new Counter({
+      name: 'v2x_bridge_deadletter_total',
+      help: 'messages sent to the dead-letter topic, by reason code',
+      labelNames: ['reason'],
+      registers: r,
+    }),
+    batchSize: new Histogram({
+      name: 'v2x_bridge_batch_records',
+      help: 'records per Kafka produce batch',
+      buckets: [1, 5, 10, 50, 100, 250, 500, 1000, 2500, 5000],
+      registers: r,
+    }),
+    produceLatency: new Histogram({
+      name: 'v2x_bridge_produce_seconds',
+      help: 'Kafka produce latency per batch (acks=all)',
+      buckets: [0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
+      registers: r,
+    }),
     bufferDepth: new Gauge({ name: 'v2x_bridge_buffer_records', help: 'records waiting for a Kafka acknowledgement', registers: r }),
-    carToKafkaLag: new Histogram({ name: 'v2x_bridge_car_to_kafka_seconds', help: 'from the car timestamp to the Kafka acknowledgement', buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers: r }),
+    carToKafkaLag: new Histogram({
+      name: 'v2x_bridge_car_to_kafka_seconds',
+      help: 'from the car timestamp to the Kafka acknowledgement',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: r,
+    }),
     produceRetries: new Counter({ name: 'v2x_bridge_produce_retries_total', help: 'Kafka produce batches retried', registers: r }),
-    refusals: new Counter({ name: 'v2x_broker_refusals_total', help: 'connections, publishes and subscriptions refused', labelNames: ['action', 'reason'], registers: r }),
-    connectedClients: new Gauge({ name: 'v2x_broker_connected_clients', help: 'MQTT clients connected to the embedded broker', registers: r }),
-    commandsOut: new Counter({ name: 'v2x_bridge_commands_published_total', help: 'command requests published to cars', labelNames: ['result'], registers: r }),
+    refusals: new Counter({
+      name: 'v2x_broker_refusals_total',
+      help: 'connections, publishes and subscriptions refused',
+      labelNames: ['action', 'reason'],
+      registers: r,
+    }),
+    connectedClients: new Gauge({
+      name: 'v2x_broker_connected_clients',
+      help: 'MQTT clients connected to the embedded broker',
+      registers: r,
+    }),
+    commandsOut: new Counter({
+      name: 'v2x_bridge_commands_published_total',
+      help: 'command requests published to cars',
+      labelNames: ['result'],
+      registers: r,
+    }),
   };
 }

@@ -5,18 +5,28 @@ import { progressLine } from '../progress.js';
 import { describeStack, startStack } from '../stack.js';
 
 export const stackOptions: Readonly<Record<string, OptionSpec>> = {
-  brokers: { type: 'string', valueName: 'HOST:PORT,...', description: 'Kafka bootstrap servers (default: a local Kafka)', config: 'kafka.brokers' },
+  brokers: {
+    type: 'string',
+    valueName: 'HOST:PORT,...',
+    description: 'Kafka bootstrap servers (default: a local Kafka)',
+    config: 'kafka.brokers',
+  },
   'mqtt-port': { type: 'string', valueName: 'PORT', description: 'MQTT over TCP port (0 = any free port)', config: 'mqtt.port' },
   'ws-port': { type: 'string', valueName: 'PORT', description: 'MQTT over WebSocket port (0 = any free port)', config: 'mqtt.wsPort' },
   'http-port': { type: 'string', valueName: 'PORT', description: 'HTTP port (0 = any free port)', config: 'backend.httpPort' },
-  'no-auth': { type: 'boolean', description: 'accept any MQTT client without credentials (broker load tests)', config: 'mqtt.auth', negate: true },
+  'no-auth': {
+    type: 'boolean',
+    description: 'accept any MQTT client without credentials (broker load tests)',
+    config: 'mqtt.auth',
+    negate: true,
+  },
 };
 
 export const backendCommand: LeafCommand = {
   name: 'backend',
-  summary: 'run the backend: embedded MQTT broker and the MQTT <-> Kafka bridge (all roles, or --roles)',
+  summary: 'run the backend: embedded MQTT broker, MQTT <-> Kafka bridge, command service and REST API (all roles, or --roles)',
   options: {
-    roles: { type: 'string', valueName: 'LIST', description: 'comma-separated roles: broker,bridge', config: 'backend.roles' },
+    roles: { type: 'string', valueName: 'LIST', description: 'comma-separated roles: broker,bridge,commands', config: 'backend.roles' },
     ...stackOptions,
   },
   async run({ config, stdout, stderr }) {

@@ -83,7 +83,9 @@ function readConfigFile(file: string): Record<string, unknown> {
   try {
     parsed = extname(file) === '.json' ? JSON.parse(text) : parseYaml(text);
   } catch (err) {
-    throw new V2xError('CONFIG_INVALID', `${file} is not valid ${extname(file) === '.json' ? 'JSON' : 'YAML'}: ${(err as Error).message}`, { cause: err });
+    throw new V2xError('CONFIG_INVALID', `${file} is not valid ${extname(file) === '.json' ? 'JSON' : 'YAML'}: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
   if (parsed === null || parsed === undefined) return {};
   if (typeof parsed !== 'object' || Array.isArray(parsed)) {
@@ -116,7 +118,14 @@ function mergeInto(target: Record<string, unknown>, source: Record<string, unkno
   }
 }
 
-function setPath(schema: TObject, value: Record<string, unknown>, path: string, raw: unknown, origin: string, origins: Map<string, string>): void {
+function setPath(
+  schema: TObject,
+  value: Record<string, unknown>,
+  path: string,
+  raw: unknown,
+  origin: string,
+  origins: Map<string, string>,
+): void {
   const keys = path.split('.');
   let sub: TSchema | undefined = schema;
   let obj: Record<string, unknown> = value;
@@ -126,7 +135,9 @@ function setPath(schema: TObject, value: Record<string, unknown>, path: string, 
     sub = props?.[key];
     if (sub === undefined) {
       const known = props ? Object.keys(props).join(', ') : '(none)';
-      throw new V2xError('CONFIG_INVALID', `${origin}: unknown key "${keys.slice(0, i + 1).join('.')}" (known keys here: ${known})`, { details: { key: path, origin } });
+      throw new V2xError('CONFIG_INVALID', `${origin}: unknown key "${keys.slice(0, i + 1).join('.')}" (known keys here: ${known})`, {
+        details: { key: path, origin },
+      });
     }
     if (i === keys.length - 1) {
       obj[key] = coerce(sub, raw);

@@ -91,7 +91,6 @@ async function waitUntilAccepting(host: string, port: number, deadline: number, 
   throw new Error(`mosquitto did not accept connections on ${host}:${port} in time:\n${log()}`);
 }
 
-
 export async function spawnMosquitto(options: MosquittoOptions = {}): Promise<Mosquitto> {
   const binary = findMosquitto(options.searchPath);
   const host = '127.0.0.1';

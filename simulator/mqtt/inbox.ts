@@ -42,7 +42,11 @@ export class Inbox {
     // A handler that returns a promise holds the PUBACK until it resolves (the bridge: until Kafka
     // has the record). Rejected or connection gone: no PUBACK, so the broker delivers it again.
     if (handled === undefined) write(encodeAck(PUBACK, id));
-    else handled.then(() => writeLater(encodeAck(PUBACK, id)), () => undefined);
+    else
+      handled.then(
+        () => writeLater(encodeAck(PUBACK, id)),
+        () => undefined,
+      );
   }
 
   pubrel(id: number, write: Writer): void {

@@ -214,3 +214,22 @@ export class TraceBuilder {
     this.#heading = grow(this.#heading, (c) => new Float32Array(c));
   }
 }
+
+/**
+ * The vehicles [from, to) of a trace as a trace of their own (vehicle 0 = `from`), their fixes
+ * copied: what one simulator unit needs of a large trace. Stats and warnings stay the whole trace's.
+ */
+export function sliceTrace(trace: Trace, from: number, to: number): Trace {
+  const vs = trace.vehicles.slice(from, to);
+  const a = vs[0]?.start ?? 0;
+  const b = vs[vs.length - 1]?.end ?? a;
+  return {
+    ...trace,
+    vehicles: vs.map((v) => ({ ...v, start: v.start - a, end: v.end - a })),
+    timeMs: trace.timeMs.slice(a, b),
+    lat: trace.lat.slice(a, b),
+    lon: trace.lon.slice(a, b),
+    speedMps: trace.speedMps.slice(a, b),
+    headingDeg: trace.headingDeg.slice(a, b),
+  };
+}

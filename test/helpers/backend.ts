@@ -40,7 +40,11 @@ export async function startTestBackend(t: After, config: DeepReadonly<Config>): 
 }
 
 /** Consumes a topic from the beginning into an array; `until(n)` waits for n records or the deadline. */
-export async function collect(t: After, kafka: KafkaClient, topic: string): Promise<{ records: InRecord[]; until(n: number, timeoutMs?: number): Promise<void> }> {
+export async function collect(
+  t: After,
+  kafka: KafkaClient,
+  topic: string,
+): Promise<{ records: InRecord[]; until(n: number, timeoutMs?: number): Promise<void> }> {
   const records: InRecord[] = [];
   let wake: (() => void) | undefined;
   const consumer = await kafka.consumer({ groupId: `collect-${randomUUID()}`, topics: [topic], fromBeginning: true });
@@ -69,8 +73,20 @@ export function testVin(i: number): string {
   return completeVin(`1V2XT0S0XNA${serial}`);
 }
 
-export async function connectCar(t: After, url: string, vin: string, fleetKey: string, options: mqtt.IClientOptions = {}): Promise<MqttClient> {
-  const client = await mqtt.connectAsync(url, { clientId: vin, username: vin, password: carPassword(fleetKey, vin), reconnectPeriod: 0, ...options });
+export async function connectCar(
+  t: After,
+  url: string,
+  vin: string,
+  fleetKey: string,
+  options: mqtt.IClientOptions = {},
+): Promise<MqttClient> {
+  const client = await mqtt.connectAsync(url, {
+    clientId: vin,
+    username: vin,
+    password: carPassword(fleetKey, vin),
+    reconnectPeriod: 0,
+    ...options,
+  });
   t.after(() => client.endAsync(true));
   return client;
 }

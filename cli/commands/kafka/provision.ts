@@ -8,7 +8,9 @@ export const kafkaProvisionCommand: LeafCommand = {
   async run(ctx) {
     const started = Date.now();
     const install = await ensureKafka(ctx.config.kafka, { progressStream: ctx.stderr });
-    ctx.stdout.write(`Apache Kafka ${ctx.config.kafka.version} ready in ${install.libsDir} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
+    ctx.stdout.write(
+      `Apache Kafka ${ctx.config.kafka.version} ready in ${install.libsDir} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`,
+    );
     return 0;
   },
 };

@@ -7,7 +7,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { MqttClient } from 'mqtt';
-import { createCommandRequest, decodeCommandRequest, encode, kafkaTopicName, type CommandRequest, type DeadLetter } from '../../../protocol/index.js';
+import {
+  createCommandRequest,
+  decodeCommandRequest,
+  encode,
+  kafkaTopicName,
+  type CommandRequest,
+  type DeadLetter,
+} from '../../../protocol/index.js';
 import { testKafka } from '../../helpers/kafka.js';
 import { backendConfig, collect, connectCar, startTestBackend, testVin } from '../../helpers/backend.js';
 

@@ -46,7 +46,8 @@ test('1,000 malformed payloads go to the dead-letter topic with their reasons; v
     await Promise.all(
       fine.map(async (client, i) => {
         const vin = testVin(i);
-        for (let seq = 0; seq < 100; seq++) await client.publishAsync(`v2x/v1/${vin}/telemetry`, encode('telemetry', { ...base, vin, seq, ts: Date.now() }), { qos: 1 });
+        for (let seq = 0; seq < 100; seq++)
+          await client.publishAsync(`v2x/v1/${vin}/telemetry`, encode('telemetry', { ...base, vin, seq, ts: Date.now() }), { qos: 1 });
       }),
     );
   };

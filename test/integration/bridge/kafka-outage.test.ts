@@ -20,7 +20,9 @@ test('Kafka stopped for 20 s mid-run: every (VIN, seq) arrives once Kafka is bac
   const config = backendConfig(kafka.brokers, { 'bridge.retryMaxMs': 1000 });
   const { backend, kafka: client } = await startTestBackend(t, config);
   const url = backend.broker!.tcpUrl;
-  const cars: MqttClient[] = await Promise.all(Array.from({ length: CARS }, (_, i) => connectCar(t, url, testVin(i), config.mqtt.fleetKey, { keepalive: 120 })));
+  const cars: MqttClient[] = await Promise.all(
+    Array.from({ length: CARS }, (_, i) => connectCar(t, url, testVin(i), config.mqtt.fleetKey, { keepalive: 120 })),
+  );
   const base = protocolExamples.telemetryExamples[0]!;
 
   let acked = 0;

@@ -34,7 +34,8 @@ test('200 cars x 100 QoS 1 messages through Mosquitto and the bridge: 20,000 dis
     cars.map(async (client, i) => {
       const vin = testVin(i);
       const pubs: Promise<unknown>[] = [];
-      for (let seq = 0; seq < PER_CAR; seq++) pubs.push(client.publishAsync(`v2x/v1/${vin}/telemetry`, encode('telemetry', { ...base, vin, seq, ts: Date.now() }), { qos: 1 }));
+      for (let seq = 0; seq < PER_CAR; seq++)
+        pubs.push(client.publishAsync(`v2x/v1/${vin}/telemetry`, encode('telemetry', { ...base, vin, seq, ts: Date.now() }), { qos: 1 }));
       await Promise.all(pubs);
     }),
   );

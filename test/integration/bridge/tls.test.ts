@@ -22,8 +22,15 @@ test('a car connects over TLS (server verified with the CA) and its telemetry re
   assert.ok(backend.broker!.tlsUrl?.startsWith('mqtts://localhost:'));
   const out = await collect(t, kafka, kafkaTopicName('telemetry', config.bridge.topicPrefix));
   const vin = testVin(42);
-  const car = await connectCar(t, backend.broker!.tlsUrl!, vin, config.mqtt.fleetKey, { ca: readFileSync(certs.caFile), rejectUnauthorized: true });
-  await car.publishAsync(`v2x/v1/${vin}/telemetry`, encode('telemetry', { ...protocolExamples.telemetryExamples[0]!, vin, seq: 0, ts: Date.now() }), { qos: 1 });
+  const car = await connectCar(t, backend.broker!.tlsUrl!, vin, config.mqtt.fleetKey, {
+    ca: readFileSync(certs.caFile),
+    rejectUnauthorized: true,
+  });
+  await car.publishAsync(
+    `v2x/v1/${vin}/telemetry`,
+    encode('telemetry', { ...protocolExamples.telemetryExamples[0]!, vin, seq: 0, ts: Date.now() }),
+    { qos: 1 },
+  );
   await out.until(1);
   assert.equal(out.records[0]?.key, vin);
 });
@@ -33,9 +40,15 @@ test('a TLS key without a certificate, or an unreadable file, is refused naming 
   const kafka = createKafkaClient({ brokers, clientId: 'tls-test' });
   for (const [flags, expected] of [
     [{ 'mqtt.tlsKeyFile': '/nonexistent/key.pem' }, /tlsKeyFile and mqtt.tlsCertFile go together/],
-    [{ 'mqtt.tlsKeyFile': '/nonexistent/key.pem', 'mqtt.tlsCertFile': '/nonexistent/cert.pem' }, /mqtt.tlsKeyFile: cannot read \/nonexistent\/key.pem/],
+    [
+      { 'mqtt.tlsKeyFile': '/nonexistent/key.pem', 'mqtt.tlsCertFile': '/nonexistent/cert.pem' },
+      /mqtt.tlsKeyFile: cannot read \/nonexistent\/key.pem/,
+    ],
   ] as const) {
     const config = backendConfig(brokers, { ...flags, 'backend.roles': 'broker' });
-    await assert.rejects(createBackend({ config, kafka }).start(), (err: unknown) => isV2xError(err, 'CONFIG_INVALID') && expected.test(err.message));
+    await assert.rejects(
+      createBackend({ config, kafka }).start(),
+      (err: unknown) => isV2xError(err, 'CONFIG_INVALID') && expected.test(err.message),
+    );
   }
 });

@@ -48,10 +48,14 @@ test('v2x up prints its ready line, and Ctrl-C leaves no process behind', { time
   delete env.KAFKA_BROKERS; // start its own Kafka, as `npm start` on a fresh machine does
   const stateDir = mkdtempSync(join(tmpdir(), 'v2x-up-test-'));
   t.after(() => rmSync(stateDir, { recursive: true, force: true }));
-  const child = spawn(process.execPath, [repoPath('bin', 'v2x.js'), 'up', '--mqtt-port', '0', '--ws-port', '0', '--http-port', '0', '--log-level', 'warn'], {
-    env: { ...env, V2X_KAFKA__STATE_DIR: stateDir }, // no developer's `v2x kafka start` instance is reused
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [repoPath('bin', 'v2x.js'), 'up', '--mqtt-port', '0', '--ws-port', '0', '--http-port', '0', '--log-level', 'warn'],
+    {
+      env: { ...env, V2X_KAFKA__STATE_DIR: stateDir }, // no developer's `v2x kafka start` instance is reused
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   t.after(() => {
     if (child.exitCode === null) child.kill('SIGKILL');
   });

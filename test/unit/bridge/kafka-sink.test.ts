@@ -55,7 +55,10 @@ test('a full batch goes out at once, and only one batch is in flight', async () 
   producer.pending.shift()!.ok();
   await tick();
   assert.equal(producer.pending.length, 1, 'the rest follows as soon as the first batch is acked');
-  assert.deepEqual(producer.pending[0]!.records.map((r) => r.value), ['A:3', 'A:4']);
+  assert.deepEqual(
+    producer.pending[0]!.records.map((r) => r.value),
+    ['A:3', 'A:4'],
+  );
 });
 
 test('a failed batch is retried with backoff before anything newer; order and records kept; push back while full', async () => {
@@ -75,7 +78,11 @@ test('a failed batch is retried with backoff before anything newer; order and re
   producer.pending.shift()!.fail(new Error('still down'));
   await tick();
   clock.advance(20);
-  assert.deepEqual(producer.pending[0]!.records.map((r) => r.value), ['A:0', 'A:1', 'A:2'], 'the same batch again, first');
+  assert.deepEqual(
+    producer.pending[0]!.records.map((r) => r.value),
+    ['A:0', 'A:1', 'A:2'],
+    'the same batch again, first',
+  );
   producer.pending.shift()!.ok();
   await tick();
   for (;;) {
@@ -86,7 +93,10 @@ test('a failed batch is retried with backoff before anything newer; order and re
   }
   assert.deepEqual(retries, [10, 20]);
   assert.deepEqual(acks, [0, 1, 2, 3, 4, 5, 6, 7, 8]);
-  assert.deepEqual(producer.sent.flat().map((r) => r.value), Array.from({ length: 9 }, (_, i) => `A:${i}`));
+  assert.deepEqual(
+    producer.sent.flat().map((r) => r.value),
+    Array.from({ length: 9 }, (_, i) => `A:${i}`),
+  );
   assert.equal(sink.hasCapacity(), true);
   assert.equal(drained, 1);
 });
@@ -109,7 +119,11 @@ test('abort() fails what is buffered and in flight, and stops retrying', async (
   const producer = new ScriptedProducer();
   const sink = new KafkaSink(producer, opts(clock));
   const outcomes: string[] = [];
-  for (let i = 0; i < 4; i++) void sink.append(rec('C', i)).then(() => outcomes.push(`ok${i}`), () => outcomes.push(`failed${i}`));
+  for (let i = 0; i < 4; i++)
+    void sink.append(rec('C', i)).then(
+      () => outcomes.push(`ok${i}`),
+      () => outcomes.push(`failed${i}`),
+    );
   producer.pending.shift()!.fail(new Error('down'));
   await tick();
   sink.abort(new Error('closing'));

@@ -85,7 +85,10 @@ test('bad values are refused with the key, the rule and the origin', () => {
 });
 
 test('an unreadable or malformed file is refused', (t) => {
-  assert.throws(() => loadConfig(configSchema, { file: '/nonexistent/v2x.yaml' }), (e: unknown) => isV2xError(e, 'CONFIG_FILE_UNREADABLE'));
+  assert.throws(
+    () => loadConfig(configSchema, { file: '/nonexistent/v2x.yaml' }),
+    (e: unknown) => isV2xError(e, 'CONFIG_FILE_UNREADABLE'),
+  );
   const bad = tempFile(t, 'c.json', '{ nope');
   refused(() => loadConfig(configSchema, { file: bad }), 'not valid JSON');
   const list = tempFile(t, 'c.yaml', '- a\n- b\n');
