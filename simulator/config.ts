@@ -83,6 +83,22 @@ export const simConfigSchema = Type.Object(
       description: "the cars' clock at the start (ISO 8601; empty = now): ambient temperature and darkness follow it",
     }),
     statusIntervalS: Type.Number({ minimum: 0.2, default: 5, description: 'seconds between status lines when not on a terminal' }),
+    replay: Type.String({ default: '', description: 'replay a recorded trace (CSV or SUMO FCD XML) instead of the traffic model' }),
+    replaySpeed: Type.Number({
+      minimum: 0.01,
+      maximum: 10_000,
+      default: 1,
+      description: 'replay speed factor: 1 = the recorded pace, 10 = ten times faster',
+    }),
+    replayTimestamps: Type.Union([Type.Literal('rebased'), Type.Literal('recorded')], {
+      default: 'rebased',
+      description: "rebased: the cars' timestamps start at the start time and run at the scaled pace; recorded: as in the trace",
+    }),
+    replayIds: Type.Union([Type.Literal(''), Type.Literal('vin'), Type.Literal('map')], {
+      default: '',
+      description: 'vin: trace ids must be VINs; map: other ids get generated VINs (default: vin for CSV, map for FCD)',
+    }),
+    replayBegin: Type.String({ default: '', description: 'SUMO FCD: the epoch of FCD time 0 (ISO 8601)' }),
   },
   { additionalProperties: false, default: {} },
 );
@@ -134,6 +150,18 @@ export interface SimSettings {
   readonly statusIntervalMs: number;
   /** Epoch ms of the cars' clock at the start; undefined = the wall clock when the run starts. */
   readonly startEpochMs: number | undefined;
+  /** Trace replay (`--replay FILE`); undefined = the traffic model. */
+  readonly replay: ReplaySettings | undefined;
+}
+
+/** `--replay` and its options. In replay mode `speedup` is the replay speed. */
+export interface ReplaySettings {
+  readonly file: string;
+  readonly timestamps: 'rebased' | 'recorded';
+  /** undefined = the format's default (CSV 'vin', FCD 'map'). */
+  readonly vehicleIds: 'vin' | 'map' | undefined;
+  /** FCD: epoch ms of FCD time 0; undefined = not given. */
+  readonly beginEpochMs: number | undefined;
 }
 
 const UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
@@ -162,11 +190,29 @@ export function parseBrokerUrl(url: string): BrokerAddress {
   return { tls, host, port };
 }
 
-function parseStartTime(text: string): number | undefined {
+function parseStartTime(text: string, key = 'sim.startTime'): number | undefined {
   if (text === '') return undefined;
   const ms = Date.parse(text);
-  if (Number.isNaN(ms)) throw new V2xError('CONFIG_INVALID', `sim.startTime: not an ISO 8601 time: ${JSON.stringify(text)}`);
+  if (Number.isNaN(ms)) throw new V2xError('CONFIG_INVALID', `${key}: not an ISO 8601 time: ${JSON.stringify(text)}`);
   return ms;
+}
+
+type ReplayInput = Pick<SimConfig, 'replay' | 'replaySpeed' | 'replayTimestamps' | 'replayIds' | 'replayBegin' | 'speedup'>;
+
+function resolveReplay(c: ReplayInput): ReplaySettings | undefined {
+  if (c.replay === '') {
+    if (c.replaySpeed !== 1) throw new V2xError('CONFIG_INVALID', 'sim.replaySpeed: only applies with --replay FILE');
+    return undefined;
+  }
+  if (c.speedup !== 1) {
+    throw new V2xError('CONFIG_INVALID', `sim.speedup: does not apply to a replay (got ${c.speedup}); use --replay-speed N`);
+  }
+  return {
+    file: c.replay,
+    timestamps: c.replayTimestamps,
+    vehicleIds: c.replayIds === '' ? undefined : c.replayIds,
+    beginEpochMs: parseStartTime(c.replayBegin, 'sim.replayBegin'),
+  };
 }
 
 type Input = { readonly [K in keyof SimConfig]: SimConfig[K] extends (infer U)[] ? readonly U[] : SimConfig[K] };
@@ -197,7 +243,8 @@ export function resolveSimSettings(c: Input): SimSettings {
     protocolVersion: c.mqttVersion === '5' ? 5 : 4,
     qos: c.qos as 0 | 1 | 2,
     rateHz: c.rate,
-    speedup: c.speedup,
+    // a replay runs on its own clock: recorded time x the replay speed
+    speedup: c.replay === '' ? c.speedup : c.replaySpeed,
     codec: c.codec,
     rampPerSecond: c.rampRate,
     credentials: c.credentials,
@@ -224,5 +271,6 @@ export function resolveSimSettings(c: Input): SimSettings {
     coverageHoleS: range(c.coverageHoleS, 'sim.coverageHoleS'),
     statusIntervalMs: Math.round(c.statusIntervalS * 1000),
     startEpochMs: parseStartTime(c.startTime),
+    replay: resolveReplay(c),
   };
 }

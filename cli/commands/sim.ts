@@ -3,7 +3,8 @@
  * (simulator/config.ts); this file only shows progress (a ramp bar, a live status line that is one
  * plain line every few seconds in a CI log), prints the summary and maps errors to exit codes
  * (2 bad input, 1 runtime failure). `v2x sim export-network` (or --export-network FILE) writes the
- * road network GeoJSON the backend and the dashboard load.
+ * road network GeoJSON the backend and the dashboard load. `--replay FILE` drives the cars from a
+ * recorded trace (CSV or SUMO FCD) instead of the traffic model (docs/simulator.md, Replay).
  */
 import { writeFileSync } from 'node:fs';
 import { shutdownRequested } from '../../core/lifecycle.js';
@@ -56,6 +57,15 @@ export const simOptions: Readonly<Record<string, OptionSpec>> = {
   'coverage-holes': str('N', 'coverage holes per driving hour per car', 'sim.coverageHolesPerHour'),
   'export-network': { type: 'string', valueName: 'FILE', description: 'write the road network GeoJSON to FILE and exit' },
   out: { type: 'string', valueName: 'FILE', description: 'with export-network: output file (default stdout)' },
+  replay: str('FILE', 'replay a recorded trace (CSV or SUMO FCD XML with geo coordinates) instead of the traffic model', 'sim.replay'),
+  'replay-speed': str('N', 'replay speed: 1 = the recorded pace, 10 = ten times faster', 'sim.replaySpeed'),
+  'replay-timestamps': str(
+    'rebased|recorded',
+    "rebased: the cars' timestamps start now; recorded: as in the trace",
+    'sim.replayTimestamps',
+  ),
+  'replay-ids': str('vin|map', 'trace ids must be VINs, or get generated VINs (default: vin for CSV, map for FCD)', 'sim.replayIds'),
+  'replay-begin': str('ISO', 'SUMO FCD: the epoch of FCD time 0', 'sim.replayBegin'),
 };
 
 export const simCommand: LeafCommand = {
@@ -89,15 +99,19 @@ export const simCommand: LeafCommand = {
       return 0;
     }
     if (settings.scenario !== '') loadScenarioFile(settings.scenario); // bad input fails before any thread starts
-    const sim = new Simulation(settings);
+    const sim = await Simulation.create(settings);
+    for (const w of sim.trace?.warnings ?? []) stderr.write(`v2x sim: warning: ${w}\n`);
     const tty = (stderr as { isTTY?: boolean }).isTTY === true;
     const progress = progressLine(stderr, tty);
     const every = tty ? 1000 : settings.statusIntervalMs;
     let lastAt = 0;
     let lastStats: UnitStats | undefined;
     stderr.write(
-      `v2x sim: ${sim.cars} cars (${settings.shard.index}/${settings.shard.count} of ${settings.cars}) -> ${settings.broker.host}:${settings.broker.port}, ` +
-        `${sim.processes} process(es) x ${sim.workers} worker(s), MQTT ${settings.protocolVersion === 5 ? '5' : '3.1.1'} QoS ${settings.qos}, ${settings.rateHz} Hz, speedup ${settings.speedup}\n`,
+      `v2x sim: ${sim.cars} cars (${settings.shard.index}/${settings.shard.count} of ${sim.settings.cars}) -> ${settings.broker.host}:${settings.broker.port}, ` +
+        `${sim.processes} process(es) x ${sim.workers} worker(s), MQTT ${settings.protocolVersion === 5 ? '5' : '3.1.1'} QoS ${settings.qos}, ${settings.rateHz} Hz, ` +
+        (sim.trace === undefined
+          ? `speedup ${settings.speedup}\n`
+          : `replay of ${sim.trace.source} (${sim.trace.stats.fixes} fixes) at speed ${settings.speedup}\n`),
     );
     const onUpdate = (phase: RunPhase, stats: UnitStats, cars: number): void => {
       const now = performance.now();

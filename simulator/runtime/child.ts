@@ -38,6 +38,7 @@ process.on('message', (m: unknown) => {
         onTruth: (records) => send({ type: 'truth', records }),
         onSpeedCap: (car, mps) => send({ type: 'speedCap', car, mps }),
         onFailure: (e) => send({ type: 'fatal', code: e.code, message: e.message }),
+        ...(init.replay !== undefined && { replay: init.replay }),
       });
       coordinator = c;
       c.ready().then(

@@ -7,9 +7,11 @@
 import { V2xError } from '../../core/errors.js';
 import { mergeSnapshots } from '../mqtt/stats.js';
 import type { SimSettings } from '../config.js';
+import { sliceTrace } from '../replay/trace.js';
 import type { GroundTruthRecord } from '../traffic/ground-truth.js';
 import { addCounters } from './counters.js';
 import type { UnitInit, UnitStats } from './messages.js';
+import type { ReplayUnitData } from './replay-source.js';
 import { errorFromUnit, type Unit, type UnitFactory } from './units.js';
 
 export interface CoordinatorOptions {
@@ -28,6 +30,8 @@ export interface CoordinatorOptions {
   readonly onSpeedCap?: (car: number, mps: number) => void;
   /** A unit failed after the start. */
   readonly onFailure?: (error: V2xError) => void;
+  /** A replay: the trace of cars [start, end) (vehicle 0 = car `start`), split over the units. */
+  readonly replay?: ReplayUnitData;
 }
 
 export function mergeUnitStats(list: readonly UnitStats[]): UnitStats {
@@ -58,13 +62,16 @@ export class Coordinator {
     const n = Math.max(1, Math.min(o.units, cars));
     const readies: Promise<number>[] = [];
     for (let u = 0; u < n; u++) {
+      const from = Math.floor((cars * u) / n);
+      const to = Math.floor((cars * (u + 1)) / n);
       const init: UnitInit = {
         settings: o.settings,
-        start: o.start + Math.floor((cars * u) / n),
-        end: o.start + Math.floor((cars * (u + 1)) / n),
+        start: o.start + from,
+        end: o.start + to,
         groundTruth: o.groundTruth && u === 0,
         rampPerSecond: o.rampPerSecond / n,
         label: `${o.label}${u}`,
+        ...(o.replay !== undefined && { replay: { ...o.replay, trace: sliceTrace(o.replay.trace, from, to) } }),
       };
       const unit = o.factory(init);
       this.units.push(unit);

@@ -7,6 +7,7 @@ import type { GroundTruthRecord } from '../traffic/ground-truth.js';
 import type { StatsSnapshot } from '../mqtt/stats.js';
 import type { SimSettings } from '../config.js';
 import type { SimCounters } from './counters.js';
+import type { ReplayUnitData } from './replay-source.js';
 
 /** What a unit is given when it starts (workerData, or the first IPC message of a child). */
 export interface UnitInit {
@@ -19,6 +20,8 @@ export interface UnitInit {
   /** Connections per second for this unit. */
   readonly rampPerSecond: number;
   readonly label: string;
+  /** A replay: the unit's part of the trace (vehicle 0 = car `start`). */
+  readonly replay?: ReplayUnitData;
 }
 
 export interface UnitStats {

@@ -4,15 +4,22 @@
  * unreachable broker fails the run instead of hanging), runs for the duration or until stopped,
  * stops the units and returns the summary. Ground truth is appended to a JSONL file as it comes.
  * The caller (cli/commands/sim.ts) shows progress from the `onUpdate` calls.
+ *
+ * A replay (`--replay FILE`: `Simulation.create` loads the trace) drives the trace's vehicles: each
+ * car connects at its first fix and leaves after its last; the run ends when every car has been
+ * connected and has left after the trace's last fix (or at --duration, or when stopped).
  */
 import { createWriteStream, writeFileSync, type WriteStream } from 'node:fs';
 import { toV2xError, V2xError } from '../../core/errors.js';
 import type { SimSettings } from '../config.js';
 import { shardRange } from '../fleet/shard.js';
+import type { Trace } from '../replay/trace.js';
 import { toJsonl } from '../traffic/ground-truth.js';
 import { Coordinator } from './coordinator.js';
 import type { UnitStats } from './messages.js';
 import { processesFor, workersPerProcess } from './plan.js';
+import { loadReplayTrace } from './replay-fleet.js';
+import { REPLAY_TICK_MS, replayUnitData, type ReplayUnitData } from './replay-source.js';
 import { buildSummary, type SimSummary } from './summary.js';
 import { processUnitFactory, workerUnit } from './units.js';
 
@@ -33,9 +40,24 @@ export class Simulation {
   readonly end: number;
   readonly processes: number;
   readonly workers: number;
+  /** A replay: the trace of this run's cars (vehicle 0 = car `start`). */
+  readonly replay: ReplayUnitData | undefined;
+  /** The trace as loaded (a replay), for its warnings and stats. */
+  readonly trace: Trace | undefined;
 
-  constructor(settings: SimSettings) {
+  /** A run; with `--replay` the trace is loaded first (bad traces fail here, before any thread). */
+  static async create(settings: SimSettings): Promise<Simulation> {
+    return new Simulation(settings, settings.replay === undefined ? undefined : await loadReplayTrace(settings.replay));
+  }
+
+  /** `trace`: the loaded trace of a replay (required when settings.replay is set). */
+  constructor(settings: SimSettings, trace?: Trace) {
+    if (settings.replay !== undefined && trace === undefined) {
+      throw new V2xError('CONFIG_INVALID', 'sim.replay: the trace must be loaded first (Simulation.create)');
+    }
+    if (trace !== undefined) settings = { ...settings, cars: trace.vehicles.length };
     this.settings = settings;
+    this.trace = trace;
     const range = shardRange(settings.cars, settings.shard);
     this.start = range.start;
     this.end = range.end;
@@ -51,6 +73,20 @@ export class Simulation {
       );
     }
     this.workers = workersPerProcess(settings, perProcess);
+    this.replay = trace === undefined ? undefined : replayUnitData(trace, this.start, this.end);
+  }
+
+  /** Replay: simulated ms from the start to this range's first fix, and to the tick after its last. */
+  #replayWindow(): { first: number; end: number } | undefined {
+    const r = this.replay;
+    if (r === undefined) return undefined;
+    let first = Number.POSITIVE_INFINITY;
+    let last = 0;
+    for (const v of r.trace.vehicles) {
+      first = Math.min(first, (r.trace.timeMs[v.start] as number) - r.originMs);
+      last = Math.max(last, (r.trace.timeMs[v.end - 1] as number) - r.originMs);
+    }
+    return { first, end: (Math.floor(last / REPLAY_TICK_MS) + 1) * REPLAY_TICK_MS };
   }
 
   get cars(): number {
@@ -81,7 +117,9 @@ export class Simulation {
         failure ??= e;
         wake?.();
       },
+      ...(this.replay !== undefined && { replay: this.replay }),
     });
+    const replay = this.#replayWindow();
     let stopped = false;
     let connectedAtEnd = 0;
     void hooks.stopRequested?.then(() => {
@@ -109,13 +147,18 @@ export class Simulation {
         update('starting');
       }
       const startWall = Date.now() + 20;
-      coordinator.start(startWall, s.startEpochMs ?? startWall);
+      // a replay with recorded timestamps runs the cars' clock on the trace's
+      const recorded = s.replay?.timestamps === 'recorded' && this.replay !== undefined;
+      coordinator.start(startWall, recorded ? (this.replay?.originMs ?? startWall) : (s.startEpochMs ?? startWall));
       const startedAt = performance.now();
-      // --duration is simulated time from the start, the ramp included
-      const endAt = s.durationMs > 0 ? startedAt + s.durationMs / s.speedup : Number.POSITIVE_INFINITY;
+      // --duration is simulated time from the start, the ramp included; a replay ends with its trace
+      const durationMs = replay === undefined ? s.durationMs : s.durationMs > 0 ? Math.min(s.durationMs, replay.end) : replay.end;
+      const endAt = durationMs > 0 ? startedAt + durationMs / s.speedup : Number.POSITIVE_INFINITY;
       // ramp: until every car has connected once, or the deadline passes without any connection
-      const deadline = performance.now() + s.connectTimeoutMs;
-      let lastProgress = performance.now();
+      // (a replay: until the first car has connected; the others connect at their first fixes)
+      const firstAt = performance.now() + (replay === undefined ? 0 : replay.first / s.speedup);
+      const deadline = firstAt + s.connectTimeoutMs;
+      let lastProgress = firstAt;
       let lastConnects = 0;
       while (!stopped && failure === undefined && performance.now() < endAt) {
         await pause(Math.min(250, Math.max(1, endAt - performance.now())));
@@ -127,6 +170,7 @@ export class Simulation {
           lastProgress = performance.now();
         }
         if (st.mqtt.states.connected + st.sim.asleepNow >= cars || connects >= cars) break;
+        if (replay !== undefined && connects > 0) break;
         const fatal = Object.keys(st.mqtt.errors).find((c) => FATAL_AT_ONCE.has(c));
         if (fatal !== undefined && st.mqtt.states.connected === 0) {
           failure = new V2xError(
@@ -148,6 +192,14 @@ export class Simulation {
       }
       while (!stopped && failure === undefined && performance.now() < endAt) {
         await pause(Math.min(250, Math.max(1, endAt - performance.now())));
+        update('running');
+      }
+      // a replay's last cars leave after their last fix: wait (briefly) until all have come and gone
+      const grace = performance.now() + s.connectTimeoutMs;
+      while (replay !== undefined && durationMs === replay.end && !stopped && failure === undefined && performance.now() < grace) {
+        const st = coordinator.stats();
+        if (st.mqtt.connects >= cars && st.mqtt.states.connected === 0) break;
+        await pause(100);
         update('running');
       }
     } catch (err) {

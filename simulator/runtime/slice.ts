@@ -8,11 +8,16 @@
  *
  * After each model tick: the vehicle step of the cars whose turn it is (each car once per simulated
  * second, staggered), their events, sleep and wake of parked cars, coverage holes while driving.
+ *
+ * The world is a SimWorld: the traffic model (world.ts) or a recorded trace (replay-source.ts). A
+ * world with a `presence` (a replay) decides when each car connects (its first fix) and leaves
+ * (after its last fix: `offline` shutdown and DISCONNECT); a replayed car sends telemetry at its
+ * first fix, at --rate in between and at its last fix, adds no GPS noise (a trace is GPS already)
+ * and does not sleep.
  */
 import type { Clock } from '../../core/clock.js';
 import { encode, type CodecName } from '../../protocol/codec/index.js';
-import { commandRequestTopic, eventsTopic, statusTopic, telemetryTopic } from '../../protocol/topics.js';
-import { carPassword } from '../../backend/broker/credentials.js';
+import { eventsTopic, statusTopic, telemetryTopic } from '../../protocol/topics.js';
 import type { SimSettings } from '../config.js';
 import { carRng, FleetGenerator, type CarSpec } from '../fleet/generate.js';
 import {
@@ -23,27 +28,29 @@ import {
   type MqttSession,
   type QoS,
   type SessionEvents,
-  type SessionOptions,
   type TimerTarget,
 } from '../mqtt/index.js';
 import { Rng } from '../random.js';
+import type { GroundTruthRecord } from '../traffic/ground-truth.js';
 import { emptyKinematics, type CarKinematics } from '../traffic/kinematics.js';
 import { vehicleConfig, type VehicleConfig } from '../vehicle/config.js';
 import { environmentAt, type Environment } from '../vehicle/environment.js';
 import { toEvent, type EventDraft } from '../vehicle/events.js';
 import { F, initVehicle, VehicleState } from '../vehicle/state.js';
-import { birthMessage, lastWill, offlineMessage } from '../vehicle/status.js';
+import { birthMessage, offlineMessage } from '../vehicle/status.js';
 import { stepVehicle } from '../vehicle/step.js';
 import { nextTelemetrySeq, toTelemetry } from '../vehicle/telemetry.js';
 import { CommandHandler, type CommandHost } from './command-handler.js';
 import { Connectivity } from './connectivity.js';
 import { emptyCounters, type SimCounters } from './counters.js';
 import { PhaseSchedule, phaseOffsetMs, telemetryIntervalMsOf } from './schedule.js';
-import { seedOf, type World } from './world.js';
+import { carSessionOptions } from './session-options.js';
+import type { SimWorld } from './sim-world.js';
+import { seedOf } from './world.js';
 
 export interface SliceOptions {
   readonly settings: SimSettings;
-  readonly world: World;
+  readonly world: SimWorld;
   /** Global car indices [start, end). */
   readonly start: number;
   readonly end: number;
@@ -52,12 +59,14 @@ export interface SliceOptions {
   /** Called when a car's speed limit changes (to cap it in the other replicas). */
   readonly onSpeedCap?: (global: number, mps: number) => void;
   /** Called with ground-truth records after a model tick (only if the world keeps them). */
-  readonly onTruth?: (records: ReturnType<World['model']['takeRecords']>) => void;
+  readonly onTruth?: (records: readonly GroundTruthRecord[]) => void;
+  /** The unit's cars (a replay's); default: cars [start, end) of the seed's fleet. */
+  readonly cars?: readonly CarSpec[];
 }
 
 export class FleetSlice implements TimerTarget, CommandHost, SessionEvents<number> {
   readonly settings: SimSettings;
-  readonly world: World;
+  readonly world: SimWorld;
   readonly start: number;
   readonly cars: readonly CarSpec[];
   readonly state: VehicleState;
@@ -78,10 +87,8 @@ export class FleetSlice implements TimerTarget, CommandHost, SessionEvents<numbe
   readonly #kin: CarKinematics = emptyKinematics();
   readonly #events: EventDraft[] = [];
   readonly #stepEvery: number;
-  readonly #lat: number;
-  readonly #lon: number;
-  /** Model index of local car 0. */
-  readonly #m0: number;
+  /** Replay: cars whose trace has ended, waiting to be connected before they leave. */
+  #leaving: number[] = [];
   #env: Environment;
   #startWallMs = 0;
   #startEpochMs = 0;
@@ -93,21 +100,17 @@ export class FleetSlice implements TimerTarget, CommandHost, SessionEvents<numbe
     this.settings = s;
     this.world = options.world;
     this.start = options.start;
-    this.#m0 = options.start - options.world.offset;
     this.#clock = options.clock;
     this.codec = s.codec;
     this.qos = s.qos;
     const n = options.end - options.start;
-    const seed = seedOf(s.seed);
-    const gen = new FleetGenerator({ seed });
-    const cars: CarSpec[] = [];
-    for (let g = options.start; g < options.end; g++) cars.push(gen.car(g));
+    const replay = options.world.presence !== undefined;
+    const cars = options.cars ?? new FleetGenerator({ seed: seedOf(s.seed) }).cars(options.start, options.end);
+    if (cars.length !== n) throw new RangeError(`${cars.length} car specs for ${n} cars`);
     this.cars = cars;
-    this.config = vehicleConfig({ gpsNoiseM: s.gpsNoiseM, rates: { telemetryHz: s.rateHz } });
-    const first = this.world.network.segments[0]?.geometry[0];
-    this.#lon = first?.[0] ?? 11.575;
-    this.#lat = first?.[1] ?? 48.137;
-    this.#env = environmentAt(s.startEpochMs ?? Date.now(), this.#lat, this.#lon);
+    this.config = vehicleConfig({ gpsNoiseM: replay ? 0 : s.gpsNoiseM, rates: { telemetryHz: s.rateHz } });
+    const { lat, lon } = this.world.anchor;
+    this.#env = environmentAt(s.startEpochMs ?? Date.now(), lat, lon);
     this.state = new VehicleState(n);
     this.#stateRng = cars.map((c) => carRng(c).fork('state'));
     this.#gpsRng = cars.map((c) => carRng(c).fork('gps'));
@@ -120,37 +123,14 @@ export class FleetSlice implements TimerTarget, CommandHost, SessionEvents<numbe
     );
     this.#connectivity = new Connectivity(n, {
       seedHash: new Rng(`${s.seed}:net`).uint32(),
-      sleep: s.sleep ? this.config.sleep : undefined,
+      sleep: s.sleep && !replay ? this.config.sleep : undefined,
       holesPerHour: s.coverageHolesPerHour,
       holeS: s.coverageHoleS,
     });
     this.#stepEvery = Math.max(1, Math.round(1000 / this.world.tickMs));
     this.#commands = new CommandHandler(this);
     this.pool = new SessionPool<number>({ clock: options.clock, rampPerSecond: options.rampPerSecond, events: this });
-    cars.forEach((c, k) => this.pool.add(this.#sessionOptions(c, options.start + k), k));
-  }
-
-  #sessionOptions(car: CarSpec, global: number): SessionOptions {
-    const s = this.settings;
-    const addrs = s.sourceAddresses;
-    const will = lastWill(car, Date.now());
-    return {
-      clientId: car.vin,
-      transport: {
-        host: s.broker.host,
-        port: s.broker.port,
-        ...(addrs.length > 0 && { localAddress: addrs[global % addrs.length] as string }),
-        ...(s.broker.tls && { tls: { ...(s.caFile !== '' && { ca: s.caFile }) } }),
-      },
-      protocolVersion: s.protocolVersion,
-      ...(s.credentials === 'fleet-key' && { username: car.vin, password: carPassword(s.fleetKey, car.vin) }),
-      clean: s.clean,
-      ...(!s.clean && s.protocolVersion === 5 && { sessionExpiryInterval: s.sessionExpiryS }),
-      keepalive: s.keepaliveS,
-      connectTimeoutMs: s.connectTimeoutMs,
-      will: { topic: statusTopic(car.vin), payload: encode('status', will, s.codec), qos: 1, retain: true },
-      subscriptions: [{ topic: commandRequestTopic(car.vin), qos: 1 }],
-    };
+    cars.forEach((c, k) => this.pool.add(carSessionOptions(s, c, options.start + k), k));
   }
 
   /** Starts the clock of the simulation and the connection ramp. */
@@ -159,7 +139,9 @@ export class FleetSlice implements TimerTarget, CommandHost, SessionEvents<numbe
     this.#startEpochMs = startEpochMs;
     this.#running = true;
     this.pool.wheel.schedule(this.#node, this.pool.wheel.tickMs);
-    return this.pool.start();
+    if (this.world.presence === undefined) return this.pool.start();
+    this.pool.wheel.start(); // a replay starts each car at its first fix (onTimer)
+    return Promise.resolve();
   }
 
   /** Publishes `offline` (shutdown) for every connected car, then closes every session (DISCONNECT: no will). */
@@ -167,13 +149,16 @@ export class FleetSlice implements TimerTarget, CommandHost, SessionEvents<numbe
     this.#running = false;
     this.#node.cancel();
     const now = this.carNowMs();
-    for (const session of this.pool.sessions) {
-      if (session.state !== 'connected') continue;
-      const car = this.cars[session.tag] as CarSpec;
-      session.publish(statusTopic(car.vin), encode('status', offlineMessage(car, now, 'shutdown'), this.codec), 1, { retain: true });
-      this.counters.published.status++;
-    }
+    for (const session of this.pool.sessions) this.#offline(session, now, 'shutdown');
     await this.pool.close();
+  }
+
+  /** A connected car's own `offline` status (retained), before it disconnects cleanly. */
+  #offline(session: MqttSession<number>, now: number, reason: 'shutdown' | 'sleep'): void {
+    if (session.state !== 'connected') return;
+    const car = this.cars[session.tag] as CarSpec;
+    session.publish(statusTopic(car.vin), encode('status', offlineMessage(car, now, reason), this.codec), 1, { retain: true });
+    this.counters.published.status++;
   }
 
   /** Simulated ms now. */
@@ -198,7 +183,7 @@ export class FleetSlice implements TimerTarget, CommandHost, SessionEvents<numbe
     return this.pool.sessions[local] as MqttSession<number>;
   }
   kinematics(local: number): CarKinematics {
-    return this.world.model.readCar(this.#m0 + local, this.#kin);
+    return this.world.read(local, this.world.timeMs, this.#kin);
   }
   emitEvents(local: number, drafts: readonly EventDraft[]): void {
     const car = this.cars[local] as CarSpec;
@@ -212,7 +197,7 @@ export class FleetSlice implements TimerTarget, CommandHost, SessionEvents<numbe
   }
   speedLimited(local: number, kmh: number): void {
     const mps = kmh > 0 ? kmh / 3.6 : 0;
-    this.world.model.capSpeed(this.#m0 + local, mps);
+    this.world.capSpeed(local, mps);
     if (this.settings.traffic === 'fleet') this.#options.onSpeedCap?.(this.start + local, mps);
   }
 
@@ -234,9 +219,12 @@ export class FleetSlice implements TimerTarget, CommandHost, SessionEvents<numbe
     if (!this.#running) return;
     const simNow = this.simNowMs();
     const world = this.world;
+    const presence = world.presence;
     for (;;) {
       const end = world.timeMs + world.tickMs;
-      this.#schedule.drain(Math.min(simNow, end - 1), this.#emit);
+      const until = Math.min(simNow, end - 1);
+      presence?.arrivals(until + 1, this.#arrive);
+      this.#schedule.drain(until, this.#emit);
       if (simNow < end) break;
       world.tick();
       this.#afterTick(world.timeMs);
@@ -245,7 +233,23 @@ export class FleetSlice implements TimerTarget, CommandHost, SessionEvents<numbe
     this.pool.wheel.schedule(this.#node, this.pool.wheel.tickMs);
   }
 
+  /** Replay: car k appears (its first fix at atMs): it connects, and the vehicle model catches up (ignition on when moving). */
+  readonly #arrive = (k: number, atMs: number): void => {
+    (this.pool.sessions[k] as MqttSession<number>).start();
+    const events = this.#events;
+    events.length = 0;
+    const kin = this.world.read(k, atMs, this.#kin);
+    stepVehicle(this.state, k, this.cars[k] as CarSpec, kin, 0, this.#env, this.#stateRng[k] as Rng, this.config, events);
+    if (events.length > 0) this.emitEvents(k, events);
+    this.#telemetry(k, atMs);
+  };
+
   readonly #emit = (k: number, dueMs: number): void => {
+    const presence = this.world.presence;
+    if (presence === undefined || presence.present(k, dueMs)) this.#telemetry(k, dueMs);
+  };
+
+  #telemetry(k: number, dueMs: number): void {
     const session = this.pool.sessions[k] as MqttSession<number>;
     if (this.#connectivity.isAsleep(k) || session.state === 'closed') {
       this.counters.skipped++;
@@ -254,7 +258,7 @@ export class FleetSlice implements TimerTarget, CommandHost, SessionEvents<numbe
     // A car's values and sequence numbers do not depend on when its connection comes up: the message
     // is always made. Before the ramp has started the car's session it is not sent (counted as
     // skipped; the car's first seq is then above 0); while connecting or reconnecting it is queued.
-    const kin = this.world.model.readCar(this.#m0 + k, this.#kin);
+    const kin = this.world.read(k, dueMs, this.#kin);
     const seq = nextTelemetrySeq(this.state, k);
     const msg = toTelemetry(this.cars[k] as CarSpec, this.state, k, kin, seq, this.#startEpochMs + dueMs, {
       gpsNoiseM: this.config.gpsNoiseM,
@@ -266,27 +270,23 @@ export class FleetSlice implements TimerTarget, CommandHost, SessionEvents<numbe
     }
     session.publish(this.#topics[k] as EncodedTopic, encode('telemetry', msg, this.codec), this.qos);
     this.counters.published.telemetry++;
-  };
+  }
 
   #afterTick(timeMs: number): void {
     const world = this.world;
-    const st = world.model.state;
     const tick = Math.round(timeMs / world.tickMs);
     const every = this.#stepEvery;
     const dt = (every * world.tickMs) / 1000;
     const second = Math.floor(timeMs / 1000);
     const newSecond = timeMs % 1000 < world.tickMs;
-    if (newSecond) this.#env = environmentAt(this.#startEpochMs + timeMs, this.#lat, this.#lon);
+    if (newSecond) this.#env = environmentAt(this.#startEpochMs + timeMs, world.anchor.lat, world.anchor.lon);
     const kin = this.#kin;
     const events = this.#events;
     const n = this.cars.length;
     for (let k = 0; k < n; k++) {
       const g = this.start + k;
       if ((g + tick) % every !== 0) continue;
-      const mi = this.#m0 + k;
-      kin.speedMps = st.speed[mi] as number;
-      kin.accelMps2 = st.accel[mi] as number;
-      kin.odometerM = st.odometer[mi] as number;
+      world.readMotion(k, kin);
       events.length = 0;
       stepVehicle(this.state, k, this.cars[k] as CarSpec, kin, dt, this.#env, this.#stateRng[k] as Rng, this.config, events);
       if (events.length > 0) this.emitEvents(k, events);
@@ -297,21 +297,17 @@ export class FleetSlice implements TimerTarget, CommandHost, SessionEvents<numbe
     }
     this.counters.parkedNow = 0;
     this.counters.asleepNow = this.#connectivity.asleep;
+    if (world.presence !== undefined) this.#departures(timeMs);
     if (this.#options.onTruth !== undefined) {
-      const records = world.model.takeRecords();
+      const records = world.takeRecords();
       if (records.length > 0) this.#options.onTruth(records);
     }
   }
 
   #sleepOrWake(k: number, action: 'disconnect' | 'connect'): void {
     const session = this.pool.sessions[k] as MqttSession<number>;
-    const car = this.cars[k] as CarSpec;
     if (action === 'disconnect') {
-      if (session.state === 'connected') {
-        const off = offlineMessage(car, this.carNowMs(), 'sleep');
-        session.publish(statusTopic(car.vin), encode('status', off, this.codec), 1, { retain: true });
-        this.counters.published.status++;
-      }
+      this.#offline(session, this.carNowMs(), 'sleep');
       void session.close();
       this.counters.sleeps++;
     } else {
@@ -329,15 +325,36 @@ export class FleetSlice implements TimerTarget, CommandHost, SessionEvents<numbe
     this.counters.coverageHoles++;
   }
 
+  /**
+   * Replay: the cars whose last fix is before `timeMs` leave: `offline` (shutdown) and DISCONNECT,
+   * after everything they published. A car still connecting leaves once it has connected.
+   */
+  #departures(timeMs: number): void {
+    const leaving = this.#leaving;
+    const presence = this.world.presence;
+    presence?.departures(timeMs, (k, lastMs) => {
+      if (lastMs > presence.firstMs(k)) this.#telemetry(k, lastMs); // the last fix
+      leaving.push(k);
+    });
+    if (leaving.length === 0) return;
+    this.#leaving = leaving.filter((k) => {
+      const session = this.pool.sessions[k] as MqttSession<number>;
+      if (session.state === 'connecting' || session.state === 'waiting') return true;
+      this.#offline(session, this.carNowMs(), 'shutdown');
+      void session.close();
+      return false;
+    });
+  }
+
   /** Applies a speed cap decided by another worker's car to this replica. */
   capSpeed(global: number, mps: number): void {
-    if (this.settings.traffic === 'fleet') this.world.model.capSpeed(global, mps);
+    this.world.capSpeedOfFleetCar(global, mps);
   }
 
   /** Parked cars of this slice now. */
   parkedCars(): number {
     let p = 0;
-    for (let k = 0; k < this.cars.length; k++) if (this.world.parking.isParked(this.#m0 + k)) p++;
+    for (let k = 0; k < this.cars.length; k++) if (this.world.isParked(k)) p++;
     return p;
   }
 }

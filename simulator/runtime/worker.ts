@@ -6,6 +6,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { systemClock } from '../../core/clock.js';
 import { toV2xError } from '../../core/errors.js';
 import { isParentMessage, type ParentToUnit, type UnitInit, type UnitToParent } from './messages.js';
+import { replayCars } from './replay-fleet.js';
+import { ReplayWorld } from './replay-source.js';
 import { FleetSlice } from './slice.js';
 import { World } from './world.js';
 
@@ -16,8 +18,19 @@ const post = (m: UnitToParent): void => port.postMessage(m);
 
 let slice: FleetSlice;
 try {
-  const world = new World(init.settings, { groundTruth: init.groundTruth, start: init.start, end: init.end });
+  const replay = init.replay;
+  const world =
+    replay === undefined
+      ? new World(init.settings, { groundTruth: init.groundTruth, start: init.start, end: init.end })
+      : new ReplayWorld(replay);
   slice = new FleetSlice({
+    ...(replay !== undefined && {
+      cars: replayCars(
+        init.settings.seed,
+        init.start,
+        replay.trace.vehicles.map((v) => v.vin),
+      ),
+    }),
     settings: init.settings,
     world,
     start: init.start,

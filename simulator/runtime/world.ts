@@ -12,8 +12,11 @@ import type { RoadNetwork } from '../road/network.js';
 import type { Seed } from '../random.js';
 import { modelOptionsForScenario } from '../scenario/build.js';
 import { loadScenarioFile, type Scenario } from '../scenario/scenario.js';
+import type { GroundTruthRecord } from '../traffic/ground-truth.js';
+import type { CarKinematics } from '../traffic/kinematics.js';
 import { TrafficModel } from '../traffic/model.js';
 import { ParkingController } from './parking.js';
+import type { SimWorld } from './sim-world.js';
 
 /** A numeric seed text is the number (so --seed 42 equals `seed: 42` in a scenario). */
 export function seedOf(text: string): Seed {
@@ -39,19 +42,28 @@ export function loadNetwork(settings: Pick<SimSettings, 'seed' | 'city' | 'scena
   return generateCity({ seed, ...(scenario?.city.kind === 'builtin' ? scenario.city.options : {}) });
 }
 
-export class World {
+export class World implements SimWorld {
   readonly network: RoadNetwork;
   readonly model: TrafficModel;
   readonly parking: ParkingController;
   readonly tickMs: number;
   /** Model index of fleet car g = g - offset (0 when the model holds the whole fleet). */
   readonly offset: number;
+  readonly anchor: { readonly lon: number; readonly lat: number };
+  readonly presence = undefined;
+  /** Model index of the unit's car 0. */
+  readonly #m0: number;
+  readonly #fleet: boolean;
 
   constructor(settings: WorldSettings, options: WorldOptions) {
     const scenario = settings.scenario === '' ? undefined : loadScenarioFile(settings.scenario);
     this.network = loadNetwork(settings, scenario);
     const slice = settings.traffic === 'slice';
     this.offset = slice ? options.start : 0;
+    this.#m0 = options.start - this.offset;
+    this.#fleet = !slice;
+    const first = this.network.segments[0]?.geometry[0];
+    this.anchor = { lon: first?.[0] ?? 11.575, lat: first?.[1] ?? 48.137 };
     const cars = slice ? options.end - options.start : settings.cars;
     // a slice model is seeded by its range too, so two slices do not place their cars alike
     const seed = slice ? `${settings.seed}:slice:${options.start}` : seedOf(settings.seed);
@@ -80,5 +92,33 @@ export class World {
   tick(): void {
     this.model.step(this.model.tickSeconds);
     this.parking.afterTick(this.model, this.timeMs);
+  }
+
+  read(k: number, _atMs: number, out: CarKinematics): CarKinematics {
+    return this.model.readCar(this.#m0 + k, out);
+  }
+
+  readMotion(k: number, out: CarKinematics): void {
+    const st = this.model.state;
+    const mi = this.#m0 + k;
+    out.speedMps = st.speed[mi] as number;
+    out.accelMps2 = st.accel[mi] as number;
+    out.odometerM = st.odometer[mi] as number;
+  }
+
+  capSpeed(k: number, mps: number): void {
+    this.model.capSpeed(this.#m0 + k, mps);
+  }
+
+  capSpeedOfFleetCar(global: number, mps: number): void {
+    if (this.#fleet) this.model.capSpeed(global, mps);
+  }
+
+  isParked(k: number): boolean {
+    return this.parking.isParked(this.#m0 + k);
+  }
+
+  takeRecords(): readonly GroundTruthRecord[] {
+    return this.model.takeRecords();
   }
 }

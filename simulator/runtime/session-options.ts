@@ -1,0 +1,34 @@
+/**
+ * The MQTT session of one simulated car: client id and username = VIN, the password from the fleet
+ * key, a retained last will (`offline`, connection_lost), the subscription to its cmd/req, and the
+ * broker address, TLS and source address (cycled over the fleet) of the run.
+ */
+import { encode } from '../../protocol/codec/index.js';
+import { commandRequestTopic, statusTopic } from '../../protocol/topics.js';
+import { carPassword } from '../../backend/broker/credentials.js';
+import type { SimSettings } from '../config.js';
+import type { CarSpec } from '../fleet/generate.js';
+import type { SessionOptions } from '../mqtt/index.js';
+import { lastWill } from '../vehicle/status.js';
+
+export function carSessionOptions(s: SimSettings, car: CarSpec, global: number): SessionOptions {
+  const addrs = s.sourceAddresses;
+  const will = lastWill(car, Date.now());
+  return {
+    clientId: car.vin,
+    transport: {
+      host: s.broker.host,
+      port: s.broker.port,
+      ...(addrs.length > 0 && { localAddress: addrs[global % addrs.length] as string }),
+      ...(s.broker.tls && { tls: { ...(s.caFile !== '' && { ca: s.caFile }) } }),
+    },
+    protocolVersion: s.protocolVersion,
+    ...(s.credentials === 'fleet-key' && { username: car.vin, password: carPassword(s.fleetKey, car.vin) }),
+    clean: s.clean,
+    ...(!s.clean && s.protocolVersion === 5 && { sessionExpiryInterval: s.sessionExpiryS }),
+    keepalive: s.keepaliveS,
+    connectTimeoutMs: s.connectTimeoutMs,
+    will: { topic: statusTopic(car.vin), payload: encode('status', will, s.codec), qos: 1, retain: true },
+    subscriptions: [{ topic: commandRequestTopic(car.vin), qos: 1 }],
+  };
+}
