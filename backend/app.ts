@@ -1,7 +1,8 @@
 /**
  * createBackend(config, kafka) builds the backend roles this process runs, not yet started;
  * start() brings them up and returns handles and addresses; close() stops them in reverse order.
- * Roles: `broker` (embedded aedes with per-car auth and ACL), `bridge` (MQTT <-> Kafka). With both,
+ * Roles: `broker` (embedded aedes with per-car auth and ACL), `bridge` (MQTT <-> Kafka), `commands`
+ * (the remote command service and its REST API, backend/services/commands/role.ts). With both,
  * the bridge takes car messages straight from the broker's publish hook, so a car's PUBACK waits
  * for Kafka's acknowledgement.
  */
@@ -19,11 +20,16 @@ import { buildHttp } from './http.js';
 import { kafkaTopicSpecs } from '../protocol/index.js';
 import type { KafkaClient } from './kafka/types.js';
 import { createBridgeMetrics, type BridgeMetrics } from './metrics/bridge-metrics.js';
+import { commandsRole } from './services/commands/role.js';
+import type { CommandService } from './services/commands/service.js';
+import type { RouteHook } from './http.js';
 
 export interface RunningBackend {
   readonly broker: RunningBroker | undefined;
   readonly bridge: Bridge | undefined;
   readonly metrics: BridgeMetrics;
+  /** The command service when this process runs the `commands` role. */
+  readonly commands: CommandService | undefined;
   readonly httpUrl: string;
   close(): Promise<void>;
 }
@@ -65,7 +71,7 @@ export function createBackend(deps: BackendDeps): { start(): Promise<RunningBack
         if (roles.has('bridge')) {
           const admin = await deps.kafka.admin();
           try {
-            await admin.createTopics(kafkaTopicSpecs(config.bridge.topicPrefix));
+            await admin.createTopics([...kafkaTopicSpecs(config.bridge.topicPrefix)]);
           } finally {
             await admin.close();
           }
@@ -103,7 +109,19 @@ export function createBackend(deps: BackendDeps): { start(): Promise<RunningBack
           await b.attachPublisher(source.publisher);
         }
 
+        // The command service rebuilds its state before the HTTP server serves its routes.
+        const routes: RouteHook[] = [];
+        let commands: CommandService | undefined;
+        if (roles.has('commands')) {
+          const role = commandsRole(config, deps.kafka);
+          const svc = await role.start();
+          commands = svc;
+          closers.push({ name: 'commands', close: () => svc.close() });
+          routes.push(role.routes);
+        }
+
         const http = buildHttp({
+          routes,
           registry: metrics.registry,
           health: () => ({ roles: [...roles], buffered: bridge?.sink.depth ?? 0, clients: broker?.aedes.connectedClients ?? 0 }),
         });
@@ -112,7 +130,7 @@ export function createBackend(deps: BackendDeps): { start(): Promise<RunningBack
         const addr = http.server.address() as AddressInfo;
         const host = config.backend.httpHost === '0.0.0.0' ? '127.0.0.1' : config.backend.httpHost;
 
-        return { broker, bridge, metrics, httpUrl: `http://${host}:${addr.port}`, close };
+        return { broker, bridge, metrics, commands, httpUrl: `http://${host}:${addr.port}`, close };
       } catch (err) {
         await close();
         throw err;

@@ -69,8 +69,16 @@ export const KAFKA_TOPICS = {
     cleanupPolicy: 'compact',
     partitions: 6,
     key: 'commandId',
+    description: 'latest lifecycle state of every command, written by the command service (compacted by commandId)',
+  },
+  commandResults: {
+    name: 'command-results',
+    cleanupPolicy: 'delete',
+    partitions: 6,
+    key: 'vin',
     kind: 'commandResult',
-    description: 'latest state of every command (compacted by commandId)',
+    retentionMs: 7 * DAY,
+    description: "the cars' answers to commands as received, from the bridge",
   },
   commandAudit: {
     name: 'command-audit',
@@ -142,7 +150,7 @@ export const MQTT_TO_KAFKA: Readonly<Partial<Record<MessageKind, KafkaTopicId>>>
   telemetry: 'telemetry',
   status: 'vehicleStatus',
   event: 'vehicleEvents',
-  commandResult: 'commandStatus',
+  commandResult: 'commandResults',
 };
 
 /** Header names on every record the bridge writes (and services copy forward). */

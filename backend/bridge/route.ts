@@ -43,7 +43,6 @@ export function routeMqttMessage(ctx: RouteContext, topic: string, payload: Buff
   if (message.vin !== vin) {
     return dead(ctx, makeIssue('PAYLOAD_INVALID', `${kind}.vin`, `must be the VIN in the topic (${vin})`, message.vin), topic, payload, receivedAt, vin);
   }
-  const key = target === 'commandStatus' && typeof message.commandId === 'string' ? message.commandId : vin;
   return {
     ok: true,
     kind,
@@ -51,7 +50,7 @@ export function routeMqttMessage(ctx: RouteContext, topic: string, payload: Buff
     carTs: typeof message.ts === 'number' ? message.ts : undefined,
     record: {
       topic: kafkaTopicName(target, ctx.topicPrefix),
-      key,
+      key: vin,
       value: payload,
       headers: buildHeaders({ mqttTopic: topic, qos, receivedAt, codec: detectCodec(payload) ?? 'json', kind }),
     },

@@ -4,5 +4,6 @@ import { kafkaCommand } from './kafka.js';
 import { upCommand } from './up.js';
 import { backendCommand } from './backend.js';
 import { simCommand } from './sim.js';
+import { commandCommand } from './command.js';
 
-export const commands: readonly Command[] = [upCommand, backendCommand, kafkaCommand, simCommand];
+export const commands: readonly Command[] = [upCommand, backendCommand, kafkaCommand, simCommand, commandCommand];

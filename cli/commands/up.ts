@@ -22,6 +22,10 @@ export const upCommand: LeafCommand = {
       progress.done();
       const secs = ((performance.now() - started) / 1000).toFixed(1);
       stdout.write(`v2x ready in ${secs}s: ${describeStack(stack)} | Ctrl-C to stop\n`);
+      const tokenOf = (role: string): string | undefined => config.api.tokens.map((t) => t.split(':')).find((p) => p[1] === role)?.[2];
+      const viewer = tokenOf('viewer');
+      const operator = tokenOf('operator');
+      if (stack.backend.commands && (viewer || operator)) stdout.write(`tokens: viewer ${viewer ?? '(none)'} | operator ${operator ?? '(none)'}\n`);
     } catch (err) {
       progress.done();
       await runCleanups();

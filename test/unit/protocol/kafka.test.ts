@@ -23,6 +23,7 @@ test('topics: names, cleanup policies, keys and partitions as data', () => {
     'vehicle-events',
     'commands',
     'command-status',
+    'command-results',
     'command-audit',
     'geofences',
     'geofence-events',
@@ -39,6 +40,7 @@ test('topics: names, cleanup policies, keys and partitions as data', () => {
   assert.equal(kafkaTopicName('vehicleStatus', 'test-42.'), 'test-42.vehicle-status');
   assert.equal(MQTT_TO_KAFKA.telemetry, 'telemetry');
   assert.equal(MQTT_TO_KAFKA.status, 'vehicleStatus');
+  assert.equal(MQTT_TO_KAFKA.commandResult, 'commandResults', 'car results keep their own topic; command-status is the service state');
   const specs = kafkaTopicSpecs('t1.');
   assert.equal(specs.length, names.length);
   assert.deepEqual(specs[0], { name: 't1.telemetry', partitions: 12, config: { 'cleanup.policy': 'delete', 'retention.ms': '86400000' } });

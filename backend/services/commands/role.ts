@@ -1,0 +1,41 @@
+/**
+ * The `commands` backend role: starts the command service and hands its routes to the HTTP server.
+ * Routes are registered before the service is up; until then they answer NOT_READY (503).
+ */
+import type { DeepReadonly } from '../../../core/config/load.js';
+import type { Config } from '../../../core/config/schema.js';
+import { V2xError } from '../../../core/errors.js';
+import { parseTokens } from '../../api/auth.js';
+import type { RouteHook } from '../../http.js';
+import type { KafkaClient } from '../../kafka/types.js';
+import { commandRoutes } from './routes.js';
+import { startCommandService, type CommandService } from './service.js';
+
+export interface CommandsRole {
+  readonly routes: RouteHook;
+  start(): Promise<CommandService>;
+  readonly service: CommandService | undefined;
+}
+
+export function commandsRole(config: DeepReadonly<Config>, kafka: KafkaClient): CommandsRole {
+  let service: CommandService | undefined;
+  const routes = commandRoutes({
+    service: () => {
+      if (service === undefined) throw new V2xError('NOT_READY', 'the command service is rebuilding its state');
+      return service;
+    },
+    tokens: parseTokens(config.api.tokens),
+    defaultTtlSeconds: config.commands.defaultTtlSeconds,
+    maxTtlSeconds: config.commands.maxTtlSeconds,
+  });
+  return {
+    routes,
+    get service() {
+      return service;
+    },
+    async start() {
+      service = await startCommandService({ kafka, config: config.commands, topicPrefix: config.bridge.topicPrefix });
+      return service;
+    },
+  };
+}

@@ -1,0 +1,197 @@
+/**
+ * The command REST API under /api/v1 (mounted through backend/http.ts's route hook):
+ *   POST   /vehicles/:vin/commands   operator   -> 202 {commandId, status} (200 on an idempotent replay)
+ *   GET    /commands/:id             viewer
+ *   GET    /vehicles/:vin/commands   viewer     ?status=
+ *   DELETE /commands/:id             operator   cancels a command not yet delivered (409 otherwise)
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { COMMAND_TYPES, isValidVin, validateCommandParams, type CommandType } from '../../../protocol/index.js';
+import { V2xError } from '../../../core/errors.js';
+import type { ApiRole } from '../../api/config.js';
+import { requireRole, type Principal, type TokenTable } from '../../api/auth.js';
+import type { OpenApiRegistry } from '../../api/openapi.js';
+import type { CommandService } from './service.js';
+import { LIFECYCLE_STATES, type CommandSnapshot } from './types.js';
+
+const Status = Type.Union(LIFECYCLE_STATES.map((s) => Type.Literal(s)));
+const ErrorBody = Type.Object({ code: Type.String(), message: Type.String(), details: Type.Record(Type.String(), Type.Unknown()) });
+const Snapshot = Type.Object(
+  {
+    commandId: Type.String(),
+    vin: Type.String(),
+    type: Type.String(),
+    params: Type.Record(Type.String(), Type.Unknown()),
+    status: Status,
+    createdAt: Type.Integer({ description: 'ms since epoch' }),
+    expiresAt: Type.Integer(),
+    updatedAt: Type.Integer(),
+    principal: Type.String(),
+    idempotencyKey: Type.Optional(Type.String()),
+    sendCount: Type.Integer(),
+    reason: Type.Optional(Type.String({ description: "the car's reason with FAILED and REJECTED" })),
+    message: Type.Optional(Type.String()),
+    result: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  },
+  { additionalProperties: true },
+);
+const VinParams = Type.Object({ vin: Type.String({ minLength: 17, maxLength: 17 }) });
+const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
+const ListQuery = Type.Object({ status: Type.Optional(Status) });
+const CreateBody = Type.Object(
+  {
+    type: Type.String({ description: `one of ${COMMAND_TYPES.join(', ')}` }),
+    params: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'per type, see the protocol catalogue' })),
+    ttlSeconds: Type.Optional(Type.Integer({ minimum: 1, description: 'time to live; default commands.defaultTtlSeconds' })),
+    idempotencyKey: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+  },
+  { additionalProperties: false },
+);
+const Accepted = Type.Object({ commandId: Type.String(), status: Status });
+
+export interface CommandRoutesDeps {
+  readonly service: () => CommandService;
+  readonly tokens: TokenTable;
+  readonly defaultTtlSeconds: number;
+  readonly maxTtlSeconds: number;
+}
+
+const base = '/api/v1';
+
+export function commandRoutes(deps: CommandRoutesDeps) {
+  return (app: FastifyInstance, docs: OpenApiRegistry): void => {
+    const auth = (req: FastifyRequest, role: ApiRole): Principal => {
+      const p = deps.tokens.authenticate(req.headers.authorization);
+      requireRole(p, role);
+      return p;
+    };
+    const err = (d: string) => ({ description: d, schema: ErrorBody });
+    const found = (vin: string): void => {
+      if (!isValidVin(vin))
+        throw new V2xError('VALIDATION_FAILED', `params.vin: not a valid VIN (${vin})`, {
+          details: { field: 'params.vin', rule: 'VIN with a valid check digit' },
+        });
+      if (!deps.service().isKnownVin(vin)) throw new V2xError('VEHICLE_NOT_FOUND', vin, { details: { vin } });
+    };
+
+    docs.add({
+      method: 'post',
+      url: `${base}/vehicles/:vin/commands`,
+      summary: 'send a command to a car',
+      tags: ['commands'],
+      role: 'operator',
+      params: VinParams,
+      body: CreateBody,
+      responses: {
+        202: { description: 'accepted', schema: Accepted },
+        200: { description: 'idempotent replay', schema: Accepted },
+        400: err('invalid type or params'),
+        401: err('no or unknown token'),
+        403: err('role below operator'),
+        404: err('unknown VIN'),
+        409: err('idempotencyKey used with another body'),
+      },
+    });
+    app.post<{ Params: Static<typeof VinParams>; Body: Static<typeof CreateBody> }>(
+      `${base}/vehicles/:vin/commands`,
+      { schema: { params: VinParams, body: CreateBody } },
+      async (req, reply) => {
+        const p = auth(req, 'operator');
+        const { vin } = req.params;
+        found(vin);
+        const params = req.body.params ?? {};
+        const v = validateCommandParams(req.body.type, params);
+        if (!v.ok) {
+          const field = v.issue.code === 'COMMAND_UNKNOWN' ? 'type' : `params${v.issue.field.replace(/^command\.params/, '')}`;
+          throw new V2xError(v.issue.code, `${field}: ${v.issue.rule}`, { details: { field, rule: v.issue.rule, value: v.issue.value } });
+        }
+        const ttlSeconds = req.body.ttlSeconds ?? deps.defaultTtlSeconds;
+        if (ttlSeconds > deps.maxTtlSeconds)
+          throw new V2xError('VALIDATION_FAILED', `ttlSeconds: must be <= ${deps.maxTtlSeconds}`, {
+            details: { field: 'ttlSeconds', rule: `<= ${deps.maxTtlSeconds}` },
+          });
+        const { snapshot, replay } = await deps.service().create({
+          vin,
+          type: req.body.type as CommandType,
+          params: params as Record<string, unknown>,
+          ttlSeconds,
+          principal: p.id,
+          ...(req.body.idempotencyKey === undefined ? {} : { idempotencyKey: req.body.idempotencyKey }),
+        });
+        return reply.status(replay ? 200 : 202).send({ commandId: snapshot.commandId, status: snapshot.status });
+      },
+    );
+
+    docs.add({
+      method: 'get',
+      url: `${base}/commands/:id`,
+      summary: 'one command and its lifecycle state',
+      tags: ['commands'],
+      role: 'viewer',
+      params: IdParams,
+      responses: { 200: { description: 'the command', schema: Snapshot }, 401: err('no or unknown token'), 404: err('no such command') },
+    });
+    app.get<{ Params: Static<typeof IdParams> }>(`${base}/commands/:id`, { schema: { params: IdParams } }, async (req) => {
+      auth(req, 'viewer');
+      return view(get(deps.service(), req.params.id));
+    });
+
+    docs.add({
+      method: 'get',
+      url: `${base}/vehicles/:vin/commands`,
+      summary: "a car's commands, newest first",
+      tags: ['commands'],
+      role: 'viewer',
+      params: VinParams,
+      querystring: ListQuery,
+      responses: {
+        200: { description: 'the commands', schema: Type.Object({ commands: Type.Array(Snapshot) }) },
+        401: err('no or unknown token'),
+        404: err('unknown VIN'),
+      },
+    });
+    app.get<{ Params: Static<typeof VinParams>; Querystring: Static<typeof ListQuery> }>(
+      `${base}/vehicles/:vin/commands`,
+      { schema: { params: VinParams, querystring: ListQuery } },
+      async (req) => {
+        auth(req, 'viewer');
+        found(req.params.vin);
+        return { commands: deps.service().list(req.params.vin, req.query.status).map(view) };
+      },
+    );
+
+    docs.add({
+      method: 'delete',
+      url: `${base}/commands/:id`,
+      summary: 'cancel a command the car has not received yet',
+      tags: ['commands'],
+      role: 'operator',
+      params: IdParams,
+      responses: {
+        200: { description: 'canceled', schema: Snapshot },
+        401: err('no or unknown token'),
+        403: err('role below operator'),
+        404: err('no such command'),
+        409: err('already delivered or finished'),
+      },
+    });
+    app.delete<{ Params: Static<typeof IdParams> }>(`${base}/commands/:id`, { schema: { params: IdParams } }, async (req) => {
+      const p = auth(req, 'operator');
+      get(deps.service(), req.params.id);
+      return view(await deps.service().cancel(req.params.id, p.id));
+    });
+  };
+}
+
+function get(service: CommandService, id: string): CommandSnapshot {
+  const s = service.get(id);
+  if (s === undefined) throw new V2xError('COMMAND_NOT_FOUND', id, { details: { commandId: id } });
+  return s;
+}
+
+/** The API view: the snapshot without the internal fingerprint. */
+function view(s: CommandSnapshot): Omit<CommandSnapshot, 'fingerprint'> {
+  const { fingerprint: _fp, ...rest } = s;
+  return rest;
+}

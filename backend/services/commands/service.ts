@@ -1,0 +1,295 @@
+/**
+ * The command service's shell around the pure state machine (machine.ts): Kafka in and out, TTL
+ * timers, the typed event channel. On start it rebuilds every command from the compacted
+ * command-status topic (a fresh consumer group read from the beginning, to the high watermarks
+ * taken at start) and the cars' connectivity from vehicle-status, re-arms the TTL timers, sends
+ * what was created but never produced, and only then serves. Car results come from the
+ * command-results topic through a stable consumer group (at-least-once: a redelivered result
+ * reaches a command that already moved on and is ignored).
+ */
+import { randomUUID } from 'node:crypto';
+import { kafkaTopicName, tryDecode, type CommandType } from '../../../protocol/index.js';
+import type { Clock, TimerHandle } from '../../../core/clock.js';
+import { systemClock } from '../../../core/clock.js';
+import { V2xError } from '../../../core/errors.js';
+import { logger } from '../../../core/log.js';
+import type { Consumer, InRecord, KafkaClient, OutRecord, Producer } from '../../kafka/types.js';
+import { kafkaTopicSpecs } from '../../../protocol/index.js';
+import { CommandBook } from './book.js';
+import { catchUp } from './catch-up.js';
+import type { commandsConfigSchema } from './config.js';
+import { createCommandEvents, type CommandEvents } from './events.js';
+import { decideIdempotency, fingerprint } from './idempotency.js';
+import { deadlineOf, isRefusal, step } from './machine.js';
+import { auditRecord, decodeSnapshot, requestRecord, statusRecord } from './records.js';
+import type { CommandInput, CommandSnapshot, LifecycleState } from './types.js';
+import { isTerminal } from './types.js';
+import type { Static } from '@sinclair/typebox';
+import type { DeepReadonly } from '../../../core/config/load.js';
+
+export type CommandsConfig = DeepReadonly<Static<typeof commandsConfigSchema>>;
+
+export interface CommandServiceDeps {
+  readonly kafka: KafkaClient;
+  readonly config: CommandsConfig;
+  readonly topicPrefix: string;
+  readonly clock?: Clock;
+}
+
+export interface CreateRequest {
+  readonly vin: string;
+  readonly type: CommandType;
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly ttlSeconds: number;
+  readonly idempotencyKey?: string;
+  readonly principal: string;
+}
+
+export interface CommandService {
+  readonly events: CommandEvents;
+  /** Creates (or, with the same idempotency key and body, returns) a command. Throws CONFLICT. */
+  create(req: CreateRequest): Promise<{ readonly snapshot: CommandSnapshot; readonly replay: boolean }>;
+  get(commandId: string): CommandSnapshot | undefined;
+  list(vin: string, status?: LifecycleState): CommandSnapshot[];
+  /** Throws COMMAND_NOT_FOUND or CONFLICT (already delivered or finished). */
+  cancel(commandId: string, principal: string): Promise<CommandSnapshot>;
+  isKnownVin(vin: string): boolean;
+  close(): Promise<void>;
+}
+
+const log = logger('commands');
+
+export async function startCommandService(deps: CommandServiceDeps): Promise<CommandService> {
+  const { kafka, config, topicPrefix } = deps;
+  const clock = deps.clock ?? systemClock;
+  const book = new CommandBook();
+  const events = createCommandEvents();
+  const timers = new Map<string, TimerHandle>();
+  const knownVins = new Set(config.knownVins);
+  const consumers: Consumer[] = [];
+  let producer: Producer | undefined;
+  let closed = false;
+  let queue: Promise<void> = Promise.resolve();
+
+  const statusTopic = kafkaTopicName('commandStatus', topicPrefix);
+  const vehicleTopic = kafkaTopicName('vehicleStatus', topicPrefix);
+  const resultsTopic = kafkaTopicName('commandResults', topicPrefix);
+
+  /** Runs fn after everything queued before it: one step at a time, records in step order. */
+  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = queue.then(fn);
+    queue = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  };
+
+  const arm = (s: CommandSnapshot): void => {
+    timers.get(s.commandId)?.cancel();
+    timers.delete(s.commandId);
+    if (closed || isTerminal(s.status)) return;
+    const wait = Math.max(0, deadlineOf(s, config.deliveredGraceMs) - clock.now());
+    timers.set(
+      s.commandId,
+      clock.setTimeout(() => {
+        timers.delete(s.commandId);
+        void apply(s.commandId, { kind: 'tick' }).catch((err: unknown) =>
+          log.error({ err, commandId: s.commandId }, 'timeout step failed'),
+        );
+      }, wait),
+    );
+  };
+
+  /** Applies one input: the pure step, then its outputs produced in order (sends then ack `sent`). */
+  const apply = (commandId: string, input: CommandInput): Promise<CommandSnapshot | undefined> =>
+    serial(async () => {
+      const r = step(book.get(commandId), input, { now: clock.now(), deliveredGraceMs: config.deliveredGraceMs });
+      if (isRefusal(r)) throw new V2xError('CONFLICT', r.message, { details: { commandId } });
+      if (r.ignored || r.snapshot === undefined) return r.snapshot;
+      book.put(r.snapshot);
+      arm(r.snapshot);
+      const records: OutRecord[] = [];
+      let send: CommandSnapshot | undefined;
+      for (const o of r.outputs) {
+        if (o.kind === 'status') records.push(statusRecord(o.snapshot, topicPrefix));
+        else if (o.kind === 'audit') records.push(auditRecord(o.entry, topicPrefix));
+        else if (o.kind === 'send') send = o.snapshot;
+      }
+      await producer!.send(records);
+      for (const o of r.outputs)
+        if (o.kind === 'notify') for (const err of events.emit('transition', o.transition)) log.warn({ err }, 'transition listener threw');
+      if (send !== undefined) {
+        await producer!.send([requestRecord(send, topicPrefix)]);
+        const sent = step(book.get(commandId), { kind: 'sent' }, { now: clock.now(), deliveredGraceMs: config.deliveredGraceMs });
+        if (!isRefusal(sent) && !sent.ignored && sent.snapshot) {
+          book.put(sent.snapshot);
+          arm(sent.snapshot);
+          const more: OutRecord[] = [];
+          for (const o of sent.outputs) {
+            if (o.kind === 'status') more.push(statusRecord(o.snapshot, topicPrefix));
+            else if (o.kind === 'audit') more.push(auditRecord(o.entry, topicPrefix));
+          }
+          await producer!.send(more);
+          for (const o of sent.outputs) if (o.kind === 'notify') events.emit('transition', o.transition);
+        }
+      }
+      return book.get(commandId);
+    });
+
+  /**
+   * Whether a pending command must be (re)produced: the car is online and either never got it, or
+   * came online after the last send (it may have missed it). Never once DELIVERED (the machine
+   * ignores `online` then). `resume`: after a restart, CREATED is sent again whatever the times
+   * (the produce may not have happened before the stop; the car drops a duplicate by commandId).
+   */
+  const needsSend = (s: CommandSnapshot, resume: boolean): boolean => {
+    if (!book.isOnline(s.vin)) return false;
+    if (s.status === 'CREATED' && (s.sendCount === 0 || resume)) return true;
+    return (s.status === 'CREATED' || s.status === 'SENT') && book.onlineSince(s.vin) > s.updatedAt;
+  };
+  const send = (s: CommandSnapshot): void => {
+    void apply(s.commandId, { kind: 'online' }).catch((err: unknown) => log.error({ err, commandId: s.commandId }, 'send failed'));
+  };
+
+  let replaying = true;
+  const onVehicleStatus = (records: readonly InRecord[]): void => {
+    for (const rec of records) {
+      if (rec.value === null || rec.value.length === 0) continue;
+      const d = tryDecode('status', rec.value);
+      if (!d.ok) continue;
+      const vin = d.value.vin;
+      book.setOnline(vin, d.value.state === 'online', rec.timestamp);
+      // while replaying the topic only the final state counts (the resume step acts on it)
+      if (replaying || d.value.state !== 'online') continue;
+      for (const s of book.forVin(vin)) if (needsSend(s, false)) send(s);
+    }
+  };
+
+  const onResults = async (records: readonly InRecord[]): Promise<void> => {
+    for (const rec of records) {
+      const d = tryDecode('commandResult', rec.value ?? Buffer.alloc(0));
+      if (!d.ok) continue;
+      const res = d.value;
+      const s = book.get(res.commandId);
+      if (s === undefined || s.vin !== res.vin) continue;
+      await apply(res.commandId, {
+        kind: 'result',
+        status: res.status,
+        ...(res.reason ? { reason: res.reason } : {}),
+        ...(res.message ? { message: res.message } : {}),
+        ...(res.position ? { position: res.position as unknown as Record<string, unknown> } : {}),
+      });
+    }
+  };
+
+  const close = async (): Promise<void> => {
+    closed = true;
+    for (const t of timers.values()) t.cancel();
+    timers.clear();
+    for (const c of consumers.splice(0).reverse()) await c.close().catch((err: unknown) => log.warn({ err }, 'consumer close failed'));
+    await queue;
+    await producer?.close();
+  };
+
+  try {
+    const admin = await kafka.admin();
+    try {
+      await admin.createTopics([...kafkaTopicSpecs(topicPrefix)]);
+      producer = await kafka.producer({ idempotent: true });
+
+      // 1. rebuild every command from its latest state
+      const statusCatch = await catchUp(admin, statusTopic);
+      const rebuild = await kafka.consumer({
+        groupId: `${config.groupId}-rebuild-${randomUUID()}`,
+        topics: [statusTopic],
+        fromBeginning: true,
+      });
+      consumers.push(rebuild);
+      await rebuild.start(async (records) => {
+        for (const r of records) {
+          const s = decodeSnapshot(r.value);
+          if (s !== undefined) book.put(s);
+        }
+        statusCatch.see(records);
+      });
+      await statusCatch.done;
+      await rebuild.close();
+      consumers.splice(consumers.indexOf(rebuild), 1);
+
+      // 2. which cars exist and are online (a fresh group: the whole compacted topic, then live)
+      const vehicleCatch = await catchUp(admin, vehicleTopic);
+      const vehicles = await kafka.consumer({
+        groupId: `${config.groupId}-vehicles-${randomUUID()}`,
+        topics: [vehicleTopic],
+        fromBeginning: true,
+      });
+      consumers.push(vehicles);
+      await vehicles.start(async (records) => {
+        onVehicleStatus(records);
+        vehicleCatch.see(records);
+      });
+      await vehicleCatch.done;
+    } finally {
+      await admin.close();
+    }
+
+    // 3. resume: TTL timers re-armed, never-produced commands sent (the car drops a duplicate by id)
+    replaying = false;
+    let resumed = 0;
+    for (const s of book.pending()) {
+      arm(s);
+      resumed++;
+      if (needsSend(s, true)) send(s);
+    }
+    log.info({ commands: book.size, pending: resumed }, 'command state rebuilt');
+
+    // 4. car results, through the service's stable group
+    const results = await kafka.consumer({ groupId: `${config.groupId}-results`, topics: [resultsTopic], fromBeginning: true });
+    consumers.push(results);
+    await results.start(onResults);
+  } catch (err) {
+    await close();
+    throw err;
+  }
+
+  return {
+    events,
+    async create(req) {
+      const fp = fingerprint(req);
+      if (req.idempotencyKey !== undefined) {
+        const existing = book.byIdempotencyKey(req.principal, req.idempotencyKey);
+        const d = decideIdempotency(existing, fp);
+        if (d.kind === 'replay') return { snapshot: existing!, replay: true };
+        if (d.kind === 'conflict') {
+          throw new V2xError('CONFLICT', `idempotencyKey ${req.idempotencyKey} was used for another request (command ${d.commandId})`, {
+            details: { idempotencyKey: req.idempotencyKey, commandId: d.commandId },
+          });
+        }
+      }
+      const commandId = randomUUID();
+      const s = await apply(commandId, {
+        kind: 'create',
+        commandId,
+        vin: req.vin,
+        type: req.type,
+        params: req.params,
+        ttlMs: req.ttlSeconds * 1000,
+        principal: req.principal,
+        ...(req.idempotencyKey === undefined ? {} : { idempotencyKey: req.idempotencyKey }),
+        fingerprint: fp,
+        carOnline: book.isOnline(req.vin),
+      });
+      return { snapshot: s!, replay: false };
+    },
+    get: (id) => book.get(id),
+    list: (vin, status) => book.forVin(vin, status),
+    async cancel(commandId, principal) {
+      if (book.get(commandId) === undefined) throw new V2xError('COMMAND_NOT_FOUND', commandId, { details: { commandId } });
+      const s = await apply(commandId, { kind: 'cancel', principal });
+      return s!;
+    },
+    isKnownVin: (vin) => config.acceptAnyVin || knownVins.has(vin) || book.isKnown(vin),
+    close,
+  };
+}

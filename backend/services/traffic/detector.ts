@@ -1,0 +1,205 @@
+/**
+ * The traffic service's pure core, end to end: fixes in, window stats, jam factors, jams and jam
+ * events, forecasts and warnings out. No I/O and no clock: the shell calls ingest() per telemetry
+ * fix and step(t) every `stepMs` (10 s) of its clock (or of the records' time in a replay).
+ *
+ * Jammed, per segment, with confirmation and hysteresis. Besides the 60 s window, the detector
+ * keeps each 10 s slot's time-mean speed (mean of all samples, as the ground truth measures). A
+ * segment enters the jammed state when the 60 s window's jam factor is >= 5 (median speed < 40% of
+ * free flow) with at least `minCars` distinct cars, and its last `confirmSlots` (3) slot speeds
+ * were each below 40% of free flow: a queue at a red light, slow for part of each cycle only, is
+ * not a jam, which is the ground truth's definition too (below 40% for at least 60 s). On a segment
+ * ending at a signal the confirmation takes `signalConfirmSlots` (6: one signal cycle), since a red
+ * phase alone keeps an approach slow for 30-40 s. It leaves when `exitSlots` (2) consecutive slot
+ * speeds are at or above `exitRatio` (0.5) x free flow, or when no car was seen in the 60 s window.
+ */
+import type { RoadNetwork } from '../../../simulator/road/network.js';
+import type { SegmentIndex } from '../../../simulator/road/spatial-index.js';
+import { Forecaster } from './forecaster.js';
+import { FreeFlowLearner } from './free-flow.js';
+import { JAM_THRESHOLD, jamFactor } from './jam-factor.js';
+import { continues, mergeJammed } from './jam-merge.js';
+import { JamTracker } from './jam-tracker.js';
+import { MapMatcher, type MatcherOptions } from './map-matcher.js';
+import { spillbackWarnings } from './spillback.js';
+import type { Fix, JamEvent, JamWarning, SegmentStatus, SpeedForecast } from './types.js';
+import { SegmentWindows } from './windows.js';
+
+export interface DetectorOptions {
+  readonly windowMs?: number;
+  readonly stepMs?: number;
+  readonly minCars?: number;
+  readonly confirmSlots?: number;
+  /** Slots to confirm on a segment ending at a traffic signal (default 6: one 60 s cycle). */
+  readonly signalConfirmSlots?: number;
+  readonly exitSlots?: number;
+  readonly exitRatio?: number;
+  readonly graceMs?: number;
+  readonly matcher?: MatcherOptions;
+  /** Which speed the jam factor reads: the window's median (default) or mean. */
+  readonly speedStat?: 'median' | 'mean';
+  readonly warningHorizonMin?: number;
+}
+
+export interface StepOutput {
+  readonly atMs: number;
+  readonly statuses: readonly SegmentStatus[];
+  readonly events: readonly JamEvent[];
+  readonly forecasts: readonly SpeedForecast[];
+  readonly warnings: readonly JamWarning[];
+}
+
+export class TrafficDetector {
+  readonly network: RoadNetwork;
+  readonly matcher: MapMatcher;
+  readonly windows: SegmentWindows;
+  readonly freeFlow = new FreeFlowLearner();
+  readonly tracker: JamTracker;
+  readonly forecaster: Forecaster;
+  readonly #minCars: number;
+  readonly #confirm: number;
+  readonly #signalConfirm: number;
+  readonly #exitSlots: number;
+  readonly #exitRatio: number;
+  readonly slots: SegmentWindows;
+  /** Per segment: consecutive slow slots, consecutive fast slots. */
+  readonly #slowRun = new Map<number, number>();
+  readonly #fastRun = new Map<number, number>();
+  readonly #stat: 'median' | 'mean';
+  readonly #warnH: number;
+  readonly #jammed = new Set<number>();
+  readonly #warned = new Map<string, number>();
+  matched = 0;
+  unmatched = 0;
+
+  constructor(index: SegmentIndex, options: DetectorOptions = {}) {
+    this.network = index.network;
+    this.matcher = new MapMatcher(index, options.matcher);
+    this.windows = new SegmentWindows({ windowMs: options.windowMs ?? 60_000, stepMs: options.stepMs ?? 10_000 });
+    this.tracker = new JamTracker(index.network, options.graceMs === undefined ? {} : { graceMs: options.graceMs });
+    this.forecaster = new Forecaster({ stepMs: options.stepMs ?? 10_000 });
+    this.#minCars = options.minCars ?? 1;
+    this.#confirm = options.confirmSlots ?? 3;
+    this.#signalConfirm = options.signalConfirmSlots ?? 6;
+    this.#exitSlots = options.exitSlots ?? 2;
+    this.#exitRatio = options.exitRatio ?? 0.5;
+    this.slots = new SegmentWindows({ windowMs: options.stepMs ?? 10_000, stepMs: options.stepMs ?? 10_000 });
+    this.#stat = options.speedStat ?? 'median';
+    this.#warnH = options.warningHorizonMin ?? 10;
+  }
+
+  ingest(fix: Fix): void {
+    const m = this.matcher.match(fix);
+    if (m === undefined) {
+      this.unmatched++;
+      return;
+    }
+    this.matched++;
+    this.windows.add(m);
+    this.slots.add(m);
+  }
+
+  #confirmFor(s: number): number {
+    const to = this.network.nodes[this.network.segTo[s] as number];
+    return to?.signal === true ? this.#signalConfirm : this.#confirm;
+  }
+
+  /** Updates the slow/fast slot runs from the last slot's means. */
+  #slotRuns(nowMs: number): void {
+    const net = this.network;
+    const seen = new Set<number>();
+    for (const w of this.slots.close(nowMs)) {
+      const s = net.segmentIndexById.get(w.key);
+      if (s === undefined) continue;
+      seen.add(s);
+      const ff = this.freeFlow.freeFlow(w.key, net.segFreeFlow[s] as number);
+      const r = w.sampleMeanSpeedMps / ff;
+      this.#slowRun.set(s, r < 0.4 ? (this.#slowRun.get(s) ?? 0) + 1 : 0);
+      this.#fastRun.set(s, r >= this.#exitRatio ? (this.#fastRun.get(s) ?? 0) + 1 : 0);
+    }
+    for (const s of [...this.#slowRun.keys()]) if (!seen.has(s)) this.#slowRun.delete(s);
+    for (const s of [...this.#fastRun.keys()]) if (!seen.has(s)) this.#fastRun.delete(s);
+  }
+
+  step(nowMs: number): StepOutput {
+    const net = this.network;
+    const stats = this.windows.close(nowMs);
+    this.#slotRuns(nowMs);
+    const factor = new Float64Array(net.segments.length);
+    const statuses: SegmentStatus[] = [];
+    const seen = new Set<number>();
+    for (const w of stats) {
+      const s = net.segmentIndexById.get(w.key);
+      if (s === undefined) continue;
+      const seg = net.segments[s] as { lengthM: number; lanes: number; freeFlowMps: number };
+      const ff = this.freeFlow.freeFlow(w.key, seg.freeFlowMps);
+      const speed = this.#stat === 'median' ? w.medianSpeedMps : w.meanSpeedMps;
+      const jf = jamFactor(speed, ff);
+      factor[s] = jf;
+      seen.add(s);
+      const was = this.#jammed.has(s);
+      const jammed = was
+        ? (this.#fastRun.get(s) ?? 0) < this.#exitSlots
+        : jf >= JAM_THRESHOLD && w.count >= this.#minCars && (this.#slowRun.get(s) ?? 0) >= this.#confirmFor(s);
+      if (jammed) this.#jammed.add(s);
+      else this.#jammed.delete(s);
+      if (!jammed && jf === 0) this.freeFlow.observe(w.key, w.meanSpeedMps, w.count, seg.lengthM, seg.lanes);
+      statuses.push({ ...w, freeFlowMps: Math.round(ff * 100) / 100, jamFactor: jf, jammed });
+    }
+    for (const s of [...this.#jammed]) if (!seen.has(s)) this.#jammed.delete(s);
+    const chains = mergeJammed(net, this.#jammed);
+    const events = this.tracker.update(chains, (s) => factor[s] as number, nowMs);
+    const forecasts = this.forecaster.step(
+      statuses.map((st) => {
+        const s = net.segmentIndexById.get(st.key) as number;
+        return {
+          segmentId: st.key,
+          speedMps: st.sampleMeanSpeedMps,
+          freeFlowMps: st.freeFlowMps,
+          jamFactor: st.jamFactor,
+          count: st.count,
+          downstreamJamFactor: this.#downstreamFactor(s, factor),
+        };
+      }),
+      nowMs,
+    );
+    const warnings = this.#warnings(forecasts, statuses, nowMs);
+    this.matcher.prune(nowMs);
+    return { atMs: nowMs, statuses, events, forecasts, warnings };
+  }
+
+  #downstreamFactor(s: number, factor: Float64Array): number {
+    const net = this.network;
+    const to = net.segTo[s] as number;
+    let best = 0;
+    for (let k = net.outStart[to] as number; k < (net.outStart[to + 1] as number); k++) {
+      const n = net.outSegments[k] as number;
+      if (continues(net, s, n)) best = Math.max(best, factor[n] as number);
+    }
+    return best;
+  }
+
+  /** New warnings (one per segment per `warningHorizonMin`): queue spillback and forecast jams. */
+  #warnings(forecasts: readonly SpeedForecast[], statuses: readonly SegmentStatus[], nowMs: number): JamWarning[] {
+    const horizonMs = this.#warnH * 60_000;
+    for (const [id, at] of this.#warned) if (nowMs - at > horizonMs) this.#warned.delete(id);
+    const candidates = spillbackWarnings(this.network, this.tracker.jams, nowMs, this.#warnH);
+    const ff = new Map(statuses.map((s) => [s.key, s] as const));
+    for (const f of forecasts) {
+      if (f.horizonMin !== 10) continue;
+      const st = ff.get(f.segmentId);
+      if (st === undefined || st.jammed) continue;
+      if (f.model < 0.4 * st.freeFlowMps) {
+        candidates.push({ segmentId: f.segmentId, atMs: nowMs, expectedMs: nowMs + horizonMs, jamId: undefined, reason: 'forecast' });
+      }
+    }
+    const out: JamWarning[] = [];
+    for (const w of candidates) {
+      const s = this.network.segmentIndexById.get(w.segmentId);
+      if (s === undefined || this.#jammed.has(s) || this.#warned.has(w.segmentId)) continue;
+      this.#warned.set(w.segmentId, nowMs);
+      out.push(w);
+    }
+    return out;
+  }
+}

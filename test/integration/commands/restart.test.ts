@@ -1,0 +1,80 @@
+/**
+ * The backend restarted in the middle of a lifecycle: a command DELIVERED before the restart is
+ * rebuilt from the compacted command-status topic, completes when the car reports after it, and
+ * the car receives the request exactly once over both backend lives.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { testKafka } from '../../helpers/kafka.js';
+import { backendConfig, startTestBackend, testVin } from '../../helpers/backend.js';
+import { apiClient, OPERATOR, testCar, TOKENS, VIEWER, waitForStatus, waitKnown } from './helpers.js';
+
+test('backend restarted mid-lifecycle: the command still completes and the car receives it once', async (t) => {
+  const { brokers } = await testKafka(t);
+  const config = backendConfig(brokers, { 'api.tokens': TOKENS.join(',') });
+  const vin = testVin(301);
+
+  const first = await startTestBackend(t, config);
+  let api = apiClient(first.backend.httpUrl);
+  const car1 = await testCar(t, first.backend.broker!.tcpUrl, vin, config.mqtt.fleetKey, 'deliver-only');
+  await waitKnown(api, vin);
+  const post = await api('POST', `/api/v1/vehicles/${vin}/commands`, OPERATOR, {
+    type: 'climate_start',
+    params: { targetC: 21.5 },
+    ttlSeconds: 120,
+  });
+  assert.equal(post.status, 202);
+  const id = String(post.body.commandId);
+  await waitForStatus(api, id, 'DELIVERED');
+  await first.backend.close();
+
+  const second = await startTestBackend(t, config);
+  api = apiClient(second.backend.httpUrl);
+  const rebuilt = await api('GET', `/api/v1/commands/${id}`, VIEWER);
+  assert.equal(rebuilt.status, 200, 'the command is known at once: the state was rebuilt before serving');
+  assert.equal(rebuilt.body.status, 'DELIVERED');
+  const car2 = await testCar(t, second.backend.broker!.tcpUrl, vin, config.mqtt.fleetKey, 'silent');
+  await car2.answer({ commandId: id, status: 'succeeded' });
+  const { body } = await waitForStatus(api, id, 'SUCCEEDED');
+  assert.equal(body.sendCount, 1);
+  assert.deepEqual(
+    [...car1.received, ...car2.received].filter((c) => c === id),
+    [id],
+    'received once over both lives',
+  );
+});
+
+test('restart with a command still queued for a sleeping car: resumed, delivered when the car wakes', async (t) => {
+  const { brokers } = await testKafka(t);
+  const config = backendConfig(brokers, { 'api.tokens': TOKENS.join(',') });
+  const vin = testVin(302);
+  const first = await startTestBackend(t, config);
+  let api = apiClient(first.backend.httpUrl);
+  const sleeper = await testCar(t, first.backend.broker!.tcpUrl, vin, config.mqtt.fleetKey, 'silent');
+  await waitKnown(api, vin);
+  await sleeper.sleep();
+  let id = '';
+  for (let attempt = 0; ; attempt++) {
+    const post = await api('POST', `/api/v1/vehicles/${vin}/commands`, OPERATOR, {
+      type: 'lock',
+      ttlSeconds: 120,
+      idempotencyKey: `q-${attempt}`,
+    });
+    id = String(post.body.commandId);
+    const got = await api('GET', `/api/v1/commands/${id}`, VIEWER);
+    if (got.body.sendCount === 0) break;
+    assert.ok(attempt < 50, 'the service never saw the car asleep');
+    await api('DELETE', `/api/v1/commands/${id}`, OPERATOR);
+  }
+  await first.backend.close();
+
+  const second = await startTestBackend(t, config);
+  api = apiClient(second.backend.httpUrl);
+  assert.equal((await api('GET', `/api/v1/commands/${id}`, VIEWER)).body.status, 'CREATED');
+  const woken = await testCar(t, second.backend.broker!.tcpUrl, vin, config.mqtt.fleetKey, 'succeed');
+  await waitForStatus(api, id, 'SUCCEEDED');
+  assert.deepEqual(
+    woken.received.filter((c) => c === id),
+    [id],
+  );
+});
