@@ -50,7 +50,10 @@ export function createBackend(deps: BackendDeps): { start(): Promise<RunningBack
     throw new V2xError('CONFIG_INVALID', 'backend.roles has bridge without broker: set bridge.brokerUrl to the external MQTT broker');
   }
   if (roles.has('broker') && config.bridge.brokerUrl !== '') {
-    throw new V2xError('CONFIG_INVALID', `bridge.brokerUrl is set (${config.bridge.brokerUrl}): the bridge uses that broker, so leave out the broker role (backend.roles=bridge)`);
+    throw new V2xError(
+      'CONFIG_INVALID',
+      `bridge.brokerUrl is set (${config.bridge.brokerUrl}): the bridge uses that broker, so leave out the broker role (backend.roles=bridge)`,
+    );
   }
 
   return {
@@ -84,7 +87,9 @@ export function createBackend(deps: BackendDeps): { start(): Promise<RunningBack
         if (roles.has('broker')) {
           const hooks = brokerHooks({
             policy: config.mqtt.auth ? { fleetKey: config.mqtt.fleetKey, services: config.mqtt.services } : undefined,
-            ...(bridge ? { ingest: (_client, packet, receivedAt) => bridge.ingest(packet.topic, packet.payload as Buffer, packet.qos, receivedAt) } : {}),
+            ...(bridge
+              ? { ingest: (_client, packet, receivedAt) => bridge.ingest(packet.topic, packet.payload as Buffer, packet.qos, receivedAt) }
+              : {}),
             onRefusal: (action, reason) => metrics.refusals.inc({ action, reason }),
           });
           const br = await startEmbeddedBroker(config.mqtt, hooks);

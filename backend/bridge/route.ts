@@ -31,7 +31,8 @@ export type Routed =
 
 export function routeMqttMessage(ctx: RouteContext, topic: string, payload: Buffer, qos: 0 | 1 | 2, receivedAt: number): Routed {
   const parsed = inspectTopic(topic);
-  if ('problem' in parsed) return dead(ctx, makeIssue('TOPIC_INVALID', 'topic', parsed.problem, topic), topic, payload, receivedAt, undefined);
+  if ('problem' in parsed)
+    return dead(ctx, makeIssue('TOPIC_INVALID', 'topic', parsed.problem, topic), topic, payload, receivedAt, undefined);
   const { vin, kind } = parsed;
   const target = MQTT_TO_KAFKA[kind];
   if (target === undefined || kindInfo[kind].direction !== 'car-to-cloud') {
@@ -41,7 +42,14 @@ export function routeMqttMessage(ctx: RouteContext, topic: string, payload: Buff
   if (!decoded.ok) return dead(ctx, decoded.issue, topic, payload, receivedAt, vin);
   const message = decoded.value as { vin?: string; ts?: number; commandId?: string };
   if (message.vin !== vin) {
-    return dead(ctx, makeIssue('PAYLOAD_INVALID', `${kind}.vin`, `must be the VIN in the topic (${vin})`, message.vin), topic, payload, receivedAt, vin);
+    return dead(
+      ctx,
+      makeIssue('PAYLOAD_INVALID', `${kind}.vin`, `must be the VIN in the topic (${vin})`, message.vin),
+      topic,
+      payload,
+      receivedAt,
+      vin,
+    );
   }
   return {
     ok: true,
@@ -58,11 +66,23 @@ export function routeMqttMessage(ctx: RouteContext, topic: string, payload: Buff
 }
 
 function dead(ctx: RouteContext, issue: Issue, topic: string, payload: Buffer, at: number, vin: string | undefined): Routed {
-  const letter = buildDeadLetter({ issue, source: { type: 'mqtt', topic }, payload, at, refusedBy: ctx.refusedBy, ...(vin === undefined ? {} : { vin }) });
+  const letter = buildDeadLetter({
+    issue,
+    source: { type: 'mqtt', topic },
+    payload,
+    at,
+    refusedBy: ctx.refusedBy,
+    ...(vin === undefined ? {} : { vin }),
+  });
   return {
     ok: false,
     issue,
     vin,
-    record: { topic: kafkaTopicName('deadletter', ctx.topicPrefix), key: vin ?? null, value: JSON.stringify(letter), headers: { 'v2x-reason': issue.code } },
+    record: {
+      topic: kafkaTopicName('deadletter', ctx.topicPrefix),
+      key: vin ?? null,
+      value: JSON.stringify(letter),
+      headers: { 'v2x-reason': issue.code },
+    },
   };
 }

@@ -25,7 +25,8 @@ export const upCommand: LeafCommand = {
       const tokenOf = (role: string): string | undefined => config.api.tokens.map((t) => t.split(':')).find((p) => p[1] === role)?.[2];
       const viewer = tokenOf('viewer');
       const operator = tokenOf('operator');
-      if (stack.backend.commands && (viewer || operator)) stdout.write(`tokens: viewer ${viewer ?? '(none)'} | operator ${operator ?? '(none)'}\n`);
+      if (stack.backend.commands && (viewer || operator))
+        stdout.write(`tokens: viewer ${viewer ?? '(none)'} | operator ${operator ?? '(none)'}\n`);
     } catch (err) {
       progress.done();
       await runCleanups();

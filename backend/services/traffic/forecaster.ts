@@ -61,7 +61,8 @@ export class Forecaster {
   constructor(options: ForecasterOptions = {}) {
     this.#bucketMs = options.bucketMs ?? 15 * 60_000;
     this.#stepMs = options.stepMs ?? 10_000;
-    for (const h of HORIZONS_MIN) this.#models.set(h, new Rls(DIM, { initial: [0, 1, 0, 0, 0, 0, 0, 0, 0, 0], delta: 0.001, lambda: 0.999 }));
+    for (const h of HORIZONS_MIN)
+      this.#models.set(h, new Rls(DIM, { initial: [0, 1, 0, 0, 0, 0, 0, 0, 0, 0], delta: 0.001, lambda: 0.999 }));
   }
 
   /** Historical average for a segment at time t (before this step's data is added). */

@@ -27,7 +27,7 @@ export class FreeFlowLearner {
 
   /** Feeds a window's mean speed when the segment was lightly loaded. */
   observe(key: string, meanSpeedMps: number, count: number, lengthM: number, lanes: number): void {
-    const density = (count / Math.max(1, lanes)) / Math.max(0.01, lengthM / 1000);
+    const density = count / Math.max(1, lanes) / Math.max(0.01, lengthM / 1000);
     if (density > this.#lowDensity) return;
     let list = this.#samples.get(key);
     if (list === undefined) {
@@ -42,7 +42,10 @@ export class FreeFlowLearner {
   freeFlow(key: string, limitMps: number): number {
     const list = this.#samples.get(key);
     if (list === undefined || list.length < this.#minSamples) return limitMps;
-    const p85 = percentile([...list].sort((a, b) => a - b), 85);
+    const p85 = percentile(
+      [...list].sort((a, b) => a - b),
+      85,
+    );
     return Math.min(1.2 * limitMps, Math.max(0.5 * limitMps, p85));
   }
 }

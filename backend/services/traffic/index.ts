@@ -11,5 +11,13 @@ export { spillbackWarnings } from './spillback.js';
 export { TrafficDetector, type DetectorOptions, type StepOutput } from './detector.js';
 export * from './types.js';
 export { trueJams, parseGroundTruthJsonl, TruthSpeeds, type TrueJam } from './eval/truth.js';
-export { scoreDetection, scoreForecasts, scoreWarnings, coverageFromEvents, type TrafficReport, type Trio, type Coverage } from './eval/score.js';
+export {
+  scoreDetection,
+  scoreForecasts,
+  scoreWarnings,
+  coverageFromEvents,
+  type TrafficReport,
+  type Trio,
+  type Coverage,
+} from './eval/score.js';
 export { evaluateTrafficScenario, runTrafficEvaluation, type EvaluateOptions, type EvaluationDetails } from './eval/evaluate.js';

@@ -9,7 +9,13 @@ import type { RoadNetwork } from '../../../simulator/road/network.js';
 import { continues } from './jam-merge.js';
 import type { Jam, JamWarning } from './types.js';
 
-export function spillbackWarnings(net: RoadNetwork, jams: readonly Jam[], nowMs: number, horizonMin = 10, minGrowthMPerMin = 10): JamWarning[] {
+export function spillbackWarnings(
+  net: RoadNetwork,
+  jams: readonly Jam[],
+  nowMs: number,
+  horizonMin = 10,
+  minGrowthMPerMin = 10,
+): JamWarning[] {
   const out: JamWarning[] = [];
   for (const jam of jams) {
     if (!(jam.growthMPerMin >= minGrowthMPerMin)) continue;

@@ -79,7 +79,14 @@ test('forecast MAE and RMSE against the truth 60 s mean at t + h', () => {
   const truth = new TruthSpeeds(records);
   assert.equal(truth.at('s', 660_000), 4);
   assert.equal(truth.at('s', 630_000), 6); // (8 + 8 + 8 + 4 + 4 + 4) / 6
-  const f = (atMs: number, model: number, ha: number, last: number): SpeedForecast => ({ segmentId: 's', atMs, horizonMin: 10, model, ha, last });
+  const f = (atMs: number, model: number, ha: number, last: number): SpeedForecast => ({
+    segmentId: 's',
+    atMs,
+    horizonMin: 10,
+    model,
+    ha,
+    last,
+  });
   const r = scoreForecasts([f(60_000, 5, 8, 8), f(70_000, 3, 8, 8), f(0, 9, 9, 9)], truth);
   // targets: t=660 s -> 4, t=670 s -> 4; the third (t = 600 s) -> 8
   assert.deepEqual(r.mae_10, { model: Math.round(((1 + 1 + 1) / 3) * 1000) / 1000, ha: Math.round((9 / 3) * 1000) / 1000, last: 3 });

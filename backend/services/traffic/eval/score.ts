@@ -131,7 +131,11 @@ export function scoreForecasts(forecasts: readonly SpeedForecast[], truth: Truth
   return { mae_5: mae(5), mae_10: mae(10), mae_15: mae(15), rmse_10: rmse10, n_10: a10?.n ?? 0 };
 }
 
-export function scoreWarnings(warnings: readonly JamWarning[], truth: readonly TrueJam[], leadHorizonMs = 15 * 60_000): { median_lead_s: number; leads_s: number[] } {
+export function scoreWarnings(
+  warnings: readonly JamWarning[],
+  truth: readonly TrueJam[],
+  leadHorizonMs = 15 * 60_000,
+): { median_lead_s: number; leads_s: number[] } {
   const bySeg = new Map<string, TrueJam[]>();
   for (const t of truth) bySeg.set(t.segmentId, [...(bySeg.get(t.segmentId) ?? []), t]);
   const leads: number[] = [];
