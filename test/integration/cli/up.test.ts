@@ -9,6 +9,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoPath } from '../../helpers/repo.js';
+import { waitFor } from '../../helpers/poll.js';
 
 /** Every live descendant of `root`, from /proc. */
 function descendants(root: number): number[] {
@@ -83,7 +84,5 @@ test('v2x up prints its ready line, and Ctrl-C leaves no process behind', { time
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   child.kill('SIGINT');
   assert.equal(await exited, 0, 'a clean exit on Ctrl-C');
-  const deadline = Date.now() + 15_000;
-  while (started_.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  assert.deepEqual(started_.filter(alive), [], 'every process it started has stopped');
+  await waitFor(() => !started_.some(alive), { timeoutMs: 15_000, what: `processes ${started_.filter(alive).join(', ')} to stop` });
 });

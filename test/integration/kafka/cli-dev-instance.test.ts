@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { setTimeout as delay } from 'node:timers/promises';
 import { javaProcessesMentioning } from '../../../infra/kafka/index.js';
 import { parseState } from '../../../infra/kafka/state.js';
+import { waitFor } from '../../helpers/poll.js';
 
 const buildRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const repoRoot = join(buildRoot, '..');
@@ -75,11 +76,10 @@ test('v2x kafka start / status / stop round trip', async (t) => {
   assert.match(stop.stdout, /stopped the local Kafka/);
   assert.equal(existsSync(join(stateDir, 'dev-instance.json')), false, 'state file removed');
   assert.equal(existsSync(dataDir), false, 'data removed');
-  const deadline = Date.now() + 5_000;
-  while (javaProcessesMentioning(`${dataDir}/`).length > 0) {
-    assert.ok(Date.now() < deadline, 'no java process of the instance is left');
-    await delay(100);
-  }
+  await waitFor(() => javaProcessesMentioning(`${dataDir}/`).length === 0, {
+    timeoutMs: 5_000,
+    what: 'no java process of the instance to be left',
+  });
 
   const after = await v2x(['kafka', 'status'], env);
   assert.equal(after.code, 1);
@@ -120,11 +120,10 @@ test('`v2x kafka start` killed while the broker boots: `v2x kafka stop` still fi
 
   const stop = await v2x(['kafka', 'stop'], env);
   assert.equal(stop.code, 0, stop.stderr);
-  const gone = Date.now() + 20_000;
-  while (javaProcessesMentioning(`${dataDir}/`).length > 0) {
-    assert.ok(Date.now() < gone, 'no java process of the half-started instance is left');
-    await delay(100);
-  }
+  await waitFor(() => javaProcessesMentioning(`${dataDir}/`).length === 0, {
+    timeoutMs: 20_000,
+    what: 'no java process of the half-started instance to be left',
+  });
   assert.equal(existsSync(dataDir), false, 'its data is removed');
   assert.equal(existsSync(stateFile), false);
 });

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Kafka, logLevel } from 'kafkajs';
 import { createTopicAndWait, testKafka, uniqueTopic } from '../../helpers/kafka.js';
+import { waitFor } from '../../helpers/poll.js';
 
 test('kafkajs: createTopics, produce acks=-1, consume in a group', async (t) => {
   const { brokers } = await testKafka(t);
@@ -55,12 +56,11 @@ test('kafkajs: createTopics, produce acks=-1, consume in a group', async (t) => 
   assert.deepEqual(got.sort(), Array.from({ length: N }, (_, i) => `v${i}`).sort());
 
   // The group committed its offsets (OffsetCommit/OffsetFetch work on this version).
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const offsets = await admin.fetchOffsets({ groupId: `${topic}-group`, topics: [topic] });
-    const committed = offsets[0]?.partitions.reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0) ?? 0;
-    if (committed === N) break;
-    assert.ok(Date.now() < deadline, `committed offsets reach ${N} (now ${committed})`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  await waitFor(
+    async () => {
+      const offsets = await admin.fetchOffsets({ groupId: `${topic}-group`, topics: [topic] });
+      return (offsets[0]?.partitions.reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0) ?? 0) === N;
+    },
+    { timeoutMs: 30_000, intervalMs: 200, what: `committed offsets to reach ${N}` },
+  );
 });

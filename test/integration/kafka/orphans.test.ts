@@ -11,8 +11,8 @@ import { rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { setTimeout as delay } from 'node:timers/promises';
 import { javaProcessesMentioning } from '../../../infra/kafka/index.js';
+import { waitFor } from '../../helpers/poll.js';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/kafka-owner.js', import.meta.url));
 
@@ -45,19 +45,18 @@ async function startOwner(
   return { child, owned, stderr: () => err };
 }
 
-/** Polls until no java process mentions the folder; fails with what is left after the deadline. */
+/** Waits until no java process mentions the folder; kills and fails with what is left after the deadline. */
 async function assertNoJavaLeft(dataDir: string, timeoutMs: number): Promise<number> {
   const started = Date.now();
   const needle = `${dataDir}/`;
-  for (;;) {
+  try {
+    await waitFor(() => javaProcessesMentioning(needle).length === 0, { timeoutMs, what: `no java process mentioning ${needle}` });
+  } catch (err) {
     const left = javaProcessesMentioning(needle);
-    if (left.length === 0) return Date.now() - started;
-    if (Date.now() - started > timeoutMs) {
-      for (const p of left) process.kill(p.pid, 'SIGKILL');
-      assert.fail(`java still running ${timeoutMs} ms later: ${left.map((p) => p.pid).join(', ')}`);
-    }
-    await delay(100);
+    for (const p of left) process.kill(p.pid, 'SIGKILL');
+    assert.fail(`java still running ${timeoutMs} ms later: ${left.map((p) => p.pid).join(', ')} (${(err as Error).message})`);
   }
+  return Date.now() - started;
 }
 
 test('the broker dies with its owner when the owner is SIGKILLed (parent-watch guard)', async (t) => {

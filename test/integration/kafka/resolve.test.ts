@@ -4,10 +4,10 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import { javaProcessesMentioning, resolveKafka } from '../../../infra/kafka/index.js';
 import { canConnect } from '../../../infra/kafka/java-process.js';
 import { testConfig } from '../../helpers/kafka.js';
+import { waitFor } from '../../helpers/poll.js';
 
 test('no brokers configured and no dev instance: an owned local Kafka, stopped by stop()', async (t) => {
   const stateDir = await mkdtemp(join(tmpdir(), 'v2x-state-'));
@@ -22,9 +22,5 @@ test('no brokers configured and no dev instance: an owned local Kafka, stopped b
   assert.equal(javaProcessesMentioning(`${dataDir}/`).length, 1);
   await k.stop();
   assert.equal(await canConnect(port), false, 'the broker port is closed after stop()');
-  const deadline = Date.now() + 5000;
-  while (javaProcessesMentioning(`${dataDir}/`).length > 0) {
-    assert.ok(Date.now() < deadline, 'no java process of it is left');
-    await delay(100);
-  }
+  await waitFor(() => javaProcessesMentioning(`${dataDir}/`).length === 0, { timeoutMs: 5000, what: 'no java process of it to be left' });
 });
