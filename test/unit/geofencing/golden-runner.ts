@@ -5,9 +5,6 @@
  * [reason]` lines, a check that survives regeneration) and out.json (every output, tagged with the
  * index of the input that produced it). `UPDATE_GOLDEN=1` rewrites out.json from the evaluator.
  */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   collectionToFences,
   createGeofenceState,
@@ -16,6 +13,7 @@ import {
   type GeofenceInput,
   type GeofenceOutput,
 } from '../../../backend/services/geofencing/index.js';
+import { goldenCases } from '../../helpers/golden.js';
 
 export interface GoldenCase {
   readonly description: string;
@@ -27,29 +25,11 @@ export interface GoldenCase {
 
 export type TaggedOutput = { readonly input: number } & GeofenceOutput;
 
-/** The fixtures folder in the source tree, found by walking up from this compiled file (works from dist/ and .build/x/). */
-export function fixturesDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const candidate = join(dir, 'test', 'fixtures', 'geofencing');
-    if (existsSync(candidate)) return candidate;
-    const up = dirname(dir);
-    if (up === dir) throw new Error('test/fixtures/geofencing not found above ' + fileURLToPath(import.meta.url));
-    dir = up;
-  }
-}
-
-export function caseNames(): string[] {
-  const root = fixturesDir();
-  return readdirSync(root, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && existsSync(join(root, d.name, 'in.json')))
-    .map((d) => d.name)
-    .sort();
-}
-
-export function readCase(name: string): GoldenCase {
-  return JSON.parse(readFileSync(join(fixturesDir(), name, 'in.json'), 'utf8')) as GoldenCase;
-}
+const cases = goldenCases<GoldenCase>('geofencing');
+export const caseNames = (): string[] => cases.names();
+export const readCase = (name: string): GoldenCase => cases.readIn(name);
+export const readGolden = (name: string): unknown => cases.readOut(name);
+export const writeGolden = (name: string, outputs: readonly TaggedOutput[]): void => cases.writeOut(name, outputs);
 
 function toInput(raw: Record<string, unknown>): GeofenceInput {
   if (raw.kind === 'upsert') return { kind: 'upsert', ts: raw.ts as number, fence: featureToFence(raw.feature) };
@@ -73,17 +53,4 @@ export function summarize(outputs: readonly TaggedOutput[]): string[] {
       ? [[o.event.type, o.event.fenceId, o.event.vin, ...(o.event.reason === undefined ? [] : [o.event.reason])].join(' ')]
       : [],
   );
-}
-
-export function goldenPath(name: string): string {
-  return join(fixturesDir(), name, 'out.json');
-}
-
-export function readGolden(name: string): unknown {
-  const p = goldenPath(name);
-  return existsSync(p) ? (JSON.parse(readFileSync(p, 'utf8')) as unknown) : undefined;
-}
-
-export function writeGolden(name: string, outputs: readonly TaggedOutput[]): void {
-  writeFileSync(goldenPath(name), JSON.stringify(outputs, null, 2) + '\n');
 }

@@ -1,26 +1,13 @@
 /**
  * Paths of the replay fixtures. tsc does not copy them, so they are read from the source tree:
- * found by walking up from this compiled file (dist/test/unit/replay/ or
- * .build/<name>/test/unit/replay/) to the folder that holds test/fixtures/replay.
+ * test/helpers/repo.ts finds it from dist/ or .build/<name>/.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { isV2xError, type ErrorCode } from '../../../core/errors.js';
+import { repoPath } from '../../helpers/repo.js';
 
-function fixturesDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const candidate = join(dir, 'test', 'fixtures', 'replay');
-    if (existsSync(join(candidate, 'trace.csv'))) return candidate;
-    const up = dirname(dir);
-    if (up === dir) throw new Error('test/fixtures/replay not found above ' + fileURLToPath(import.meta.url));
-    dir = up;
-  }
-}
-
-export const FIXTURES = fixturesDir();
+export const FIXTURES = repoPath('test', 'fixtures', 'replay');
 
 export function fixture(name: string): string {
   return join(FIXTURES, name);

@@ -3,8 +3,6 @@
  * `kind` (match, windows, merge), its inputs, and `expect`: short human-checked lines that survive
  * regeneration; out.json holds every output. `UPDATE_GOLDEN=1` rewrites out.json.
  */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { createNetwork, type RoadNetwork, type RoadNodeSpec, type RoadSegmentSpec } from '../../../simulator/road/network.js';
 import { SegmentIndex } from '../../../simulator/road/spatial-index.js';
 import { MapMatcher } from '../../../backend/services/traffic/map-matcher.js';
@@ -12,7 +10,7 @@ import { SegmentWindows } from '../../../backend/services/traffic/windows.js';
 import { mergeJammed } from '../../../backend/services/traffic/jam-merge.js';
 import { JamTracker } from '../../../backend/services/traffic/jam-tracker.js';
 import type { Fix, JamEvent, MatchedFix, WindowStat } from '../../../backend/services/traffic/types.js';
-import { repoPath } from '../../helpers/repo.js';
+import { goldenCases } from '../../helpers/golden.js';
 
 export interface NetworkSpec {
   readonly nodes: readonly RoadNodeSpec[];
@@ -37,28 +35,11 @@ export interface CaseResult {
   readonly lines: string[];
 }
 
-export const fixturesDir = (): string => repoPath('test', 'fixtures', 'traffic');
-
-export function caseNames(): string[] {
-  const root = fixturesDir();
-  return readdirSync(root, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && existsSync(join(root, d.name, 'in.json')))
-    .map((d) => d.name)
-    .sort();
-}
-
-export function readCase(name: string): GoldenCase {
-  return JSON.parse(readFileSync(join(fixturesDir(), name, 'in.json'), 'utf8')) as GoldenCase;
-}
-
-export function readOut(name: string): unknown {
-  const p = join(fixturesDir(), name, 'out.json');
-  return existsSync(p) ? (JSON.parse(readFileSync(p, 'utf8')) as unknown) : undefined;
-}
-
-export function writeOut(name: string, output: unknown): void {
-  writeFileSync(join(fixturesDir(), name, 'out.json'), `${JSON.stringify(output, null, 2)}\n`);
-}
+const cases = goldenCases<GoldenCase>('traffic');
+export const caseNames = (): string[] => cases.names();
+export const readCase = (name: string): GoldenCase => cases.readIn(name);
+export const readOut = (name: string): unknown => cases.readOut(name);
+export const writeOut = (name: string, output: unknown): void => cases.writeOut(name, output);
 
 function net(spec: NetworkSpec): RoadNetwork {
   return createNetwork({ nodes: spec.nodes, segments: spec.segments });
