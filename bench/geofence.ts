@@ -24,6 +24,7 @@ import {
 } from '../backend/services/geofencing/index.js';
 import { numberFlag } from './lib/flags.js';
 import { writeResult } from './lib/provenance.js';
+import { Rng } from '../simulator/random.js';
 
 const FENCES = numberFlag('fences', 10_000);
 const CARS = numberFlag('cars', 5_000);
@@ -38,17 +39,11 @@ const HALF_M = 10_000;
 const M_LAT = 111_195;
 const M_LON = M_LAT * Math.cos((LAT0 * Math.PI) / 180);
 
-function mulberry32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+function uniform(seed: number): () => number {
+  const r = new Rng(seed);
+  return () => r.float();
 }
-const rnd = mulberry32(SEED);
+const rnd = uniform(SEED);
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;

@@ -17,16 +17,11 @@ import {
   fencesOf,
   type Fence,
 } from '../../../backend/services/geofencing/index.js';
+import { Rng } from '../../../simulator/random.js';
 
 function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = new Rng(seed);
+  return () => r.float();
 }
 
 /** A star-shaped (often concave) polygon around (lon, lat), radius up to rM metres. */

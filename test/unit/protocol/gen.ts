@@ -7,19 +7,14 @@ import { Kind, OptionalKind, type TSchema } from '@sinclair/typebox';
 import { completeVin, VIN_ALPHABET } from '../../../protocol/vin.js';
 import { messageSchemas, type MessageMap } from '../../../protocol/messages.js';
 import type { MessageKind } from '../../../protocol/kinds.js';
+import { Rng as SeededRng } from '../../../simulator/random.js';
 
 export type Rng = () => number;
 
-/** mulberry32: small, fast, seeded. */
+/** Seeded uniform [0, 1), from the project's generator (simulator/random.ts). */
 export function prng(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = new SeededRng(seed);
+  return () => r.float();
 }
 
 export type Mode = 'random' | 'min' | 'max';
