@@ -4,7 +4,8 @@
  * Roles: `broker` (embedded aedes with per-car auth and ACL), `bridge` (MQTT <-> Kafka), `commands`
  * (the remote command service and its REST API, backend/services/commands/role.ts). With both,
  * the bridge takes car messages straight from the broker's publish hook, so a car's PUBACK waits
- * for Kafka's acknowledgement.
+ * for Kafka's acknowledgement. The service roles (geofencing, traffic, dashboard) come from
+ * backend/roles.ts and start after the command service.
  */
 import type { AddressInfo } from 'node:net';
 import type { DeepReadonly } from '../core/config/load.js';
@@ -22,7 +23,10 @@ import type { KafkaClient } from './kafka/types.js';
 import { createBridgeMetrics, type BridgeMetrics } from './metrics/bridge-metrics.js';
 import { commandsRole } from './services/commands/role.js';
 import type { CommandService } from './services/commands/service.js';
+import { transitionMessage } from './services/commands/realtime.js';
 import type { RouteHook } from './http.js';
+import { nullRealtimeSink, type RealtimeSink } from './realtime/events.js';
+import { SERVICE_ROLES, type StartedRole } from './roles.js';
 
 export interface RunningBackend {
   readonly broker: RunningBroker | undefined;
@@ -30,6 +34,8 @@ export interface RunningBackend {
   readonly metrics: BridgeMetrics;
   /** The command service when this process runs the `commands` role. */
   readonly commands: CommandService | undefined;
+  /** The service roles (geofencing, traffic, dashboard) this process started, by name. */
+  readonly services: ReadonlyMap<string, StartedRole>;
   readonly httpUrl: string;
   close(): Promise<void>;
 }
@@ -125,17 +131,37 @@ export function createBackend(deps: BackendDeps): { start(): Promise<RunningBack
           routes.push(role.routes);
         }
 
+        // Service roles push to dashboards through one relay, pointed at the hub once it is up.
+        let hub: RealtimeSink = nullRealtimeSink;
+        const realtime: RealtimeSink = { emit: (event, ...args) => hub.emit(event, ...args) };
+        commands?.events.on('transition', (t) => realtime.emit('command', transitionMessage(t)));
+        const services = new Map<string, StartedRole>();
+        for (const role of SERVICE_ROLES) {
+          if (!roles.has(role.name)) continue;
+          const started = await role.start({ config, kafka: deps.kafka, metrics, realtime, commands });
+          services.set(role.name, started);
+          closers.push({ name: role.name, close: () => started.close() });
+          if (started.routes) routes.push(started.routes);
+          if (started.realtime) hub = started.realtime;
+        }
+
         const http = buildHttp({
           routes,
           registry: metrics.registry,
-          health: () => ({ roles: [...roles], buffered: bridge?.sink.depth ?? 0, clients: broker?.aedes.connectedClients ?? 0 }),
+          health: () => ({
+            roles: [...roles],
+            buffered: bridge?.sink.depth ?? 0,
+            clients: broker?.aedes.connectedClients ?? 0,
+            ...Object.assign({}, ...[...services.values()].map((s) => s.health?.() ?? {})),
+          }),
         });
+        for (const s of services.values()) s.attach?.(http);
         await http.listen({ host: config.backend.httpHost, port: config.backend.httpPort });
         closers.push({ name: 'http', close: () => http.close() });
         const addr = http.server.address() as AddressInfo;
         const host = config.backend.httpHost === '0.0.0.0' ? '127.0.0.1' : config.backend.httpHost;
 
-        return { broker, bridge, metrics, commands, httpUrl: `http://${host}:${addr.port}`, close };
+        return { broker, bridge, metrics, commands, services, httpUrl: `http://${host}:${addr.port}`, close };
       } catch (err) {
         await close();
         throw err;

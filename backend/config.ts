@@ -1,7 +1,7 @@
 /** The `backend` config section: which roles this process runs and where it serves HTTP. */
 import { Type } from '@sinclair/typebox';
 
-export const BACKEND_ROLES = ['broker', 'bridge', 'commands'] as const;
+export const BACKEND_ROLES = ['broker', 'bridge', 'commands', 'geofencing', 'traffic', 'dashboard'] as const;
 export type BackendRole = (typeof BACKEND_ROLES)[number];
 
 export const backendConfigSchema = Type.Object(

@@ -26,7 +26,12 @@ export const backendCommand: LeafCommand = {
   name: 'backend',
   summary: 'run the backend: embedded MQTT broker, MQTT <-> Kafka bridge, command service and REST API (all roles, or --roles)',
   options: {
-    roles: { type: 'string', valueName: 'LIST', description: 'comma-separated roles: broker,bridge,commands', config: 'backend.roles' },
+    roles: {
+      type: 'string',
+      valueName: 'LIST',
+      description: 'comma-separated roles: broker,bridge,commands,geofencing,traffic,dashboard',
+      config: 'backend.roles',
+    },
     ...stackOptions,
   },
   async run({ config, stdout, stderr }) {

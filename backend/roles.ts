@@ -1,0 +1,47 @@
+/**
+ * The service roles beyond broker, bridge and commands: each is a module that starts from a
+ * RoleContext and hands back its HTTP routes, an optional socket.io attachment and its close.
+ * app.ts starts them in the order of SERVICE_ROLES after the command service (so a role can send
+ * commands) and closes them in reverse. Adding a role = one file under backend/services/<name>/
+ * exporting a ServiceRole, one entry here, and its name in BACKEND_ROLES (backend/config.ts).
+ */
+import type { FastifyInstance } from 'fastify';
+import type { DeepReadonly } from '../core/config/load.js';
+import type { Config } from '../core/config/schema.js';
+import type { RouteHook } from './http.js';
+import type { KafkaClient } from './kafka/types.js';
+import type { BridgeMetrics } from './metrics/bridge-metrics.js';
+import type { RealtimeSink } from './realtime/events.js';
+import type { CommandService } from './services/commands/service.js';
+import type { BackendRole } from './config.js';
+
+export interface RoleContext {
+  readonly config: DeepReadonly<Config>;
+  readonly kafka: KafkaClient;
+  /** The process's Prometheus registry and bridge metrics (roles add their own metrics to the registry). */
+  readonly metrics: BridgeMetrics;
+  /** Pushes to dashboards; a no-op when this process does not run the dashboard role. */
+  readonly realtime: RealtimeSink;
+  /** The command service when this process runs the `commands` role. */
+  readonly commands: CommandService | undefined;
+}
+
+export interface StartedRole {
+  /** Registered on the HTTP server before it listens. */
+  readonly routes?: RouteHook;
+  /** Called with the HTTP server before it listens (socket.io attaches here). */
+  attach?(app: FastifyInstance): void;
+  /** The dashboard role's hub: once set, every role's ctx.realtime emits through it. */
+  readonly realtime?: RealtimeSink;
+  /** Merged into /health. */
+  health?(): Record<string, unknown>;
+  close(): Promise<void>;
+}
+
+export interface ServiceRole {
+  readonly name: BackendRole;
+  start(ctx: RoleContext): Promise<StartedRole>;
+}
+
+/** In start order. */
+export const SERVICE_ROLES: readonly ServiceRole[] = [];
