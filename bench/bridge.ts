@@ -6,7 +6,7 @@
  * Figures: msgs/s over the measuring window, CPU per message of the broker+bridge process, of Kafka
  * (its JVM) and of the load generator, and loss: records in Kafka minus messages acknowledged.
  *
- *   npm run bench -- bridge [--cars 1000] [--window 8] [--seconds 30] [--warmup 5]
+ *   npm run bench -- bridge [--cars 1000] [--window 8] [--seconds 30] [--warmup 5] [--producers 3]
  */
 import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -25,6 +25,7 @@ const cars = numberFlag('cars', 1000);
 const window = numberFlag('window', 8);
 const seconds = numberFlag('seconds', 30);
 const warmup = numberFlag('warmup', 5);
+const producers = numberFlag('producers', 3);
 
 configureLogging('warn');
 /** CPU seconds (user + system) of a process, from /proc. */
@@ -50,6 +51,9 @@ try {
       'mqtt.wsPort': 0,
       'backend.httpPort': 0,
       'backend.httpHost': '127.0.0.1',
+      // The chain under test: the broker and the bridge, not the services that consume telemetry.
+      'backend.roles': 'broker,bridge',
+      'bridge.producers': producers,
       'log.level': 'warn',
     },
   });
@@ -83,7 +87,10 @@ try {
     await waitS(1);
     rates.push(last.acked - prev);
     prev = last.acked;
-    process.stderr.write(`[bridge bench] ${i + 1}/${seconds} s: ${rates.at(-1)} msg/s, buffered ${backend.bridge!.sink.depth}\n`);
+    const st = backend.bridge!.sink.stats;
+    process.stderr.write(
+      `[bridge bench] ${i + 1}/${seconds} s: ${rates.at(-1)} msg/s, buffered ${backend.bridge!.sink.depth}, last batch ${st.lastBatchSize} records in ${st.lastProduceMs.toFixed(0)} ms\n`,
+    );
   }
   const b = sample();
   const done = new Promise<{ sent: number; acked: number; cpuUs: number }>((resolve) =>
@@ -113,6 +120,7 @@ try {
     kafka_us_per_msg: Number((((b.kafka - a.kafka) * 1e6) / msgs).toFixed(1)),
     cars,
     window,
+    producers,
     seconds,
     target_msgs_per_s: 20_000,
   };

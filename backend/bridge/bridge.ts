@@ -1,5 +1,6 @@
 /**
- * The bridge, built from its parts: a Kafka producer (acks=all) behind the KafkaSink, the ingest
+ * The bridge, built from its parts: Kafka producers (acks=all, idempotent), one per lane of the
+ * LanedSink (a car always in the same lane), the ingest
  * function that brokers hand car messages to, and the commands consumer (Kafka -> MQTT) once a
  * publisher is attached. Built apart from any broker so the same bridge serves the embedded one
  * (through its publish hook) and an external one (through a subscription).
@@ -11,15 +12,17 @@ import type { Config } from '../../core/config/schema.js';
 import type { Consumer, KafkaClient, Producer } from '../kafka/types.js';
 import type { BridgeMetrics } from '../metrics/bridge-metrics.js';
 import { startCommandsOut } from './commands-out.js';
+import { startWarningsOut, type WarningsOut } from '../services/traffic/warnings-out.js';
 import { createIngest, type Ingest } from './ingest.js';
 import { KafkaSink } from './kafka-sink.js';
+import { LanedSink, type RecordSink } from './laned-sink.js';
 import type { MqttPublisher } from './publisher.js';
 
 export type BridgeConfig = DeepReadonly<Config['bridge']>;
 
 export interface Bridge {
   readonly ingest: Ingest;
-  readonly sink: KafkaSink;
+  readonly sink: RecordSink;
   /** Starts forwarding the commands topic to cars through this publisher. */
   attachPublisher(publisher: MqttPublisher): Promise<void>;
   /** Flushes what is buffered (bounded by timeoutMs), then closes the Kafka clients. */
@@ -38,37 +41,52 @@ const log = logger('bridge');
 export async function startBridge(deps: BridgeDeps): Promise<Bridge> {
   const { config, metrics } = deps;
   const clock = deps.clock ?? systemClock;
-  const producer: Producer = await deps.kafka.producer({ acksAll: true, idempotent: true });
-  const sink = new KafkaSink(
-    producer,
-    {
-      maxBatchRecords: config.maxBatchRecords,
-      maxBatchBytes: config.maxBatchBytes,
-      lingerMs: config.lingerMs,
-      maxBufferedRecords: config.maxBufferedRecords,
-      retryMinMs: 50,
-      retryMaxMs: config.retryMaxMs,
-      clock,
-    },
-    {
-      onBatch(records, _bytes, ms) {
-        metrics?.batchSize.observe(records);
-        metrics?.produceLatency.observe(ms / 1000);
-        metrics?.bufferDepth.set(sink.depth);
+  const producers: Producer[] = [];
+  const lanes: KafkaSink[] = [];
+  try {
+    for (let i = 0; i < config.producers; i++) {
+      const producer = await deps.kafka.producer({ acksAll: true, idempotent: true });
+      producers.push(producer);
+      lanes.push(newLane(producer));
+    }
+  } catch (err) {
+    await Promise.allSettled(producers.map((p) => p.close()));
+    throw err;
+  }
+  const sink: RecordSink = new LanedSink(lanes);
+
+  function newLane(producer: Producer): KafkaSink {
+    return new KafkaSink(
+      producer,
+      {
+        maxBatchRecords: config.maxBatchRecords,
+        maxBatchBytes: config.maxBatchBytes,
+        lingerMs: config.lingerMs,
+        maxBufferedRecords: Math.max(1, Math.ceil(config.maxBufferedRecords / config.producers)),
+        retryMinMs: 50,
+        retryMaxMs: config.retryMaxMs,
+        clock,
       },
-      onRetry(err, delayMs) {
-        metrics?.produceRetries.inc();
-        metrics?.bufferDepth.set(sink.depth);
-        log.warn(
-          { err: (err as Error).message, delayMs, buffered: sink.depth },
-          'Kafka produce failed; retrying (cars are not acknowledged meanwhile)',
-        );
+      {
+        onBatch(records, _bytes, ms) {
+          metrics?.batchSize.observe(records);
+          metrics?.produceLatency.observe(ms / 1000);
+          metrics?.bufferDepth.set(sink.depth);
+        },
+        onRetry(err, delayMs) {
+          metrics?.produceRetries.inc();
+          metrics?.bufferDepth.set(sink.depth);
+          log.warn(
+            { err: (err as Error).message, delayMs, buffered: sink.depth },
+            'Kafka produce failed; retrying (cars are not acknowledged meanwhile)',
+          );
+        },
+        onDrain() {
+          log.info('Kafka buffer drained below half; acknowledging again');
+        },
       },
-      onDrain() {
-        log.info('Kafka buffer drained below half; acknowledging again');
-      },
-    },
-  );
+    );
+  }
   const ingest = createIngest({
     sink,
     route: { topicPrefix: config.topicPrefix, refusedBy: 'bridge' },
@@ -76,11 +94,23 @@ export async function startBridge(deps: BridgeDeps): Promise<Bridge> {
     now: () => clock.now(),
   });
   let commands: Consumer | undefined;
+  // hazard warnings (traffic service -> cars): started in the background, not on the startup path
+  let warnings: Promise<WarningsOut | undefined> | undefined;
 
   return {
     ingest,
     sink,
     async attachPublisher(publisher) {
+      warnings ??= startWarningsOut({
+        kafka: deps.kafka,
+        publisher,
+        topicPrefix: config.topicPrefix,
+        groupId: `${config.topicPrefix}v2x-bridge-warnings`,
+        now: () => clock.now(),
+      }).catch((err: unknown) => {
+        log.warn({ err: (err as Error).message }, 'hazard warnings are not forwarded to cars');
+        return undefined;
+      });
       if (!config.commands || commands !== undefined) return;
       commands = await startCommandsOut({
         kafka: deps.kafka,
@@ -94,6 +124,7 @@ export async function startBridge(deps: BridgeDeps): Promise<Bridge> {
     },
     async close(timeoutMs = 10_000) {
       await commands?.close();
+      await (await warnings)?.consumer.close();
       let timer: ReturnType<typeof setTimeout> | undefined;
       const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
       const r = await Promise.race([sink.flushed().then(() => 'flushed' as const), timedOut]);
@@ -105,7 +136,7 @@ export async function startBridge(deps: BridgeDeps): Promise<Bridge> {
         );
         sink.abort(new Error('bridge closed before Kafka acknowledged'));
       }
-      await producer.close();
+      await Promise.all(producers.map((p) => p.close()));
     },
   };
 }

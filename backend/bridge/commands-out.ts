@@ -8,14 +8,14 @@
 import { buildDeadLetter, commandRequestTopic, commandResultTopic, kafkaTopicName, tryDecode, type Issue } from '../../protocol/index.js';
 import type { Consumer, InRecord, KafkaClient } from '../kafka/types.js';
 import type { BridgeMetrics } from '../metrics/bridge-metrics.js';
-import type { KafkaSink } from './kafka-sink.js';
+import type { RecordSink } from './laned-sink.js';
 import type { MqttPublisher } from './publisher.js';
 
 export interface CommandsOutDeps {
   readonly kafka: KafkaClient;
   readonly publisher: MqttPublisher;
   /** Where dead letters go. */
-  readonly sink: KafkaSink;
+  readonly sink: RecordSink;
   readonly topicPrefix: string;
   readonly groupId: string;
   readonly metrics?: BridgeMetrics;

@@ -18,6 +18,12 @@ export const bridgeConfigSchema = Type.Object(
       pattern: '^[A-Za-z0-9_.-]*$',
       description: 'shared-subscription group on an external broker (empty = plain subscriptions)',
     }),
+    producers: Type.Integer({
+      minimum: 1,
+      maximum: 16,
+      default: 3,
+      description: 'parallel Kafka producers (lanes); a car always goes through the same one, so its order holds',
+    }),
     lingerMs: Type.Integer({ minimum: 0, maximum: 1000, default: 5, description: 'how long a Kafka batch waits for more records' }),
     maxBatchRecords: Type.Integer({ minimum: 1, maximum: 100_000, default: 5000, description: 'records per Kafka batch at most' }),
     maxBatchBytes: Type.Integer({
@@ -30,7 +36,7 @@ export const bridgeConfigSchema = Type.Object(
       minimum: 1,
       maximum: 10_000_000,
       default: 100_000,
-      description: 'records waiting for Kafka before the bridge pushes back',
+      description: 'records waiting for Kafka before the bridge pushes back (shared by the producers)',
     }),
     retryMaxMs: Type.Integer({ minimum: 10, maximum: 60_000, default: 2000, description: 'longest wait between Kafka produce retries' }),
     commands: Type.Boolean({ default: true, description: 'forward the commands topic to the cars (Kafka -> MQTT)' }),

@@ -5,11 +5,11 @@
  * once, unless the sink is full, then when it has room (push back without loss of order).
  */
 import type { BridgeMetrics } from '../metrics/bridge-metrics.js';
-import type { KafkaSink } from './kafka-sink.js';
+import type { RecordSink } from './laned-sink.js';
 import { routeMqttMessage, type RouteContext } from './route.js';
 
 export interface IngestDeps {
-  readonly sink: KafkaSink;
+  readonly sink: RecordSink;
   readonly route: RouteContext;
   readonly metrics?: BridgeMetrics;
   readonly now?: () => number;

@@ -2,17 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ManualClock } from '../../../core/clock.js';
 import { KafkaSink, type KafkaSinkOptions } from '../../../backend/bridge/kafka-sink.js';
-import type { OutRecord, Producer } from '../../../backend/kafka/types.js';
-
-/** A producer whose sends are settled by the test: a stand-in for Kafka in a unit test of the sink's logic. */
-class ScriptedProducer implements Producer {
-  readonly sent: OutRecord[][] = [];
-  readonly pending: { records: readonly OutRecord[]; ok: () => void; fail: (e: unknown) => void }[] = [];
-  send(records: readonly OutRecord[]): Promise<void> {
-    return new Promise((ok, fail) => this.pending.push({ records, ok: () => (this.sent.push([...records]), ok()), fail }));
-  }
-  async close(): Promise<void> {}
-}
+import type { OutRecord } from '../../../backend/kafka/types.js';
+import { ScriptedProducer } from '../../helpers/scripted-producer.js';
 
 const opts = (clock: ManualClock, over: Partial<KafkaSinkOptions> = {}): KafkaSinkOptions => ({
   maxBatchRecords: 3,

@@ -1,0 +1,97 @@
+/**
+ * Several KafkaSinks side by side ("lanes"), each with its own idempotent producer and its own
+ * connection, one batch in flight per lane. A record's lane is a hash of its key, so every record
+ * of one car goes through one lane, in order, whatever happens to the other lanes (a retried batch
+ * in lane 2 cannot be overtaken by that car's later records, which queue behind it in lane 2).
+ * With one lane this is exactly the single sink. Why lanes rather than more requests in flight on
+ * one producer: kafkajs cannot keep an idempotent producer's sequence numbers straight with more
+ * than one request in flight (kafkajs#598, #980), so parallelism comes from separate producers.
+ * docs/decisions/0017-bridge-produce-lanes.md has the figures.
+ */
+import type { KafkaSink, KafkaSinkStats } from './kafka-sink.js';
+import type { OutRecord } from '../kafka/types.js';
+
+/** What the bridge's sources write into: one KafkaSink or several lanes. */
+export interface RecordSink {
+  append(record: OutRecord): Promise<void>;
+  hasCapacity(): boolean;
+  capacity(): Promise<void>;
+  readonly depth: number;
+  readonly stats: KafkaSinkStats;
+  flushed(): Promise<void>;
+  close(): Promise<void>;
+  abort(err: unknown): void;
+}
+
+/** FNV-1a over the key's UTF-16 code units: cheap, stable, spreads VINs evenly. */
+export function laneOf(key: string | null | undefined, lanes: number): number {
+  if (lanes <= 1 || key === null || key === undefined) return 0;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) {
+    h ^= key.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0) % lanes;
+}
+
+export class LanedSink implements RecordSink {
+  readonly #lanes: readonly KafkaSink[];
+
+  constructor(lanes: readonly KafkaSink[]) {
+    if (lanes.length === 0) throw new RangeError('LanedSink needs at least one lane');
+    this.#lanes = lanes;
+  }
+
+  append(record: OutRecord): Promise<void> {
+    return this.#lanes[laneOf(record.key, this.#lanes.length)]!.append(record);
+  }
+
+  hasCapacity(): boolean {
+    return this.#lanes.every((l) => l.hasCapacity());
+  }
+
+  async capacity(): Promise<void> {
+    for (const l of this.#lanes) await l.capacity();
+  }
+
+  get depth(): number {
+    let n = 0;
+    for (const l of this.#lanes) n += l.depth;
+    return n;
+  }
+
+  /** Summed over lanes; lastBatchSize and lastProduceMs are the largest of the lanes' last ones. */
+  get stats(): KafkaSinkStats {
+    const s: KafkaSinkStats = {
+      buffered: 0,
+      inFlight: 0,
+      batchesSent: 0,
+      recordsSent: 0,
+      sendFailures: 0,
+      lastBatchSize: 0,
+      lastProduceMs: 0,
+    };
+    for (const { stats: l } of this.#lanes) {
+      s.buffered += l.buffered;
+      s.inFlight += l.inFlight;
+      s.batchesSent += l.batchesSent;
+      s.recordsSent += l.recordsSent;
+      s.sendFailures += l.sendFailures;
+      s.lastBatchSize = Math.max(s.lastBatchSize, l.lastBatchSize);
+      s.lastProduceMs = Math.max(s.lastProduceMs, l.lastProduceMs);
+    }
+    return s;
+  }
+
+  async flushed(): Promise<void> {
+    await Promise.all(this.#lanes.map((l) => l.flushed()));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.#lanes.map((l) => l.close()));
+  }
+
+  abort(err: unknown): void {
+    for (const l of this.#lanes) l.abort(err);
+  }
+}

@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ManualClock } from '../../../core/clock.js';
+import { KafkaSink, type KafkaSinkOptions } from '../../../backend/bridge/kafka-sink.js';
+import { LanedSink, laneOf } from '../../../backend/bridge/laned-sink.js';
+import type { OutRecord } from '../../../backend/kafka/types.js';
+import { testVin } from '../../helpers/backend.js';
+import { ScriptedProducer } from '../../helpers/scripted-producer.js';
+
+const options = (clock: ManualClock): KafkaSinkOptions => ({
+  maxBatchRecords: 100,
+  maxBatchBytes: 1 << 20,
+  lingerMs: 0,
+  maxBufferedRecords: 1000,
+  retryMinMs: 10,
+  retryMaxMs: 100,
+  clock,
+});
+const tick = () => new Promise<void>((r) => setImmediate(r));
+
+test('laneOf is stable, in range, and spreads VINs over the lanes', () => {
+  const counts = [0, 0, 0, 0];
+  for (let i = 0; i < 4000; i++) {
+    const lane = laneOf(testVin(i), 4);
+    assert.equal(lane, laneOf(testVin(i), 4));
+    counts[lane]!++;
+  }
+  for (const c of counts) assert.ok(c > 800 && c < 1200, `uneven spread ${counts.join(',')}`);
+  assert.equal(laneOf(null, 4), 0);
+  assert.equal(laneOf('anything', 1), 0);
+});
+
+test("a failing lane holds back only its own cars, and each car's order survives the retry", async () => {
+  const clock = new ManualClock();
+  const producers = [new ScriptedProducer(), new ScriptedProducer()];
+  const sink = new LanedSink(producers.map((p) => new KafkaSink(p, options(clock))));
+  const vins = Array.from({ length: 16 }, (_, i) => testVin(i));
+  const vinA = vins.find((v) => laneOf(v, 2) === 0)!;
+  const vinB = vins.find((v) => laneOf(v, 2) === 1)!;
+  const acked: string[] = [];
+  const rec = (vin: string, n: number): OutRecord => ({ topic: 't', key: vin, value: `${vin}#${n}` });
+  for (const n of [0, 1]) {
+    void sink.append(rec(vinA, n)).then(() => acked.push(`A${n}`));
+    void sink.append(rec(vinB, n)).then(() => acked.push(`B${n}`));
+  }
+  clock.advance(0);
+  const [laneA, laneB] = producers as [ScriptedProducer, ScriptedProducer];
+  assert.equal(laneA.pending.length, 1);
+  assert.equal(laneB.pending.length, 1);
+  // Lane A's batch fails; lane B's succeeds and acknowledges car B's records on its own.
+  laneA.pending[0]!.fail(new Error('broker down'));
+  laneB.pending[0]!.ok();
+  await tick();
+  assert.deepEqual(acked, ['B0', 'B1']);
+  // A later record of car A queues behind the failed batch, never beside it.
+  void sink.append(rec(vinA, 2)).then(() => acked.push('A2'));
+  assert.equal(laneA.pending.length, 1);
+  clock.advance(10);
+  assert.equal(laneA.pending.length, 2);
+  assert.deepEqual(
+    laneA.pending[1]!.records.map((r) => r.value),
+    [`${vinA}#0`, `${vinA}#1`],
+  );
+  laneA.pending[1]!.ok();
+  await tick();
+  clock.advance(0);
+  assert.deepEqual(
+    laneA.pending[2]!.records.map((r) => r.value),
+    [`${vinA}#2`],
+  );
+  laneA.pending[2]!.ok();
+  await sink.flushed();
+  assert.deepEqual(acked, ['B0', 'B1', 'A0', 'A1', 'A2']);
+  assert.equal(sink.depth, 0);
+  assert.equal(sink.stats.recordsSent, 5);
+});
