@@ -13,7 +13,12 @@ export const backendConfigSchema = Type.Object(
       description: `roles this process runs: ${BACKEND_ROLES.join(', ')}`,
     }),
     httpHost: Type.String({ default: '0.0.0.0', description: 'address of the HTTP server (/metrics, /health)' }),
-    httpPort: Type.Integer({ minimum: 0, maximum: 65535, default: 9464, description: 'HTTP port (0 = any free port)' }),
+    httpPort: Type.Integer({
+      minimum: 0,
+      maximum: 65535,
+      default: 3000,
+      description: 'HTTP port of the API, the dashboard, /metrics and /health (0 = any free port)',
+    }),
   },
   { additionalProperties: false, default: {} },
 );

@@ -9,6 +9,8 @@ import type { DeepReadonly } from '../core/config/load.js';
 import type { Config } from '../core/config/schema.js';
 import { onShutdown } from '../core/lifecycle.js';
 import { resolveKafka, type ResolvedKafka } from '../infra/kafka/index.js';
+import { resolveSimSettings } from '../simulator/config.js';
+import { Simulation } from '../simulator/runtime/simulation.js';
 import type { ProgressLine } from './progress.js';
 
 export interface Stack {
@@ -37,4 +39,58 @@ export function describeStack({ kafka, backend }: Stack): string {
   if (backend.commands) parts.push(`api ${backend.httpUrl}/api/v1 (docs /api/docs)`);
   parts.push(`metrics ${backend.httpUrl}/metrics`);
   return parts.join(' | ');
+}
+
+/** The demo fleet `v2x up` drives, in this process (worker threads). */
+export interface DemoSimulator {
+  readonly cars: number;
+  readonly brokerUrl: string;
+  /** Resolves once every car has connected once (or the run ended). */
+  readonly ramped: Promise<void>;
+  /** Settles when the run ends: after stop(), or on a failure (unreachable broker...). */
+  readonly done: Promise<unknown>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `cars` simulated cars (config sim: seed, city, scenario, rate...) against `brokerUrl`, with
+ * the embedded broker's fleet key when `embedded`. Stopped by its registered cleanup, which runs
+ * before the backend's (cleanups run newest first): the cars leave before the broker goes.
+ */
+export async function startDemoSimulator(
+  config: DeepReadonly<Config>,
+  brokerUrl: string,
+  cars: number,
+  embedded: boolean,
+): Promise<DemoSimulator> {
+  const settings = resolveSimSettings({
+    ...config.sim,
+    cars,
+    broker: brokerUrl,
+    duration: '0',
+    ...(embedded ? { fleetKey: config.mqtt.fleetKey, credentials: config.mqtt.auth ? 'fleet-key' : 'none' } : {}),
+  });
+  const sim = await Simulation.create(settings);
+  let stop: () => void = () => {};
+  const stopRequested = new Promise<void>((resolve) => (stop = resolve));
+  let ramped: () => void = () => {};
+  const rampedP = new Promise<void>((resolve) => (ramped = resolve));
+  const done = sim
+    .run({ stopRequested, onUpdate: (phase) => phase !== 'starting' && phase !== 'ramp' && ramped() })
+    .finally(() => ramped());
+  const unregister = onShutdown('simulator', async () => {
+    stop();
+    await done.catch(() => {});
+  });
+  return {
+    cars: sim.cars,
+    brokerUrl,
+    ramped: rampedP,
+    done,
+    async stop() {
+      unregister();
+      stop();
+      await done.catch(() => {});
+    },
+  };
 }

@@ -1,32 +1,69 @@
 /**
- * `v2x up`, what `npm start` runs: Kafka (a local one, or KAFKA_BROKERS), the contract's Kafka
- * topics, the embedded MQTT broker and the bridge, then one ready line; Ctrl-C stops everything it
- * started. Later work adds the services, the dashboard and the simulator to this same command.
+ * `v2x up`, what `npm start` runs: the whole demo in one process. Kafka (a local one, or
+ * KAFKA_BROKERS / --brokers), every backend role (the embedded MQTT broker, the bridge, the
+ * services, the REST API and the dashboard on backend.httpPort, default 3000), and the simulator
+ * with dashboard.demoCars cars (default 1,000, --cars N, 0 = none) on the configured city. It prints
+ * the dashboard URL and demo tokens. With --broker URL (or bridge.brokerUrl) the bridge and the
+ * simulator use that broker and no embedded broker starts. Ctrl-C stops it all, the simulator first.
  */
+import type { DeepReadonly } from '../../core/config/load.js';
+import type { Config } from '../../core/config/schema.js';
 import { runCleanups, shutdownRequested } from '../../core/lifecycle.js';
 import type { LeafCommand } from '../command.js';
 import { progressLine } from '../progress.js';
-import { describeStack, startStack } from '../stack.js';
+import { describeStack, startDemoSimulator, startStack } from '../stack.js';
 import { stackOptions } from './backend.js';
 
 export const upCommand: LeafCommand = {
   name: 'up',
-  summary: 'start the demo: Kafka (or KAFKA_BROKERS), the MQTT broker and the bridge; Ctrl-C stops it all',
-  options: stackOptions,
-  async run({ config, stdout, stderr }) {
+  summary: 'start the whole demo: Kafka, broker, bridge, services, API, dashboard and 1,000 simulated cars; Ctrl-C stops it all',
+  options: {
+    ...stackOptions,
+    cars: { type: 'string', valueName: 'N', description: 'cars the simulator drives (0 = no simulator)', config: 'dashboard.demoCars' },
+    broker: {
+      type: 'string',
+      valueName: 'URL',
+      description: 'an external MQTT broker (mqtt://host:port): the bridge and the simulator use it, no embedded broker starts',
+      config: 'bridge.brokerUrl',
+    },
+  },
+  async run({ config: loaded, stdout, stderr }) {
     const started = performance.now();
     const stopRequested = shutdownRequested();
     const progress = progressLine(stderr);
+    const external = loaded.bridge.brokerUrl !== '';
+    const config: DeepReadonly<Config> = external
+      ? { ...loaded, backend: { ...loaded.backend, roles: loaded.backend.roles.filter((r) => r !== 'broker') } }
+      : loaded;
     try {
       const stack = await startStack(config, progress);
+      const brokerUrl = external ? config.bridge.brokerUrl : stack.backend.broker?.tcpUrl;
+      const cars = config.dashboard.demoCars;
+      let sim: Awaited<ReturnType<typeof startDemoSimulator>> | undefined;
+      if (cars > 0 && brokerUrl !== undefined) {
+        progress.update(`starting ${cars} simulated cars`);
+        sim = await startDemoSimulator(config, brokerUrl, cars, !external);
+        const s = sim;
+        void s.done.then(
+          () => undefined,
+          (err: unknown) => stderr.write(`v2x up: the simulator stopped: ${(err as Error).message}\n`),
+        );
+        void s.ramped.then(() => stderr.write(`simulator: ${s.cars} cars connected\n`));
+      }
       progress.done();
       const secs = ((performance.now() - started) / 1000).toFixed(1);
       stdout.write(`v2x ready in ${secs}s: ${describeStack(stack)} | Ctrl-C to stop\n`);
+      if (stack.backend.services.has('dashboard'))
+        stdout.write(`dashboard: ${stack.backend.httpUrl.replace('//127.0.0.1:', '//localhost:')}/\n`);
       const tokenOf = (role: string): string | undefined => config.api.tokens.map((t) => t.split(':')).find((p) => p[1] === role)?.[2];
       const viewer = tokenOf('viewer');
       const operator = tokenOf('operator');
-      if (stack.backend.commands && (viewer || operator))
-        stdout.write(`tokens: viewer ${viewer ?? '(none)'} | operator ${operator ?? '(none)'}\n`);
+      if (viewer || operator) stdout.write(`tokens: viewer ${viewer ?? '(none)'} | operator ${operator ?? '(none)'}\n`);
+      stdout.write(
+        sim === undefined
+          ? 'simulator: off (--cars 0)\n'
+          : `simulator: ${sim.cars} cars on ${config.sim.city === 'builtin' ? 'the built-in city' : config.sim.city} -> ${sim.brokerUrl}\n`,
+      );
     } catch (err) {
       progress.done();
       await runCleanups();

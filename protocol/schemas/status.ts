@@ -26,6 +26,7 @@ export const StatusOnlineSchema = Type.Object(
     modelYear: Type.Integer({ minimum: 1980, maximum: 2100 }),
     powertrain: StringEnum(POWERTRAINS, 'ice combustion, hev hybrid, phev plug-in hybrid, bev battery electric'),
     codec: Type.Optional(StringEnum(['json', 'binary'] as const, 'codec the car uses for what it publishes')),
+    plate: Type.Optional(Text(16, 'number plate, as registered (optional: not every car knows it)')),
   },
   closed,
 );

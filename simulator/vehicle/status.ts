@@ -19,6 +19,7 @@ export function birthMessage(car: CarSpec, connectedAt: number, ts: number, code
     powertrain: car.powertrain,
   };
   if (codec !== undefined) m.codec = codec;
+  m.plate = car.plate;
   return m;
 }
 

@@ -1,0 +1,150 @@
+/**
+ * The vehicles REST API under /api/v1 (viewer and above):
+ *   GET /vehicles                 ?status=online|offline&make=&q=&bbox=w,s,e,n&limit=1..500&offset=
+ *   GET /vehicles/:vin            the summary and its latest telemetry (404 unknown)
+ *   GET /vehicles/:vin/telemetry  ?limit=N  the recent telemetry, oldest first
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { V2xError } from '../../../core/errors.js';
+import { decodeTelemetry, isValidVin, POWERTRAINS } from '../../../protocol/index.js';
+import { requireRole, type TokenTable } from '../../api/auth.js';
+import type { OpenApiRegistry } from '../../api/openapi.js';
+import { parseBbox, type VehicleFilter } from './filter.js';
+import type { VehicleStore } from './store.js';
+
+const ErrorBody = Type.Object({ code: Type.String(), message: Type.String(), details: Type.Record(Type.String(), Type.Unknown()) });
+export const VehicleSummarySchema = Type.Object({
+  vin: Type.String(),
+  make: Type.String({ description: "from the car's online status; empty until one is seen" }),
+  model: Type.String(),
+  modelYear: Type.Integer({ description: '0 until an online status is seen' }),
+  powertrain: Type.String({ description: `${POWERTRAINS.join(', ')}, or unknown` }),
+  plate: Type.Optional(Type.String()),
+  online: Type.Boolean(),
+  lastSeen: Type.Integer({ description: 'when the backend last heard from the car, ms since epoch' }),
+  lat: Type.Optional(Type.Number()),
+  lon: Type.Optional(Type.Number()),
+  speedKmh: Type.Optional(Type.Number()),
+  headingDeg: Type.Optional(Type.Number()),
+});
+const Telemetry = Type.Record(Type.String(), Type.Unknown(), {
+  description: 'a decoded telemetry message (protocol/schemas/telemetry.ts)',
+});
+const ListQuery = Type.Object({
+  status: Type.Optional(Type.Union([Type.Literal('online'), Type.Literal('offline')])),
+  make: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'exact make, any case' })),
+  q: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'substring of the VIN, plate or model, any case' })),
+  bbox: Type.Optional(Type.String({ description: 'west,south,east,north in degrees: cars whose latest position is inside' })),
+  limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
+  offset: Type.Integer({ minimum: 0, default: 0 }),
+});
+const VinParams = Type.Object({ vin: Type.String({ minLength: 17, maxLength: 17 }) });
+const TelemetryQuery = Type.Object({
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, description: 'newest N (default: all kept)' })),
+});
+
+export interface VehicleRoutesDeps {
+  readonly store: VehicleStore<Uint8Array>;
+  readonly tokens: TokenTable;
+}
+
+const base = '/api/v1';
+
+export function vehicleRoutes(deps: VehicleRoutesDeps) {
+  return (app: FastifyInstance, docs: OpenApiRegistry): void => {
+    const { store } = deps;
+    const viewer = (header: string | undefined): void => requireRole(deps.tokens.authenticate(header), 'viewer');
+    const err = (d: string) => ({ description: d, schema: ErrorBody });
+    const known = (vin: string): void => {
+      if (!isValidVin(vin))
+        throw new V2xError('VALIDATION_FAILED', `params.vin: not a valid VIN (${vin})`, {
+          details: { field: 'params.vin', rule: 'VIN with a valid check digit' },
+        });
+      if (!store.has(vin)) throw new V2xError('VEHICLE_NOT_FOUND', vin, { details: { vin } });
+    };
+
+    docs.add({
+      method: 'get',
+      url: `${base}/vehicles`,
+      summary: 'the fleet, filtered and paged (by VIN)',
+      tags: ['vehicles'],
+      role: 'viewer',
+      querystring: ListQuery,
+      responses: {
+        200: {
+          description: 'one page',
+          schema: Type.Object({
+            items: Type.Array(VehicleSummarySchema),
+            total: Type.Integer(),
+            limit: Type.Integer(),
+            offset: Type.Integer(),
+          }),
+        },
+        400: err('a query value breaks its rule (the parameter is named)'),
+        401: err('no or unknown token'),
+      },
+    });
+    app.get<{ Querystring: Static<typeof ListQuery> }>(`${base}/vehicles`, { schema: { querystring: ListQuery } }, async (req) => {
+      viewer(req.headers.authorization);
+      const q = req.query;
+      const filter: VehicleFilter = {
+        ...(q.status === undefined ? {} : { online: q.status === 'online' }),
+        ...(q.make === undefined ? {} : { make: q.make.toLowerCase() }),
+        ...(q.q === undefined ? {} : { q: q.q.toLowerCase() }),
+        ...(q.bbox === undefined ? {} : { bbox: parseBbox(q.bbox) }),
+      };
+      const { items, total } = store.list(filter, q.limit, q.offset);
+      return { items, total, limit: q.limit, offset: q.offset };
+    });
+
+    docs.add({
+      method: 'get',
+      url: `${base}/vehicles/:vin`,
+      summary: 'one car: its summary and latest telemetry',
+      tags: ['vehicles'],
+      role: 'viewer',
+      params: VinParams,
+      responses: {
+        200: {
+          description: 'the car (telemetry is null before its first message)',
+          schema: Type.Intersect([VehicleSummarySchema, Type.Object({ telemetry: Type.Union([Telemetry, Type.Null()]) })]),
+        },
+        400: err('not a valid VIN'),
+        401: err('no or unknown token'),
+        404: err('unknown VIN'),
+      },
+    });
+    app.get<{ Params: Static<typeof VinParams> }>(`${base}/vehicles/:vin`, { schema: { params: VinParams } }, async (req) => {
+      viewer(req.headers.authorization);
+      known(req.params.vin);
+      return { ...store.summary(req.params.vin), telemetry: store.latest(req.params.vin) ?? null };
+    });
+
+    docs.add({
+      method: 'get',
+      url: `${base}/vehicles/:vin/telemetry`,
+      summary: "a car's recent telemetry, oldest first (dashboard.telemetryRing kept per car)",
+      tags: ['vehicles'],
+      role: 'viewer',
+      params: VinParams,
+      querystring: TelemetryQuery,
+      responses: {
+        200: { description: 'the messages', schema: Type.Object({ items: Type.Array(Telemetry) }) },
+        400: err('not a valid VIN, or a bad limit'),
+        401: err('no or unknown token'),
+        404: err('unknown VIN'),
+      },
+    });
+    app.get<{ Params: Static<typeof VinParams>; Querystring: Static<typeof TelemetryQuery> }>(
+      `${base}/vehicles/:vin/telemetry`,
+      { schema: { params: VinParams, querystring: TelemetryQuery } },
+      async (req) => {
+        viewer(req.headers.authorization);
+        known(req.params.vin);
+        const samples = store.samples(req.params.vin, req.query.limit ?? Number.MAX_SAFE_INTEGER) ?? [];
+        return { items: samples.map((s) => decodeTelemetry(s)) };
+      },
+    );
+  };
+}
