@@ -1,0 +1,35 @@
+/**
+ * The `geofencing` backend role: starts the geofencing service (fences rebuilt from Kafka before it
+ * returns, so the routes serve a complete set) and hands its REST routes to the HTTP server.
+ * Registered in backend/roles.ts SERVICE_ROLES.
+ */
+import { parseTokens } from '../../api/auth.js';
+import type { RoleContext, ServiceRole, StartedRole } from '../../roles.js';
+import { createGeofencingMetrics } from './metrics.js';
+import { geofenceRoutes } from './routes.js';
+import { startGeofencing, type GeofencingService } from './service.js';
+
+/** What the role hands back: the StartedRole plus the service (tests observe its realtime messages). */
+export interface GeofencingRole extends StartedRole {
+  readonly service: GeofencingService;
+}
+
+export const geofencingRole: ServiceRole = {
+  name: 'geofencing',
+  async start(ctx: RoleContext): Promise<GeofencingRole> {
+    const service = await startGeofencing({
+      kafka: ctx.kafka,
+      config: ctx.config.geofencing,
+      topicPrefix: ctx.config.bridge.topicPrefix,
+      realtime: ctx.realtime,
+      commands: ctx.commands,
+      metrics: createGeofencingMetrics(ctx.metrics.registry),
+    });
+    return {
+      service,
+      routes: geofenceRoutes({ service: () => service, tokens: parseTokens(ctx.config.api.tokens) }),
+      health: () => service.health(),
+      close: () => service.close(),
+    };
+  },
+};

@@ -1,0 +1,260 @@
+/**
+ * The geofencing service: the shell around the pure evaluator. On start it rebuilds the fences
+ * from the compacted geofences topic (fence-log.ts: read to the high watermarks before serving),
+ * then consumes telemetry through a consumer group (instances of the group split the cars by VIN
+ * partition), feeds every fix to the evaluator and hands the outputs on: events to the
+ * geofence-events topic (key VIN) and to the dashboards (realtime 'geofence'), fence actions to the
+ * command service (actions.ts). Fence changes from any instance arrive through the topic and are
+ * evaluated in its order (deleting a fence exits the cars inside it). A wall-clock timer ticks the
+ * evaluator for dwell events of cars that stopped sending and forgets cars silent for too long.
+ *
+ * Delivery: telemetry offsets are committed after the batch's events are in Kafka and its actions
+ * handed to the command service (at-least-once); a produce failure is retried, not skipped, because
+ * the evaluator has already moved on and would ignore the redelivered fixes.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Static } from '@sinclair/typebox';
+import type { Clock, TimerHandle } from '../../../core/clock.js';
+import { systemClock } from '../../../core/clock.js';
+import type { DeepReadonly } from '../../../core/config/load.js';
+import { V2xError } from '../../../core/errors.js';
+import { logger } from '../../../core/log.js';
+import { kafkaTopicName, kafkaTopicSpecs } from '../../../protocol/index.js';
+import type { Consumer, InRecord, KafkaClient, OutRecord, Producer } from '../../kafka/types.js';
+import type { GeofenceEventMsg, RealtimeSink } from '../../realtime/events.js';
+import type { CommandService } from '../commands/service.js';
+import { actionSender } from './actions.js';
+import type { geofencingConfigSchema } from './config.js';
+import { startFenceLog, type FenceLog } from './fence-log.js';
+import { parseFleetTags } from './fleet-tags.js';
+import { forgetCar } from './forget.js';
+import { createGeofenceState, evaluate } from './evaluator.js';
+import type { GeofencingMetrics } from './metrics.js';
+import { decodeFix, eventMessage, eventRecord, fenceRecord, tombstoneRecord, type FenceChange } from './records.js';
+import type { Fence } from './schema.js';
+import type { GeofenceEvent, GeofenceInput, GeofenceOutput, GeofenceState } from './types.js';
+
+export type GeofencingConfig = DeepReadonly<Static<typeof geofencingConfigSchema>>;
+
+export interface GeofencingDeps {
+  readonly kafka: KafkaClient;
+  readonly config: GeofencingConfig;
+  readonly topicPrefix: string;
+  readonly realtime: RealtimeSink;
+  readonly commands: CommandService | undefined;
+  readonly metrics: GeofencingMetrics;
+  readonly clock?: Clock;
+}
+
+export interface GeofencingService {
+  /** Every fence, sorted by id. */
+  fences(): Fence[];
+  fence(id: string): Fence | undefined;
+  /** VINs this instance holds inside the fence (its partitions' cars), sorted. */
+  occupants(id: string): string[];
+  /** Writes the fence to the geofences topic; resolves with it once this instance has applied it. */
+  put(fence: Fence): Promise<Fence>;
+  /** Writes a tombstone; resolves once applied here (the cars inside get their exits). */
+  remove(id: string): Promise<void>;
+  /** Observes every message handed to the realtime sink (tests, diagnostics); returns the unsubscribe. */
+  onRealtime(listener: (msg: GeofenceEventMsg) => void): () => void;
+  health(): Record<string, unknown>;
+  close(): Promise<void>;
+}
+
+const log = logger('geofencing');
+
+export async function startGeofencing(deps: GeofencingDeps): Promise<GeofencingService> {
+  const { kafka, config, topicPrefix, metrics } = deps;
+  const clock = deps.clock ?? systemClock;
+  const state: GeofenceState = createGeofenceState({
+    hysteresisM: config.hysteresisM,
+    confirmFixes: config.confirmFixes,
+    maxGapMs: config.maxGapMs,
+    cellDeg: config.cellDeg,
+  });
+  const tags = parseFleetTags(config.fleetTags);
+  const actions = actionSender(deps.commands, config.actionTtlSeconds, metrics);
+  const listeners = new Set<(msg: GeofenceEventMsg) => void>();
+  /** Fence names for messages, kept until a delete's exits have gone out. */
+  const names = new Map<string, string>();
+  /** Wall clock of each car's last fix (idle cars are forgotten by it, whatever their own clock says). */
+  const lastSeen = new Map<string, number>();
+  /** Car clock minus wall clock at the latest fix: ticks run on the cars' time. */
+  let skew = 0;
+  const groupId = topicPrefix + config.groupId;
+  const fencesTopic = kafkaTopicName('geofences', topicPrefix);
+  const telemetryTopic = kafkaTopicName('telemetry', topicPrefix);
+  let producer: Producer | undefined;
+  let fenceLog: FenceLog | undefined;
+  let telemetry: Consumer | undefined;
+  let housekeeping: TimerHandle | undefined;
+  let closed = false;
+
+  /** Produces until Kafka takes it (the evaluator has moved on: dropping would lose the events). */
+  const produce = async (records: OutRecord[]): Promise<void> => {
+    for (let wait = 100; ; wait = Math.min(5000, wait * 2)) {
+      try {
+        await producer!.send(records);
+        return;
+      } catch (err) {
+        if (closed) throw err;
+        log.error({ err, records: records.length }, 'producing geofence events failed; retrying');
+        await new Promise((r) => setTimeout(r, wait));
+      }
+    }
+  };
+
+  const flush = async (outputs: readonly GeofenceOutput[]): Promise<void> => {
+    if (outputs.length === 0) return;
+    const events: GeofenceEvent[] = [];
+    for (const o of outputs) if (o.kind === 'event') events.push(o.event);
+    if (events.length > 0) await produce(events.map((e) => eventRecord(e, topicPrefix)));
+    for (const e of events) {
+      metrics.event(e.type);
+      const msg = eventMessage(e, names.get(e.fenceId));
+      deps.realtime.emit('geofence', msg);
+      for (const l of listeners) l(msg);
+    }
+    for (const o of outputs) if (o.kind === 'command') await actions.send(o.command);
+  };
+
+  const applyChange = async (change: FenceChange, r: InRecord): Promise<void> => {
+    let input: GeofenceInput;
+    if (change.kind === 'invalid') {
+      metrics.invalidInput.inc({ source: 'geofences' });
+      log.warn({ key: change.key, offset: r.offset, problem: change.problem }, 'skipping an invalid geofences record');
+      return;
+    } else if (change.kind === 'upsert') {
+      names.set(change.fence.id, change.fence.name);
+      input = { kind: 'upsert', ts: r.timestamp, fence: change.fence };
+    } else {
+      input = { kind: 'delete', ts: r.timestamp, id: change.id };
+    }
+    const { outputs } = evaluate(state, input);
+    metrics.fences.set(state.fences.size);
+    await flush(outputs);
+    if (change.kind === 'delete') names.delete(change.id);
+  };
+
+  const onTelemetry = async (records: readonly InRecord[]): Promise<void> => {
+    const outputs: GeofenceOutput[] = [];
+    const now = clock.now();
+    for (const r of records) {
+      const d = decodeFix(r.value, tags);
+      if (!d.ok) {
+        metrics.invalidInput.inc({ source: 'telemetry' });
+        log.debug({ offset: r.offset, partition: r.partition, problem: d.problem }, 'skipping undecodable telemetry');
+        continue;
+      }
+      lastSeen.set(d.fix.vin, now);
+      skew = d.fix.ts - now;
+      const t0 = performance.now();
+      const { outputs: o } = evaluate(state, d.fix);
+      metrics.evaluationSeconds.observe((performance.now() - t0) / 1000);
+      metrics.positions.inc();
+      for (const x of o) outputs.push(x);
+    }
+    await flush(outputs);
+  };
+
+  let busy = false;
+  const housekeep = async (): Promise<void> => {
+    if (busy || closed) return;
+    busy = true;
+    try {
+      const now = clock.now();
+      if (config.carIdleMs > 0) {
+        for (const [vin, seen] of lastSeen) {
+          if (now - seen < config.carIdleMs) continue;
+          lastSeen.delete(vin);
+          forgetCar(state, vin);
+        }
+      }
+      metrics.cars.set(state.cars.size);
+      if (config.tickMs > 0) await flush(evaluate(state, { kind: 'tick', ts: now + skew }).outputs);
+    } catch (err) {
+      log.error({ err }, 'geofencing housekeeping failed');
+    } finally {
+      busy = false;
+    }
+  };
+
+  const close = async (): Promise<void> => {
+    if (closed) return;
+    closed = true;
+    housekeeping?.cancel();
+    await telemetry?.close().catch((err: unknown) => log.warn({ err }, 'telemetry consumer close failed'));
+    await fenceLog?.close().catch((err: unknown) => log.warn({ err }, 'fence consumer close failed'));
+    await producer?.close().catch((err: unknown) => log.warn({ err }, 'producer close failed'));
+  };
+
+  try {
+    const admin = await kafka.admin();
+    try {
+      await admin.createTopics([...kafkaTopicSpecs(topicPrefix)]);
+      producer = await kafka.producer({ idempotent: true });
+      // the telemetry group is joined while the fences are rebuilt (joins take seconds); no fix is
+      // evaluated before every fence in the topic at start is applied
+      let rebuilt: (err?: Error) => void = () => {};
+      const fencesReady = new Promise<void>((resolve, reject) => (rebuilt = (err) => (err ? reject(err) : resolve())));
+      fencesReady.catch(() => {}); // a failed rebuild fails start(); the handler's await then throws (nothing committed)
+      const joining = (async () => {
+        telemetry = await kafka.consumer({ groupId, topics: [telemetryTopic], fromBeginning: config.fromBeginning });
+        await telemetry.start(async (records) => {
+          await fencesReady;
+          await onTelemetry(records);
+        });
+      })();
+      try {
+        fenceLog = await startFenceLog({ kafka, admin, topic: fencesTopic, groupId, clock, apply: applyChange });
+        rebuilt();
+      } catch (err) {
+        rebuilt(err as Error);
+        throw err;
+      } finally {
+        await joining;
+      }
+    } finally {
+      await admin.close();
+    }
+    log.info({ fences: state.fences.size }, 'geofences rebuilt');
+    housekeeping = clock.setInterval(() => void housekeep(), config.tickMs > 0 ? config.tickMs : 60_000);
+  } catch (err) {
+    await close();
+    throw err;
+  }
+
+  const write = async (record: OutRecord, writeId: string): Promise<void> => {
+    if (closed) throw new V2xError('NOT_READY', 'the geofencing service is closing');
+    const wait = fenceLog!.expect(writeId, config.writeTimeoutMs);
+    try {
+      await producer!.send([record]);
+    } catch (err) {
+      wait.cancel();
+      throw new V2xError('KAFKA_PRODUCE_FAILED', `${fencesTopic}: ${(err as Error).message}`, { cause: err });
+    }
+    await wait.applied;
+  };
+
+  return {
+    fences: () => state.fences.list().map((c) => c.fence),
+    fence: (id) => state.fences.get(id)?.fence,
+    occupants: (id) => [...(state.occupants.get(id) ?? [])].sort(),
+    async put(fence) {
+      const writeId = randomUUID();
+      await write(fenceRecord(fence, topicPrefix, writeId), writeId);
+      return state.fences.get(fence.id)?.fence ?? fence;
+    },
+    async remove(id) {
+      const writeId = randomUUID();
+      await write(tombstoneRecord(id, topicPrefix, writeId), writeId);
+    },
+    onRealtime(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    health: () => ({ geofencing: { fences: state.fences.size, cars: state.cars.size } }),
+    close,
+  };
+}
