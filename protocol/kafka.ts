@@ -111,6 +111,15 @@ export const KAFKA_TOPICS = {
     retentionMs: DAY,
     description: 'per road segment speed, jams and predictions',
   },
+  warnings: {
+    name: 'warnings',
+    cleanupPolicy: 'delete',
+    partitions: 6,
+    key: 'vin',
+    kind: 'warning',
+    retentionMs: DAY,
+    description: 'hazard warnings to cars (traffic jams ahead), from the traffic service; the bridge publishes them to the cars',
+  },
   deadletter: {
     name: 'deadletter',
     cleanupPolicy: 'delete',

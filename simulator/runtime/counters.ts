@@ -12,6 +12,8 @@ export interface SimCounters {
   /** Telemetry not produced because the car was asleep or not yet started. */
   skipped: number;
   commandsReceived: number;
+  /** Hazard warnings received on the cars' warnings topic. */
+  warningsReceived: number;
   /** Final command results by status (succeeded, failed, rejected). */
   readonly commandResults: Record<string, number>;
   sleeps: number;
@@ -30,6 +32,7 @@ export function emptyCounters(): SimCounters {
     published: { telemetry: 0, event: 0, status: 0, commandResult: 0 },
     skipped: 0,
     commandsReceived: 0,
+    warningsReceived: 0,
     commandResults: {},
     sleeps: 0,
     wakes: 0,
@@ -48,6 +51,7 @@ export function addCounters(list: readonly SimCounters[]): SimCounters {
     for (const [k, n] of Object.entries(c.commandResults)) out.commandResults[k] = (out.commandResults[k] ?? 0) + n;
     out.skipped += c.skipped;
     out.commandsReceived += c.commandsReceived;
+    out.warningsReceived += c.warningsReceived;
     out.sleeps += c.sleeps;
     out.wakes += c.wakes;
     out.coverageHoles += c.coverageHoles;

@@ -1,10 +1,10 @@
 /**
  * The MQTT session of one simulated car: client id and username = VIN, the password from the fleet
- * key, a retained last will (`offline`, connection_lost), the subscription to its cmd/req, and the
+ * key, a retained last will (`offline`, connection_lost), the subscriptions to its cmd/req and warnings, and the
  * broker address, TLS and source address (cycled over the fleet) of the run.
  */
 import { encode } from '../../protocol/codec/index.js';
-import { commandRequestTopic, statusTopic } from '../../protocol/topics.js';
+import { commandRequestTopic, statusTopic, warningsTopic } from '../../protocol/topics.js';
 import { carPassword } from '../../backend/broker/credentials.js';
 import type { SimSettings } from '../config.js';
 import type { CarSpec } from '../fleet/generate.js';
@@ -29,6 +29,9 @@ export function carSessionOptions(s: SimSettings, car: CarSpec, global: number):
     keepalive: s.keepaliveS,
     connectTimeoutMs: s.connectTimeoutMs,
     will: { topic: statusTopic(car.vin), payload: encode('status', will, s.codec), qos: 1, retain: true },
-    subscriptions: [{ topic: commandRequestTopic(car.vin), qos: 1 }],
+    subscriptions: [
+      { topic: commandRequestTopic(car.vin), qos: 1 },
+      { topic: warningsTopic(car.vin), qos: 1 },
+    ],
   };
 }

@@ -28,7 +28,7 @@ import { GREEN, RED, SignalPlan, type SignalTiming } from './signals.js';
 import { FleetState, NONE } from './state.js';
 import { spawnCars } from './spawn.js';
 import { changeLanesAtIncidents } from './lane-change.js';
-import { avoidClosures, divert } from './rerouting.js';
+import { avoidClosures, divert, rerouteAround } from './rerouting.js';
 import { TripPlanner } from './trips.js';
 
 export interface TrafficModelOptions {
@@ -195,6 +195,20 @@ export class TrafficModel {
   capSpeed(i: number, mps: number): void {
     if (!(i >= 0 && i < this.state.count)) throw new RangeError(`no car ${i}`);
     this.state.speedCap[i] = mps > 0 ? mps : Number.POSITIVE_INFINITY;
+  }
+
+  /**
+   * A driver warned of a jam on `segmentIds` takes a detour if its route runs through one of them
+   * (simulator/traffic/rerouting.ts rerouteAround); returns true when it rerouted. Unknown ids are ignored.
+   */
+  rerouteAround(i: number, segmentIds: readonly string[]): boolean {
+    if (!(i >= 0 && i < this.state.count)) throw new RangeError(`no car ${i}`);
+    const avoid: number[] = [];
+    for (const id of segmentIds) {
+      const s = this.network.segmentIndexById.get(id);
+      if (s !== undefined) avoid.push(s);
+    }
+    return avoid.length > 0 && rerouteAround(this.state, this.planner, i, avoid);
   }
 
   /** Places one car by hand (tests, replays); returns its index. */

@@ -66,3 +66,31 @@ export function avoidClosures(
     }
   }
 }
+
+/**
+ * A warned driver's detour: if the rest of car c's route (within `lookSegments` segments) runs through
+ * one of `avoid`, re-plans from its current segment to its destination with those segments made
+ * impassable, and takes the new route when one exists that avoids them. Returns true when it rerouted.
+ * The planner's costs are restored before returning.
+ */
+export function rerouteAround(st: FleetState, planner: TripPlanner, c: number, avoid: readonly number[], lookSegments = 12): boolean {
+  const route = st.routes[c] as Int32Array | undefined;
+  if (route === undefined) return false;
+  const idx = st.routeIdx[c] as number;
+  const dest = route[route.length - 1] as number;
+  const end = Math.min(route.length, idx + 1 + lookSegments);
+  let hits = false;
+  for (let i = idx + 1; i < end && !hits; i++) hits = avoid.includes(route[i] as number);
+  if (!hits || avoid.includes(dest) || avoid.includes(route[idx] as number)) return false;
+  const saved = avoid.map((s) => planner.costs[s] as number);
+  for (const s of avoid) planner.costs[s] = Number.POSITIVE_INFINITY;
+  try {
+    const fresh = planner.route(route[idx] as number, dest);
+    if (fresh === undefined || fresh.some((s, i) => i > 0 && avoid.includes(s))) return false;
+    st.routes[c] = fresh;
+    st.routeIdx[c] = 0;
+    return true;
+  } finally {
+    avoid.forEach((s, i) => (planner.costs[s] = saved[i] as number));
+  }
+}

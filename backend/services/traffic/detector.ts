@@ -39,6 +39,8 @@ export interface DetectorOptions {
   /** Which speed the jam factor reads: the window's median (default) or mean. */
   readonly speedStat?: 'median' | 'mean';
   readonly warningHorizonMin?: number;
+  /** Also require the 60 s window's jam factor >= 5 to enter the jammed state (default true). */
+  readonly requireWindowJam?: boolean;
 }
 
 export interface StepOutput {
@@ -67,6 +69,7 @@ export class TrafficDetector {
   readonly #fastRun = new Map<number, number>();
   readonly #stat: 'median' | 'mean';
   readonly #warnH: number;
+  readonly #windowGate: boolean;
   readonly #jammed = new Set<number>();
   readonly #warned = new Map<string, number>();
   matched = 0;
@@ -79,13 +82,14 @@ export class TrafficDetector {
     this.tracker = new JamTracker(index.network, options.graceMs === undefined ? {} : { graceMs: options.graceMs });
     this.forecaster = new Forecaster({ stepMs: options.stepMs ?? 10_000 });
     this.#minCars = options.minCars ?? 1;
-    this.#confirm = options.confirmSlots ?? 3;
+    this.#confirm = options.confirmSlots ?? 4;
     this.#signalConfirm = options.signalConfirmSlots ?? 6;
     this.#exitSlots = options.exitSlots ?? 2;
     this.#exitRatio = options.exitRatio ?? 0.5;
     this.slots = new SegmentWindows({ windowMs: options.stepMs ?? 10_000, stepMs: options.stepMs ?? 10_000 });
     this.#stat = options.speedStat ?? 'median';
     this.#warnH = options.warningHorizonMin ?? 10;
+    this.#windowGate = options.requireWindowJam ?? true;
   }
 
   ingest(fix: Fix): void {
@@ -140,7 +144,7 @@ export class TrafficDetector {
       const was = this.#jammed.has(s);
       const jammed = was
         ? (this.#fastRun.get(s) ?? 0) < this.#exitSlots
-        : jf >= JAM_THRESHOLD && w.count >= this.#minCars && (this.#slowRun.get(s) ?? 0) >= this.#confirmFor(s);
+        : (!this.#windowGate || jf >= JAM_THRESHOLD) && w.count >= this.#minCars && (this.#slowRun.get(s) ?? 0) >= this.#confirmFor(s);
       if (jammed) this.#jammed.add(s);
       else this.#jammed.delete(s);
       if (!jammed && jf === 0) this.freeFlow.observe(w.key, w.meanSpeedMps, w.count, seg.lengthM, seg.lanes);

@@ -107,6 +107,11 @@ export class MapMatcher {
     };
   }
 
+  /** Each remembered car: VIN, its last matched segment (index) and the time of that fix. */
+  *lastSegments(): IterableIterator<readonly [vin: string, segment: number, ts: number]> {
+    for (const [vin, m] of this.#cars) yield [vin, m.segment, m.ts];
+  }
+
   /** Drops cars not seen since `nowMs - memoryMs`. */
   prune(nowMs: number): void {
     for (const [vin, m] of this.#cars) if (nowMs - m.ts > this.#memoryMs) this.#cars.delete(vin);

@@ -28,6 +28,7 @@ test('topics: names, cleanup policies, keys and partitions as data', () => {
     'geofences',
     'geofence-events',
     'traffic',
+    'warnings',
     'deadletter',
   ]);
   const compacted = Object.values(KAFKA_TOPICS)

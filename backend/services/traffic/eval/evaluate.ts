@@ -7,6 +7,11 @@
  * The first `warmupS` simulated seconds (random placement puts cars everywhere at once, and the
  * model needs minutes to settle) feed the detector but are not scored: true jams, detected jams,
  * forecasts and warnings that start before then are left out.
+ *
+ * It drives the same TrafficService as the Kafka role (minus Kafka and MQTT): warnings to cars come
+ * from it, and a share `rerouteShare` of the warned drivers (seeded draw per warning) take a detour
+ * around the jam in the model (TrafficModel.rerouteAround). The fleet's mean speed over the scored
+ * period shows the effect (run once with rerouteShare 0 to compare).
  */
 import type { Clock } from '../../../../core/clock.js';
 import { systemClock } from '../../../../core/clock.js';
@@ -16,7 +21,8 @@ import { buildScenario } from '../../../../simulator/scenario/build.js';
 import { loadScenarioFile } from '../../../../simulator/scenario/scenario.js';
 import type { GroundTruthRecord } from '../../../../simulator/traffic/ground-truth.js';
 import { emptyKinematics } from '../../../../simulator/traffic/kinematics.js';
-import { TrafficDetector, type DetectorOptions } from '../detector.js';
+import type { DetectorOptions } from '../detector.js';
+import { TrafficService } from '../service.js';
 import type { JamEvent, JamWarning, SpeedForecast } from '../types.js';
 import { coverageFromEvents, scoreDetection, scoreForecasts, scoreWarnings, type TrafficReport } from './score.js';
 import { trueJams, TruthSpeeds, type TrueJam } from './truth.js';
@@ -35,6 +41,22 @@ export interface EvaluateOptions {
   readonly clock?: Clock;
   /** Epoch ms of simulated time 0 (default 2026-11-25T07:00:00Z, a weekday morning). */
   readonly startEpochMs?: number;
+  /** Share of warned drivers that reroute around the jam (default 0.3). */
+  readonly rerouteShare?: number;
+  /** Cars within this road distance upstream of a jam are warned (default 800 m). */
+  readonly warningDistanceM?: number;
+  /** Called every simulated minute (progress). */
+  readonly onProgress?: (simulatedS: number, durationS: number) => void;
+}
+
+export interface ReroutingFigures {
+  readonly share: number;
+  /** Warnings sent to cars (scored period), distinct cars warned, drivers who rerouted. */
+  readonly carWarnings: number;
+  readonly carsWarned: number;
+  readonly rerouted: number;
+  /** Mean speed of all cars over the scored period, m/s. */
+  readonly fleetMeanSpeedMps: number;
 }
 
 export interface EvaluationDetails {
@@ -49,6 +71,7 @@ export interface EvaluationDetails {
   readonly modelWeights: Record<string, number[]>;
   readonly wallMs: number;
   readonly simulatedS: number;
+  readonly rerouting: ReroutingFigures;
 }
 
 export async function evaluateTrafficScenario(scenarioPath: string, options: EvaluateOptions = {}): Promise<TrafficReport> {
@@ -61,8 +84,21 @@ export async function runTrafficEvaluation(scenarioPath: string, options: Evalua
   const startEpochMs = options.startEpochMs ?? Date.UTC(2026, 10, 25, 7, 0, 0);
   const seed = options.seed ?? scenario.seed;
   const { network, model } = buildScenario({ ...scenario, seed }, { seed, startEpochMs });
-  const detector = new TrafficDetector(new SegmentIndex(network), options.detector);
+  const service = new TrafficService(new SegmentIndex(network), {
+    stepMs: 10_000,
+    latenessMs: 0,
+    warningDistanceM: options.warningDistanceM ?? 800,
+    ...(options.detector === undefined ? {} : { detector: options.detector }),
+  });
+  const detector = service.detector;
   const rng = new Rng(seed).fork('telemetry');
+  const rngReroute = new Rng(seed).fork('reroute');
+  const rerouteShare = options.rerouteShare ?? 0.3;
+  const warned = new Set<string>();
+  let carWarnings = 0;
+  let rerouted = 0;
+  let speedSum = 0;
+  let speedN = 0;
   const durationS = options.durationS ?? 2700;
   const warmupMs = startEpochMs + (options.warmupS ?? 600) * 1000;
   const share = options.probeShare ?? 1;
@@ -80,10 +116,15 @@ export async function runTrafficEvaluation(scenarioPath: string, options: Evalua
     model.step(1);
     const ts = startEpochMs + t * 1000;
     const cosLat = Math.cos((network.centre.lat * Math.PI) / 180);
+    const scored = ts > warmupMs;
+    if (scored) {
+      for (let c = 0; c < model.carCount; c++) speedSum += model.state.speed[c] as number;
+      speedN += model.carCount;
+    }
     for (const i of probes) {
       model.readCar(i, k);
       const heading = (k.headingDeg + rng.normal(0, 5) + 360) % 360;
-      detector.ingest({
+      service.ingestFix({
         vin: `SIMCAR${i}`,
         ts: ts - 1, // the fix taken during the last second
         lon: k.lon + rng.normal(0, noise) / (mPerDegLat * cosLat),
@@ -94,10 +135,21 @@ export async function runTrafficEvaluation(scenarioPath: string, options: Evalua
     }
     for (const r of model.takeRecords()) records.push(r);
     if (t % 10 === 0) {
-      const out = detector.step(ts);
-      for (const e of out.events) events.push(e);
-      if (ts >= warmupMs) for (const f of out.forecasts) forecasts.push(f);
-      for (const w of out.warnings) if (ts >= warmupMs) warnings.push(w);
+      for (const out of service.advanceTo(ts)) {
+        for (const e of out.events) events.push(e);
+        if (ts >= warmupMs) for (const f of out.forecasts) forecasts.push(f);
+        for (const w of out.predicted) if (ts >= warmupMs) warnings.push(w);
+        out.carWarnings.forEach((w, n) => {
+          if (ts >= warmupMs) {
+            carWarnings++;
+            warned.add(w.vin);
+          }
+          const car = Number(w.vin.slice(6));
+          if (rerouteShare > 0 && rngReroute.chance(rerouteShare) && model.rerouteAround(car, out.avoid[n] ?? []) && ts >= warmupMs)
+            rerouted++;
+        });
+      }
+      if (t % 60 === 0) options.onProgress?.(t, durationS);
       if (options.speedup !== undefined && options.speedup > 0) {
         const due = wallStart + (t * 1000) / options.speedup;
         const wait = due - clock.monotonic();
@@ -106,12 +158,13 @@ export async function runTrafficEvaluation(scenarioPath: string, options: Evalua
     }
   }
   const endMs = startEpochMs + durationS * 1000;
-  const truth = trueJams(records).filter((j) => j.startMs >= warmupMs);
+  const allTruth = trueJams(records);
+  const truth = allTruth.filter((j) => j.startMs >= warmupMs);
   const coverage = coverageFromEvents(events, endMs);
   const startOf = new Map<string, number>();
   for (const e of events) if (e.type === 'jam_started') startOf.set(e.jam.id, e.atMs);
   const scoredCoverage = coverage.filter((c) => (startOf.get(c.jamId) ?? 0) >= warmupMs);
-  const detection = scoreDetection(truth, scoredCoverage);
+  const detection = scoreDetection(truth, scoredCoverage, 60_000, allTruth);
   const fc = scoreForecasts(forecasts, new TruthSpeeds(records));
   const warn = scoreWarnings(warnings, truth);
   const report: TrafficReport = {
@@ -137,5 +190,12 @@ export async function runTrafficEvaluation(scenarioPath: string, options: Evalua
     modelWeights: detector.forecaster.weights(),
     wallMs: Math.round(clock.monotonic() - wallStart),
     simulatedS: durationS,
+    rerouting: {
+      share: rerouteShare,
+      carWarnings,
+      carsWarned: warned.size,
+      rerouted,
+      fleetMeanSpeedMps: speedN === 0 ? 0 : Math.round((speedSum / speedN) * 1000) / 1000,
+    },
   };
 }

@@ -63,10 +63,16 @@ export function coverageFromEvents(events: readonly JamEvent[], endMs: number, s
   return out;
 }
 
+/**
+ * `precisionTruth` (default: `truth`): the true jams a detected jam may match for precision. The
+ * evaluation passes every true jam there, warm-up included, and only the scored ones as `truth`: a
+ * detection at the end of the warm-up of a true jam that began during it is not a false alarm.
+ */
 export function scoreDetection(
   truth: readonly TrueJam[],
   coverage: readonly Coverage[],
   toleranceMs = 60_000,
+  precisionTruth: readonly TrueJam[] = truth,
 ): { precision: number; recall: number; f1: number; median_delay_s: number; p90_delay_s: number; delays_s: number[] } {
   const bySeg = new Map<string, Coverage[]>();
   for (const c of coverage) {
@@ -78,10 +84,12 @@ export function scoreDetection(
   const matchedJams = new Set<string>();
   const delays: number[] = [];
   let recalled = 0;
+  const overlaps = (c: Coverage, t: TrueJam): boolean => !(c.toMs < t.startMs || c.fromMs > t.endMs + toleranceMs);
+  for (const t of precisionTruth) for (const c of bySeg.get(t.segmentId) ?? []) if (overlaps(c, t)) matchedJams.add(c.jamId);
   for (const t of truth) {
     let first = Infinity;
     for (const c of bySeg.get(t.segmentId) ?? []) {
-      if (c.toMs < t.startMs || c.fromMs > t.endMs + toleranceMs) continue;
+      if (!overlaps(c, t)) continue;
       matchedJams.add(c.jamId);
       first = Math.min(first, c.fromMs);
     }

@@ -1,0 +1,35 @@
+/** The `traffic` config section: the jam detection service (issue 7, docs/traffic.md). */
+import { Type } from '@sinclair/typebox';
+
+export const trafficConfigSchema = Type.Object(
+  {
+    groupId: Type.String({ default: 'v2x-traffic', minLength: 1, description: 'Kafka consumer group for telemetry' }),
+    stepMs: Type.Integer({ minimum: 1000, maximum: 60_000, default: 10_000, description: 'window advance, ms of record time' }),
+    latenessMs: Type.Integer({
+      minimum: 0,
+      maximum: 60_000,
+      default: 2000,
+      description: 'how long past a window end (record time) to wait for late fixes before closing it',
+    }),
+    idleAdvanceMs: Type.Integer({
+      minimum: 0,
+      maximum: 600_000,
+      default: 15_000,
+      description: 'with no telemetry for this long (wall time), the record clock advances with the wall clock (0 = never)',
+    }),
+    warningDistanceM: Type.Integer({
+      minimum: 0,
+      maximum: 20_000,
+      default: 800,
+      description: 'cars within this graph distance upstream of a jam (or predicted jam) get a warning',
+    }),
+    warningTtlSeconds: Type.Integer({ minimum: 10, maximum: 3600, default: 600, description: 'expiry of a warning to a car' }),
+    segmentsEverySteps: Type.Integer({
+      minimum: 1,
+      maximum: 60,
+      default: 1,
+      description: 'write per-segment status and predictions to Kafka every N window steps',
+    }),
+  },
+  { additionalProperties: false, default: {} },
+);

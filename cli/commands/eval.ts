@@ -1,0 +1,113 @@
+/**
+ * `v2x eval traffic --scenario FILE --seed S [--speedup N] [--json FILE] [--duration S] [--warmup S]
+ * [--reroute-share X] [--compare]`: scores the traffic service's jam detection, forecasts and warnings
+ * against the simulator's ground truth (issue 7). Runs in-process: the real traffic model and the
+ * same TrafficService the Kafka role runs, fed with every car's fix at 1 Hz (GPS noise 4 m), without
+ * MQTT and Kafka (that path is covered by test/integration/traffic). Prints a table and the issue's
+ * JSON (stdout; --json also writes it to a file); progress on stderr. Exit 0.
+ */
+import { writeFileSync } from 'node:fs';
+import { runTrafficEvaluation, type EvaluationDetails } from '../../backend/services/traffic/eval/evaluate.js';
+import type { TrafficReport } from '../../backend/services/traffic/eval/score.js';
+import type { Command, LeafCommand } from '../command.js';
+
+function num(v: unknown, name: string, check: (n: number) => boolean, rule: string): number | string | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  return Number.isFinite(n) && check(n) ? n : `--${name} must be ${rule} (got ${String(v)})`;
+}
+
+export function formatTrafficReport(d: EvaluationDetails, baseline?: EvaluationDetails): string {
+  const r: TrafficReport = d.report;
+  const f = (v: number): string => (Number.isNaN(v) ? '-' : v.toFixed(3));
+  const lines = [
+    `detection   precision ${f(r.detection.precision)}  recall ${f(r.detection.recall)}  F1 ${f(r.detection.f1)}  ` +
+      `delay median ${r.detection.median_delay_s} s  p90 ${r.detection.p90_delay_s} s  (${d.trueJams.length} true jams, ${d.detectedJams} detected)`,
+    'forecast (m/s)   model    ha       last',
+  ];
+  for (const k of ['mae_5', 'mae_10', 'mae_15', 'rmse_10'] as const) {
+    const t = r.forecast[k];
+    lines.push(`  ${k.padEnd(14)} ${f(t.model).padEnd(8)} ${f(t.ha).padEnd(8)} ${f(t.last)}`);
+  }
+  lines.push(`warnings    median lead ${r.warnings.median_lead_s} s (${d.warnings.length} predicted jams)`);
+  const rr = d.rerouting;
+  lines.push(
+    `rerouting   share ${rr.share}: ${rr.carWarnings} warnings to ${rr.carsWarned} cars, ${rr.rerouted} rerouted; fleet mean speed ${rr.fleetMeanSpeedMps} m/s` +
+      (baseline === undefined ? '' : ` (without rerouting: ${baseline.rerouting.fleetMeanSpeedMps} m/s)`),
+  );
+  lines.push(
+    `run         ${d.simulatedS} simulated s in ${(d.wallMs / 1000).toFixed(1)} s wall; fixes matched ${d.fixes.matched}, unmatched ${d.fixes.unmatched}`,
+  );
+  return lines.join('\n');
+}
+
+const trafficEval: LeafCommand = {
+  name: 'traffic',
+  summary: 'score jam detection, forecasts and warnings against the simulator ground truth',
+  usage: '--scenario FILE --seed S [--speedup N] [--json FILE] [--duration S] [--warmup S] [--reroute-share X] [--compare]',
+  options: {
+    scenario: { type: 'string', valueName: 'FILE', description: 'scenario (default simulator/scenarios/incident.yaml)' },
+    seed: { type: 'string', valueName: 'S', description: "seed (default: the scenario's)" },
+    speedup: { type: 'string', valueName: 'N', description: 'pace the run at N x real time (default: as fast as possible)' },
+    json: { type: 'string', valueName: 'FILE', description: 'also write the JSON report there' },
+    duration: { type: 'string', valueName: 'S', description: 'simulated seconds (default 2700)' },
+    warmup: { type: 'string', valueName: 'S', description: 'simulated seconds not scored at the start (default 600)' },
+    'reroute-share': { type: 'string', valueName: 'X', description: 'share of warned drivers that reroute, 0..1 (default 0.3)' },
+    compare: { type: 'boolean', description: 'run a second time without rerouting and show the fleet speed of both' },
+  },
+  help:
+    'Runs in-process: the real traffic model (IDM) and the same TrafficService as the backend role, without\n' +
+    'MQTT and Kafka (the Kafka path is tested in test/integration/traffic). The last stdout line is the JSON\n' +
+    'report of issue 7: {"detection":{...},"forecast":{...},"warnings":{"median_lead_s"}}.',
+  async run({ options, stdout, stderr }) {
+    const problems: string[] = [];
+    const pick = (name: string, check: (n: number) => boolean, rule: string): number | undefined => {
+      const v = num(options[name], name, check, rule);
+      if (typeof v === 'string') problems.push(v);
+      return typeof v === 'number' ? v : undefined;
+    };
+    const speedup = pick('speedup', (n) => n > 0, 'a number > 0');
+    const duration = pick('duration', (n) => Number.isInteger(n) && n >= 60, 'a whole number >= 60');
+    const warmup = pick('warmup', (n) => Number.isInteger(n) && n >= 0, 'a whole number >= 0');
+    const share = pick('reroute-share', (n) => n >= 0 && n <= 1, 'between 0 and 1');
+    if (problems.length > 0) {
+      stderr.write(`CLI_USAGE: ${problems.join('; ')}\n`);
+      return 2;
+    }
+    const scenario = (options.scenario as string | undefined) ?? 'simulator/scenarios/incident.yaml';
+    const seedText = options.seed as string | undefined;
+    const seed = seedText === undefined ? undefined : /^\d{1,9}$/.test(seedText) ? Number(seedText) : seedText;
+    const tty = (stderr as NodeJS.WriteStream).isTTY === true;
+    const progress =
+      (label: string) =>
+      (t: number, total: number): void => {
+        stderr.write(`${tty ? '\r' : ''}eval traffic ${label}: ${t}/${total} simulated s${tty ? '' : '\n'}`);
+      };
+    const base = {
+      ...(seed === undefined ? {} : { seed }),
+      ...(speedup === undefined ? {} : { speedup }),
+      ...(duration === undefined ? {} : { durationS: duration }),
+      ...(warmup === undefined ? {} : { warmupS: warmup }),
+    };
+    const d = await runTrafficEvaluation(scenario, {
+      ...base,
+      ...(share === undefined ? {} : { rerouteShare: share }),
+      onProgress: progress('run'),
+    });
+    const baseline =
+      options.compare === true
+        ? await runTrafficEvaluation(scenario, { ...base, rerouteShare: 0, onProgress: progress('no rerouting') })
+        : undefined;
+    if (tty) stderr.write('\n');
+    const json = JSON.stringify(d.report);
+    if (typeof options.json === 'string') writeFileSync(options.json, JSON.stringify(d.report, null, 2) + '\n');
+    stdout.write(`${formatTrafficReport(d, baseline)}\n${json}\n`);
+    return 0;
+  },
+};
+
+export const evalCommand: Command = {
+  name: 'eval',
+  summary: 'score the backend services against the simulator ground truth (eval traffic)',
+  subcommands: [trafficEval],
+};
