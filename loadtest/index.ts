@@ -1,4 +1,4 @@
-/** The public API of loadtest/: scenario, thresholds, metrics, reports, exit codes, ramp-to-break. */
+/** The public API of loadtest/: scenario, thresholds, metrics, commands, reports, exit codes, ramp-to-break. */
 export { parseDuration, tryParseDuration, formatDuration, DURATION_HELP } from './scenario/duration.js';
 export { ScenarioFileSchema, type ScenarioFile } from './scenario/schema.js';
 export { parseScenario, type LoadScenario, type Stage, type BrokerTarget, type RampToBreakSettings } from './scenario/scenario.js';
@@ -25,7 +25,11 @@ export {
   type CollectorSnapshot,
   type BucketSnapshot,
   type LatencySeries,
+  COMMAND_OUTCOMES,
+  type CommandOutcome,
 } from './metrics/collector.js';
+export { CommandTracker, type CommandSink, type NextCommand } from './commands/tracker.js';
+export { commandsDue } from './commands/pacing.js';
 export { summarize, timelineOf, trendOf, type MetricsSummary, type TimelinePoint, type TrendSummary } from './metrics/summary.js';
 export { startRampToBreak, levelMeasured, type RampAction, type RampState, type RampLevel } from './ramp-to-break.js';
 export {

@@ -1,15 +1,34 @@
 /**
  * The time-series collector of a load test: 1 s buckets (by default) of throughput per message
- * kind, latency histograms (connect time, PUBACK, end-to-end; recorded in microseconds), connected
- * cars, errors by cause and reconnects, plus the overall histograms and the per-car sequence
+ * kind, latency histograms (connect time, PUBACK, end-to-end, remote commands; recorded in
+ * microseconds), connected cars, errors by cause, reconnects and remote command outcomes, plus the overall histograms and the per-car sequence
  * tracker. Time is passed in (ms since the run started), never read. `snapshot()` is plain data
  * (JSON and structured-clone safe) and `mergeCollectorSnapshots` adds up workers or processes.
  */
 import { Histogram, type SerializedHistogram } from './histogram.js';
 import { SeqTracker, mergeSeqSnapshots, type SeqSnapshot } from './seq-tracker.js';
 
-export type LatencySeries = 'connect' | 'puback' | 'e2e';
-export const LATENCY_SERIES: readonly LatencySeries[] = ['connect', 'puback', 'e2e'];
+/**
+ * connect: socket open to CONNACK; puback: PUBLISH to PUBACK/PUBCOMP; e2e: car timestamp to the
+ * probe; command: a remote command's request to the car's first answer (the round trip through the
+ * broker); commandDone: the request to the final result (includes the car's execution time).
+ */
+export type LatencySeries = 'connect' | 'puback' | 'e2e' | 'command' | 'commandDone';
+export const LATENCY_SERIES: readonly LatencySeries[] = ['connect', 'puback', 'e2e', 'command', 'commandDone'];
+
+/** What became of the remote commands the runner sent (loadtest/commands/tracker.ts). */
+export type CommandOutcome = 'sent' | 'delivered' | 'succeeded' | 'failed' | 'rejected' | 'timedOut' | 'offline' | 'late' | 'noTarget';
+export const COMMAND_OUTCOMES: readonly CommandOutcome[] = [
+  'sent',
+  'delivered',
+  'succeeded',
+  'failed',
+  'rejected',
+  'timedOut',
+  'offline',
+  'late',
+  'noTarget',
+];
 
 export interface BucketSnapshot {
   /** Bucket index: covers [i * bucketMs, (i + 1) * bucketMs) after the start. */
@@ -23,6 +42,8 @@ export interface BucketSnapshot {
   readonly errors: Readonly<Record<string, number>>;
   readonly reconnects: number;
   readonly connectAttempts: number;
+  /** Remote commands by outcome (COMMAND_OUTCOMES), counted in the bucket the outcome became known. */
+  readonly commands: Readonly<Record<string, number>>;
 }
 
 export interface CollectorSnapshot {
@@ -43,6 +64,11 @@ interface Bucket {
   errors: Record<string, number>;
   reconnects: number;
   connectAttempts: number;
+  commands: Record<string, number>;
+}
+
+function histograms<T>(make: (s: LatencySeries) => T): Record<LatencySeries, T> {
+  return Object.fromEntries(LATENCY_SERIES.map((s) => [s, make(s)])) as Record<LatencySeries, T>;
 }
 
 function newBucket(): Bucket {
@@ -50,11 +76,12 @@ function newBucket(): Bucket {
     sent: {},
     acked: {},
     received: {},
-    latency: { connect: new Histogram(), puback: new Histogram(), e2e: new Histogram() },
+    latency: histograms(() => new Histogram()),
     connected: -1,
     errors: {},
     reconnects: 0,
     connectAttempts: 0,
+    commands: {},
   };
 }
 
@@ -114,6 +141,9 @@ export class MetricsCollector {
   connectAttempt(tMs: number, n = 1): void {
     this.#at(tMs).connectAttempts += n;
   }
+  command(tMs: number, outcome: CommandOutcome, n = 1): void {
+    add(this.#at(tMs).commands, outcome, n);
+  }
 
   snapshot(): CollectorSnapshot {
     const buckets = [...this.#buckets.entries()]
@@ -123,11 +153,12 @@ export class MetricsCollector {
         sent: { ...b.sent },
         acked: { ...b.acked },
         received: { ...b.received },
-        latencyUs: { connect: b.latency.connect.serialize(), puback: b.latency.puback.serialize(), e2e: b.latency.e2e.serialize() },
+        latencyUs: histograms((s) => b.latency[s].serialize()),
         connected: b.connected,
         errors: { ...b.errors },
         reconnects: b.reconnects,
         connectAttempts: b.connectAttempts,
+        commands: { ...b.commands },
       }));
     return { v: 1, bucketMs: this.bucketMs, startEpochMs: this.startEpochMs, buckets, seq: this.seq.snapshot() };
   }
@@ -170,15 +201,12 @@ export function mergeCollectorSnapshots(snapshots: readonly CollectorSnapshot[])
         sent: addRecord(cur.sent, b.sent),
         acked: addRecord(cur.acked, b.acked),
         received: addRecord(cur.received, b.received),
-        latencyUs: {
-          connect: mergeHist(cur.latencyUs.connect, b.latencyUs.connect),
-          puback: mergeHist(cur.latencyUs.puback, b.latencyUs.puback),
-          e2e: mergeHist(cur.latencyUs.e2e, b.latencyUs.e2e),
-        },
+        latencyUs: histograms((k) => mergeHist(cur.latencyUs[k], b.latencyUs[k])),
         connected: cur.connected < 0 ? b.connected : b.connected < 0 ? cur.connected : cur.connected + b.connected,
         errors: addRecord(cur.errors, b.errors),
         reconnects: cur.reconnects + b.reconnects,
         connectAttempts: cur.connectAttempts + b.connectAttempts,
+        commands: addRecord(cur.commands, b.commands),
       });
     }
   }

@@ -4,7 +4,14 @@
  * timeline the charts draw. Latencies are converted from microseconds to milliseconds here.
  */
 import { Histogram, type SerializedHistogram } from './histogram.js';
-import { LATENCY_SERIES, type BucketSnapshot, type CollectorSnapshot, type LatencySeries } from './collector.js';
+import {
+  COMMAND_OUTCOMES,
+  LATENCY_SERIES,
+  type BucketSnapshot,
+  type CollectorSnapshot,
+  type CommandOutcome,
+  type LatencySeries,
+} from './collector.js';
 import type { SeqSnapshot } from './seq-tracker.js';
 
 export interface TrendSummary {
@@ -36,6 +43,8 @@ export interface MetricsSummary {
   readonly errorsByCause: Readonly<Record<string, number>>;
   readonly reconnects: number;
   readonly connectAttempts: number;
+  /** Remote commands by outcome (all zero when the scenario sends none). */
+  readonly commands: Readonly<Record<CommandOutcome, number>>;
 }
 
 export interface TimelinePoint {
@@ -48,6 +57,8 @@ export interface TimelinePoint {
   readonly connected: number | null;
   readonly errors: number;
   readonly reconnects: number;
+  /** Remote commands sent in the bucket. */
+  readonly commands: number;
   readonly latencyMs: Readonly<
     Record<
       LatencySeries,
@@ -57,6 +68,10 @@ export interface TimelinePoint {
 }
 
 const r3 = (x: number): number => Math.round(x * 1000) / 1000;
+
+function perSeries<T>(make: (s: LatencySeries) => T): Record<LatencySeries, T> {
+  return Object.fromEntries(LATENCY_SERIES.map((s) => [s, make(s)])) as Record<LatencySeries, T>;
+}
 
 export function trendOf(h: Histogram | SerializedHistogram, scale = 0.001): TrendSummary {
   const hist = h instanceof Histogram ? h : Histogram.deserialize(h);
@@ -93,7 +108,8 @@ export function summarize(snapshot: CollectorSnapshot, window: SummaryWindow = {
   const from = window.fromMs ?? 0;
   const to = window.toMs ?? Number.POSITIVE_INFINITY;
   const inWindow = snapshot.buckets.filter((b) => b.i * snapshot.bucketMs >= from && b.i * snapshot.bucketMs < to);
-  const hist: Record<LatencySeries, Histogram> = { connect: new Histogram(), puback: new Histogram(), e2e: new Histogram() };
+  const hist = perSeries(() => new Histogram());
+  const commands = Object.fromEntries(COMMAND_OUTCOMES.map((o) => [o, 0])) as Record<CommandOutcome, number>;
   const sentByKind: Record<string, number> = {};
   const ackedByKind: Record<string, number> = {};
   const receivedByKind: Record<string, number> = {};
@@ -109,6 +125,7 @@ export function summarize(snapshot: CollectorSnapshot, window: SummaryWindow = {
     addInto(errorsByCause, b.errors);
     reconnects += b.reconnects;
     connectAttempts += b.connectAttempts;
+    for (const o of COMMAND_OUTCOMES) commands[o] += b.commands[o] ?? 0;
     if (b.connected >= 0) gauge.push(b.connected);
   }
   const lastBucket = inWindow[inWindow.length - 1];
@@ -117,7 +134,7 @@ export function summarize(snapshot: CollectorSnapshot, window: SummaryWindow = {
   const durationMs = window.durationMs ?? (Number.isFinite(to) ? to - from : span);
   return {
     durationMs,
-    latencyMs: { connect: trendOf(hist.connect), puback: trendOf(hist.puback), e2e: trendOf(hist.e2e) },
+    latencyMs: perSeries((k) => trendOf(hist[k])),
     messages: {
       sent: total(sentByKind),
       acked: total(ackedByKind),
@@ -137,6 +154,7 @@ export function summarize(snapshot: CollectorSnapshot, window: SummaryWindow = {
     errorsByCause,
     reconnects,
     connectAttempts,
+    commands,
   };
 }
 
@@ -153,7 +171,8 @@ function point(b: BucketSnapshot, bucketMs: number): TimelinePoint {
     connected: b.connected < 0 ? null : b.connected,
     errors: total(b.errors),
     reconnects: b.reconnects,
-    latencyMs: { connect: lat(b.latencyUs.connect), puback: lat(b.latencyUs.puback), e2e: lat(b.latencyUs.e2e) },
+    commands: b.commands['sent'] ?? 0,
+    latencyMs: perSeries((k) => lat(b.latencyUs[k])),
   };
 }
 
@@ -170,11 +189,12 @@ export function timelineOf(snapshot: CollectorSnapshot): TimelinePoint[] {
       sent: {},
       acked: {},
       received: {},
-      latencyUs: { connect: empty, puback: empty, e2e: empty },
+      latencyUs: perSeries(() => empty),
       connected: -1,
       errors: {},
       reconnects: 0,
       connectAttempts: 0,
+      commands: {},
     };
     out.push(point(b, snapshot.bucketMs));
   }

@@ -23,6 +23,7 @@ const lat = (c: number, v: number): number | null => (c === 0 ? null : v);
 
 export function runCharts(r: JsonReport): Record<(typeof RUN_CHARTS)[number], string> {
   const rate = perS(r);
+  const commands = (r.summary.latencyMs.command?.count ?? 0) > 0;
   return {
     throughput: lineChart({
       id: 'throughput',
@@ -46,6 +47,13 @@ export function runCharts(r: JsonReport): Record<(typeof RUN_CHARTS)[number], st
         series('e2e p50', r, (p) => lat(p.latencyMs.e2e.count, p.latencyMs.e2e.p50)),
         series('e2e p99', r, (p) => lat(p.latencyMs.e2e.count, p.latencyMs.e2e.p99)),
         series('connect p99', r, (p) => lat(p.latencyMs.connect.count, p.latencyMs.connect.p99)),
+        ...(commands
+          ? [
+              series('command p99', r, (p) =>
+                p.latencyMs.command === undefined ? null : lat(p.latencyMs.command.count, p.latencyMs.command.p99),
+              ),
+            ]
+          : []),
       ],
     }),
     connected: lineChart({

@@ -7,6 +7,7 @@ import { formatDuration } from '../scenario/duration.js';
 import { formatObserved } from '../thresholds/evaluate.js';
 import { runCharts } from './charts.js';
 import { fmtCount, fmtMs, fmtPercent, fmtShort } from './format.js';
+import { commandOutcomes } from './summary-table.js';
 import { esc, htmlPage, htmlTable, verdictHtml } from './html-page.js';
 import type { JsonReport } from './schema.js';
 
@@ -16,8 +17,11 @@ export function latencyRows(r: JsonReport): string[][] {
     ['connect_time', 'connect'],
     ['puback_latency', 'puback'],
     ['e2e_latency', 'e2e'],
+    ['command_latency', 'command'],
+    ['command_duration', 'commandDone'],
   ] as const) {
     const t = r.summary.latencyMs[key];
+    if (t === undefined || (key.startsWith('command') && t.count === 0)) continue;
     rows.push(
       t.count === 0
         ? [name, '-', '-', '-', '-', '-', '-', '0']
@@ -88,10 +92,18 @@ export function htmlReport(r: JsonReport): string {
         ['reordered', fmtCount(q.reordered), q.received > 0 ? fmtPercent(q.reordered / q.received) : '-'],
         ['errors', fmtCount(s.errors), ops > 0 ? fmtPercent(s.errors / ops) : '-'],
         ['reconnects', fmtCount(s.reconnects), `${fmtShort(s.reconnects / secs)}/s`],
+        ...(s.commands !== undefined && s.commands.sent + s.commands.noTarget > 0
+          ? [['commands sent', fmtCount(s.commands.sent), `${fmtShort(s.commands.sent / secs)}/s`]]
+          : []),
         ['connected (min / max / last)', `${fmtCount(s.connected.min)} / ${fmtCount(s.connected.max)} / ${fmtCount(s.connected.last)}`, ''],
       ],
     ),
   );
+  const c = s.commands;
+  if (c !== undefined && c.sent + c.noTarget > 0) {
+    parts.push('<h2>Remote commands</h2>');
+    parts.push(`<p>${esc(commandOutcomes(c))}</p>`);
+  }
   const causes = Object.entries(s.errorsByCause).sort((a, b) => b[1] - a[1]);
   if (causes.length > 0) {
     parts.push('<h2>Errors by cause</h2>');

@@ -23,6 +23,8 @@ export interface LiveStatus {
   readonly errors: number;
   readonly reconnects: number;
   readonly lost: number;
+  /** Remote commands so far (only when the scenario sends any): sent, timed out, round-trip p99 over the last 5 s. */
+  readonly commands?: { readonly sent: number; readonly timedOut: number; readonly p99Ms: number | null };
   /** Thresholds failing on the figures so far. */
   readonly failing: readonly string[];
 }
@@ -54,6 +56,13 @@ export function liveStatusOf(
     errors: total.errors,
     reconnects: total.reconnects,
     lost: snap.seq.lost,
+    ...(total.commands.sent + total.commands.noTarget > 0 && {
+      commands: {
+        sent: total.commands.sent,
+        timedOut: total.commands.timedOut,
+        p99Ms: recent.latencyMs.command.count === 0 ? null : recent.latencyMs.command.p99,
+      },
+    }),
     failing,
   };
 }
@@ -71,7 +80,11 @@ export function statusLine(s: LiveStatus): string {
     `[${clock(s)}] stage ${s.stage}/${s.stages} cars ${fmtCount(s.connected)}/${fmtCount(s.targetCars)}` +
     ` | sent ${fmtShort(s.perSecond.sent)}/s acked ${fmtShort(s.perSecond.acked)}/s recv ${fmtShort(s.perSecond.received)}/s` +
     ` | p99 puback ${ms(s.p99Ms.puback)} e2e ${ms(s.p99Ms.e2e)} connect ${ms(s.p99Ms.connect)}` +
-    ` | err ${fmtCount(s.errors)} reconn ${fmtCount(s.reconnects)} lost ${fmtCount(s.lost)}${fail}`
+    ` | err ${fmtCount(s.errors)} reconn ${fmtCount(s.reconnects)} lost ${fmtCount(s.lost)}` +
+    (s.commands === undefined
+      ? ''
+      : ` | cmd ${fmtCount(s.commands.sent)} p99 ${ms(s.commands.p99Ms)} timed out ${fmtCount(s.commands.timedOut)}`) +
+    fail
   );
 }
 

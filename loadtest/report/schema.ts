@@ -32,12 +32,38 @@ export const TimelinePointSchema = Type.Object({
   connected: Type.Union([Count, Type.Null()]),
   errors: Count,
   reconnects: Count,
-  latencyMs: Type.Object({ connect: PointLatency, puback: PointLatency, e2e: PointLatency }),
+  commands: Type.Optional(Count),
+  latencyMs: Type.Object({
+    connect: PointLatency,
+    puback: PointLatency,
+    e2e: PointLatency,
+    command: Type.Optional(PointLatency),
+    commandDone: Type.Optional(PointLatency),
+  }),
+});
+
+/** Remote commands the runner sent (profile.commands) and what became of each (docs/loadtest.md). */
+export const CommandsSummarySchema = Type.Object({
+  sent: Count,
+  delivered: Count,
+  succeeded: Count,
+  failed: Count,
+  rejected: Count,
+  timedOut: Count,
+  offline: Count,
+  late: Count,
+  noTarget: Count,
 });
 
 export const SummarySchema = Type.Object({
   durationMs: Type.Number({ minimum: 0 }),
-  latencyMs: Type.Object({ connect: TrendSchema, puback: TrendSchema, e2e: TrendSchema }),
+  latencyMs: Type.Object({
+    connect: TrendSchema,
+    puback: TrendSchema,
+    e2e: TrendSchema,
+    command: Type.Optional(TrendSchema),
+    commandDone: Type.Optional(TrendSchema),
+  }),
   messages: Type.Object({
     sent: Count,
     acked: Count,
@@ -52,6 +78,7 @@ export const SummarySchema = Type.Object({
   errorsByCause: Counts,
   reconnects: Count,
   connectAttempts: Count,
+  commands: Type.Optional(CommandsSummarySchema),
 });
 
 export const ThresholdResultSchema = Type.Object({

@@ -12,7 +12,27 @@ const LATENCY_ROWS = [
   ['connect_time', 'connect'],
   ['puback_latency', 'puback'],
   ['e2e_latency', 'e2e'],
+  ['command_latency', 'command'],
+  ['command_duration', 'commandDone'],
 ] as const;
+
+/** The outcomes of the remote commands, e.g. "succeeded 190, rejected 3, timed out 1", or '' when none were sent. */
+export function commandOutcomes(c: NonNullable<JsonReport['summary']['commands']>): string {
+  const parts: [string, number][] = [
+    ['delivered', c.delivered],
+    ['succeeded', c.succeeded],
+    ['failed', c.failed],
+    ['rejected', c.rejected],
+    ['timed out', c.timedOut],
+    ['car offline', c.offline],
+    ['late', c.late],
+    ['no target', c.noTarget],
+  ];
+  return parts
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${k} ${fmtCount(n)}`)
+    .join(', ');
+}
 
 export function summaryTable(r: JsonReport): string {
   const s = r.summary;
@@ -27,6 +47,7 @@ export function summaryTable(r: JsonReport): string {
   const rows: string[][] = [['latency', 'avg', 'p50', 'p90', 'p95', 'p99', 'max', 'count']];
   for (const [name, key] of LATENCY_ROWS) {
     const t = s.latencyMs[key];
+    if (t === undefined || (key.startsWith('command') && t.count === 0)) continue;
     rows.push(
       t.count === 0
         ? [name, '-', '-', '-', '-', '-', '-', '0']
@@ -57,6 +78,9 @@ export function summaryTable(r: JsonReport): string {
       ['reordered', fmtCount(q.reordered), q.received > 0 ? fmtPercent(q.reordered / q.received) : '-', ''],
       ['errors', fmtCount(s.errors), ops > 0 ? fmtPercent(s.errors / ops) : '-', causes],
       ['reconnects', fmtCount(s.reconnects), `${fmtShort(s.reconnects / secs)}/s`, ''],
+      ...(s.commands !== undefined && s.commands.sent + s.commands.noTarget > 0
+        ? [['commands', fmtCount(s.commands.sent), `${fmtShort(s.commands.sent / secs)}/s`, commandOutcomes(s.commands)]]
+        : []),
       [
         'connected',
         fmtCount(s.connected.last),

@@ -24,6 +24,8 @@ export interface BrokerTarget {
     | { readonly mode: 'password'; readonly username: string; readonly password: string }
     | { readonly mode: 'none' };
   readonly tls: { readonly caFile: string; readonly rejectUnauthorized: boolean } | undefined;
+  /** The service account of the probe subscriber and the command sender (none: anonymous). */
+  readonly service?: { readonly username: string; readonly password: string } | undefined;
 }
 
 export interface Stage {
@@ -61,7 +63,12 @@ export interface LoadScenario {
     readonly telemetryHz: number;
     readonly eventsPerCarPerHour: number;
     readonly commands: { readonly perSecond: number; readonly types: readonly string[]; readonly timeoutMs: number };
-    readonly e2e: { readonly probe: 'subscriber' | 'kafka' | 'none'; readonly sampleShare: number };
+    readonly e2e: {
+      readonly probe: 'subscriber' | 'kafka' | 'none';
+      readonly sampleShare: number;
+      /** For probe kafka; each undefined = from the config the CLI read (KAFKA_BROKERS, bridge.topicPrefix). */
+      readonly kafka?: { readonly brokers: readonly string[] | undefined; readonly topicPrefix: string | undefined };
+    };
     readonly keepaliveMs: number;
     readonly cleanSession: boolean;
   };
@@ -128,6 +135,7 @@ function normalise(f: ScenarioFile, baseDir: string): LoadScenario {
       url: b.url,
       credentials,
       tls: b.tls === undefined ? undefined : { caFile: abs(b.tls.caFile), rejectUnauthorized: b.tls.rejectUnauthorized ?? true },
+      ...(b.service !== undefined && { service: { username: b.service.username, password: b.service.password } }),
     };
   });
 
@@ -186,6 +194,7 @@ function normalise(f: ScenarioFile, baseDir: string): LoadScenario {
   };
   if (coverageHoles.maxMs < coverageHoles.minMs) p('chaos.coverageHoles.maxDuration', 'must be at least minDuration');
 
+  if (pr.e2e?.kafka !== undefined && pr.e2e.probe !== 'kafka') p('profile.e2e.kafka', 'applies to probe "kafka" only');
   (pr.commands?.types ?? []).forEach((t, i) => {
     if (!isCommandType(t)) p(`profile.commands.types[${i}]`, `must be one of ${COMMAND_TYPES.join(', ')} (got ${JSON.stringify(t)})`);
   });
@@ -230,7 +239,11 @@ function normalise(f: ScenarioFile, baseDir: string): LoadScenario {
         types: pr.commands?.types ?? ['lock', 'unlock'],
         timeoutMs: pr.commands?.timeout === undefined ? 30_000 : ms(pr.commands.timeout),
       },
-      e2e: { probe: pr.e2e?.probe ?? 'subscriber', sampleShare: pr.e2e?.sampleShare ?? 1 },
+      e2e: {
+        probe: pr.e2e?.probe ?? 'subscriber',
+        sampleShare: pr.e2e?.sampleShare ?? 1,
+        ...(pr.e2e?.kafka !== undefined && { kafka: { brokers: pr.e2e.kafka.brokers, topicPrefix: pr.e2e.kafka.topicPrefix } }),
+      },
       keepaliveMs: pr.keepalive === undefined ? 60_000 : ms(pr.keepalive),
       cleanSession: pr.cleanSession ?? true,
     },

@@ -29,6 +29,15 @@ export const BrokerSchema = Type.Object(
         closed,
       ),
     ),
+    service: Type.Optional(
+      Type.Object(
+        {
+          username: Type.String({ minLength: 1, description: 'a backend service account (embedded broker: config mqtt.services)' }),
+          password: Type.String(),
+        },
+        { ...closed, description: 'the account the probe subscriber and the command sender connect with: { username, password }' },
+      ),
+    ),
     tls: Type.Optional(
       Type.Object(
         {
@@ -87,6 +96,25 @@ export const ProfileSchema = Type.Object(
         {
           probe: Type.Union([Type.Literal('subscriber'), Type.Literal('kafka'), Type.Literal('none')]),
           sampleShare: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1, description: 'share of cars probed, in (0, 1]' })),
+          kafka: Type.Optional(
+            Type.Object(
+              {
+                brokers: Type.Optional(
+                  Type.Array(Type.String({ pattern: '^[^\\s:/]+:\\d+$', description: 'host:port' }), {
+                    minItems: 1,
+                    description: 'Kafka bootstrap servers, a list of host:port (default: KAFKA_BROKERS / config kafka.brokers)',
+                  }),
+                ),
+                topicPrefix: Type.Optional(
+                  Type.String({
+                    pattern: '^[A-Za-z0-9._-]*$',
+                    description: "the bridge's Kafka topic prefix (bridge.topicPrefix): letters, digits, . _ -",
+                  }),
+                ),
+              },
+              closed,
+            ),
+          ),
         },
         closed,
       ),

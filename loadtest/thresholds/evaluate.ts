@@ -29,7 +29,13 @@ export interface ThresholdResult {
   readonly abortOnFail: boolean;
 }
 
-const SERIES: Readonly<Record<string, LatencySeries>> = { connect_time: 'connect', puback_latency: 'puback', e2e_latency: 'e2e' };
+const SERIES: Readonly<Record<string, LatencySeries>> = {
+  connect_time: 'connect',
+  puback_latency: 'puback',
+  e2e_latency: 'e2e',
+  command_latency: 'command',
+  command_duration: 'commandDone',
+};
 const TREND_KEY: Readonly<Record<string, keyof TrendSummary>> = {
   p50: 'p50',
   p90: 'p90',
@@ -67,11 +73,34 @@ export function metricValue(s: MetricsSummary, metric: MetricName, stat: Stat): 
       return pick(s.messages.received, seconds);
     case 'reconnects':
       return pick(s.reconnects, seconds);
+    case 'commands':
+      return commandValue(s, stat);
     case 'connected':
       return stat === 'min' ? s.connected.min : stat === 'max' ? s.connected.max : stat === 'avg' ? s.connected.avg : s.connected.last;
     default:
       return Number.NaN;
   }
+}
+
+/** commands.count / .rate (sent), or the share of resolved commands that ended one way. */
+function commandValue(s: MetricsSummary, stat: Stat): number {
+  const c = s.commands;
+  if (stat === 'count') return c.sent;
+  if (stat === 'rate') return ratio(c.sent, s.durationMs / 1000);
+  const resolved = c.succeeded + c.failed + c.rejected + c.timedOut + c.offline;
+  const n =
+    stat === 'success_rate'
+      ? c.succeeded
+      : stat === 'failed_rate'
+        ? c.failed
+        : stat === 'rejected_rate'
+          ? c.rejected
+          : stat === 'timeout_rate'
+            ? c.timedOut
+            : stat === 'offline_rate'
+              ? c.offline
+              : Number.NaN;
+  return ratio(n, resolved);
 }
 
 export function evaluateThreshold(spec: ThresholdSpec, summary: MetricsSummary): ThresholdResult {

@@ -8,7 +8,7 @@
  * normalised to a fraction). Errors are THRESHOLD_INVALID naming the expression and the column.
  */
 import { V2xError } from '../../core/errors.js';
-import { isMetricName, isStat, metricCatalogue, type MetricName, type Stat } from './catalogue.js';
+import { isMetricName, isShareStat, isStat, metricCatalogue, type MetricName, type Stat } from './catalogue.js';
 
 export const OPS = ['<', '<=', '>', '>=', '==', '!='] as const;
 export type Op = (typeof OPS)[number];
@@ -50,7 +50,7 @@ export function parseThreshold(source: string): ThresholdExpr {
   if (s[i] === '.') {
     i++;
     const sStart = i;
-    while (i < s.length && /[a-z0-9.]/i.test(s[i] as string)) i++;
+    while (i < s.length && /[a-z0-9._]/i.test(s[i] as string)) i++;
     const text = s.slice(sStart, i);
     if (!isStat(text) || !info.stats.includes(text)) {
       throw fail(s, sStart, `"${text}" is not a stat of ${metric} (allowed: ${info.stats.join(', ')})`);
@@ -76,8 +76,8 @@ export function parseThreshold(source: string): ThresholdExpr {
   const unit = s.slice(uStart, i);
   if (unit !== '') {
     if (unit === '%') {
-      if (stat !== 'rate' || info.kind !== 'ratio')
-        throw fail(s, uStart, `% applies to the rate of loss, duplicates, reordered or errors only`);
+      if (!isShareStat(metric, stat))
+        throw fail(s, uStart, `% applies to the rate of loss, duplicates, reordered or errors and the *_rate stats of commands only`);
       value /= 100;
     } else if (Object.hasOwn(TIME_UNITS, unit)) {
       if (info.kind !== 'trend' || stat === 'count')

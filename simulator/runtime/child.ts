@@ -52,11 +52,14 @@ process.on('message', (m: unknown) => {
       break;
     }
     case 'start':
-      coordinator?.start(msg.startWallMs, msg.startEpochMs);
+      coordinator?.start(msg.startWallMs, msg.startEpochMs, msg.controlled === true);
       timer = setInterval(() => coordinator && send({ type: 'stats', stats: withProcess(coordinator.stats()), final: false }), 1000);
       break;
     case 'speedCap':
       for (const u of coordinator?.units ?? []) u.send(msg);
+      break;
+    case 'control':
+      coordinator?.control(msg.control);
       break;
     case 'stop':
       if (timer !== undefined) clearInterval(timer);

@@ -10,7 +10,7 @@ import type { SimSettings } from '../config.js';
 import { sliceTrace } from '../replay/trace.js';
 import type { GroundTruthRecord } from '../traffic/ground-truth.js';
 import { addCounters } from './counters.js';
-import type { UnitInit, UnitStats } from './messages.js';
+import type { UnitControl, UnitInit, UnitStats } from './messages.js';
 import type { ReplayUnitData } from './replay-source.js';
 import { errorFromUnit, type Unit, type UnitFactory } from './units.js';
 
@@ -51,6 +51,9 @@ export function mergeUnitStats(list: readonly UnitStats[]): UnitStats {
 
 export class Coordinator {
   readonly units: Unit[] = [];
+  /** Each unit's car range [from, to), relative to the coordinator's start. */
+  readonly #ranges: (readonly [number, number])[] = [];
+  readonly #cars: number;
   readonly #latest: (UnitStats | undefined)[] = [];
   readonly #finals: ((s: UnitStats) => void)[] = [];
   readonly #ready: Promise<number>;
@@ -60,6 +63,7 @@ export class Coordinator {
   constructor(o: CoordinatorOptions) {
     const cars = o.end - o.start;
     const n = Math.max(1, Math.min(o.units, cars));
+    this.#cars = cars;
     const readies: Promise<number>[] = [];
     for (let u = 0; u < n; u++) {
       const from = Math.floor((cars * u) / n);
@@ -75,6 +79,7 @@ export class Coordinator {
       };
       const unit = o.factory(init);
       this.units.push(unit);
+      this.#ranges.push([from, to]);
       this.#latest.push(undefined);
       readies.push(
         new Promise<number>((resolve, reject) => {
@@ -121,9 +126,23 @@ export class Coordinator {
     return this.#ready;
   }
 
-  start(startWallMs: number, startEpochMs: number): void {
+  /** `controlled`: a load test; no car connects until control() says how many run. */
+  start(startWallMs: number, startEpochMs: number, controlled = false): void {
     this.#started = true;
-    for (const u of this.units) u.send({ type: 'start', startWallMs, startEpochMs });
+    for (const u of this.units) u.send({ type: 'start', startWallMs, startEpochMs, ...(controlled && { controlled }) });
+  }
+
+  /**
+   * Load-test control (after a controlled start): `activeCars` of this coordinator's cars run,
+   * spread over the units in proportion to their cars (every worker carries its share of a ramp).
+   */
+  control(c: UnitControl): void {
+    const active = c.activeCars === undefined ? undefined : Math.max(0, Math.min(Math.round(c.activeCars), this.#cars));
+    this.units.forEach((u, i) => {
+      const [from, to] = this.#ranges[i] as readonly [number, number];
+      const share = active === undefined ? undefined : Math.floor((active * to) / this.#cars) - Math.floor((active * from) / this.#cars);
+      u.send({ type: 'control', control: { ...c, ...(share !== undefined && { activeCars: share }) } });
+    });
   }
 
   /** The latest stats of all units, added up. */

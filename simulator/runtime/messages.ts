@@ -32,6 +32,19 @@ export interface UnitStats {
   readonly maxRssKb?: number;
 }
 
+/**
+ * Load-test control of a unit's cars (loadtest/runner): how many run, their telemetry rate, and a
+ * share of connections to cut. Only after a 'start' with `controlled: true`.
+ */
+export interface UnitControl {
+  /** The first N of the unit's cars run (their sessions started); the others are closed (offline, DISCONNECT). */
+  readonly activeCars?: number;
+  /** Telemetry per car per simulated second from now on. */
+  readonly rateHz?: number;
+  /** Cut this share (0..1] of the connected cars' connections without DISCONNECT (the will fires; they reconnect). */
+  readonly dropShare?: number;
+}
+
 export type UnitToParent =
   | { readonly type: 'ready'; readonly cars: number }
   | { readonly type: 'stats'; readonly stats: UnitStats; readonly final: boolean }
@@ -41,7 +54,14 @@ export type UnitToParent =
 
 export type ParentToUnit =
   | { readonly type: 'init'; readonly init: UnitInit }
-  | { readonly type: 'start'; readonly startWallMs: number; readonly startEpochMs: number }
+  | {
+      readonly type: 'start';
+      readonly startWallMs: number;
+      readonly startEpochMs: number;
+      /** A load test: no session starts by itself; 'control' messages say how many cars run. */
+      readonly controlled?: boolean;
+    }
+  | { readonly type: 'control'; readonly control: UnitControl }
   | { readonly type: 'speedCap'; readonly car: number; readonly mps: number }
   | { readonly type: 'stop' };
 

@@ -49,6 +49,23 @@ export class PhaseSchedule {
     return this.#cycle * this.intervalMs + (this.#phase[this.#order[this.#pos] as number] as number);
   }
 
+  /** Moves on without calling anything: the next due time is the first after `afterMs` (a rate change mid-run). */
+  seek(afterMs: number): void {
+    const n = this.#order.length;
+    if (n === 0) return;
+    const cycle = Math.max(0, Math.floor(afterMs / this.intervalMs));
+    const within = afterMs - cycle * this.intervalMs;
+    let lo = 0;
+    let hi = n; // first position whose phase is above `within`
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((this.#phase[this.#order[mid] as number] as number) <= within) lo = mid + 1;
+      else hi = mid;
+    }
+    this.#cycle = lo === n ? cycle + 1 : cycle;
+    this.#pos = lo === n ? 0 : lo;
+  }
+
   /** Calls fn(car, dueMs) for every car due at or before untilMs, in due order; returns how many. */
   drain(untilMs: number, fn: (car: number, dueMs: number) => void): number {
     const order = this.#order;

@@ -41,8 +41,9 @@ import { birthMessage, offlineMessage } from '../vehicle/status.js';
 import { stepVehicle } from '../vehicle/step.js';
 import { nextTelemetrySeq, toTelemetry } from '../vehicle/telemetry.js';
 import { CommandHandler, type CommandHost } from './command-handler.js';
-import { Connectivity } from './connectivity.js';
+import { Connectivity, unitHash } from './connectivity.js';
 import { emptyCounters, type SimCounters } from './counters.js';
+import type { UnitControl } from './messages.js';
 import { PhaseSchedule, phaseOffsetMs, telemetryIntervalMsOf } from './schedule.js';
 import { carSessionOptions } from './session-options.js';
 import type { SimWorld } from './sim-world.js';
@@ -80,7 +81,7 @@ export class FleetSlice implements TimerTarget, CommandHost, SessionEvents<numbe
   readonly #stateRng: Rng[];
   readonly #gpsRng: Rng[];
   readonly #topics: EncodedTopic[];
-  readonly #schedule: PhaseSchedule;
+  #schedule: PhaseSchedule;
   readonly #connectivity: Connectivity;
   readonly #commands: CommandHandler;
   readonly #node = new TimerNode(this);
@@ -93,6 +94,11 @@ export class FleetSlice implements TimerTarget, CommandHost, SessionEvents<numbe
   #startWallMs = 0;
   #startEpochMs = 0;
   #running = false;
+  /** A load test (begin(..., controlled)): control() says how many cars run; idle cars make no telemetry. */
+  #controlled = false;
+  #active = 0;
+  /** Simulated ms the telemetry schedule has been drained up to. */
+  #drainedMs = -1;
 
   constructor(options: SliceOptions) {
     const s = options.settings;
@@ -133,15 +139,50 @@ export class FleetSlice implements TimerTarget, CommandHost, SessionEvents<numbe
     cars.forEach((c, k) => this.pool.add(carSessionOptions(s, c, options.start + k), k));
   }
 
-  /** Starts the clock of the simulation and the connection ramp. */
-  begin(startWallMs: number, startEpochMs: number): Promise<void> {
+  /** Starts the clock of the simulation and the connection ramp (`controlled`: no ramp; control() starts cars). */
+  begin(startWallMs: number, startEpochMs: number, controlled = false): Promise<void> {
     this.#startWallMs = startWallMs;
     this.#startEpochMs = startEpochMs;
     this.#running = true;
+    this.#controlled = controlled;
     this.pool.wheel.schedule(this.#node, this.pool.wheel.tickMs);
-    if (this.world.presence === undefined) return this.pool.start();
+    if (this.world.presence === undefined && !controlled) return this.pool.start();
     this.pool.wheel.start(); // a replay starts each car at its first fix (onTimer)
     return Promise.resolve();
+  }
+
+  /** Load-test control: how many of this slice's cars run (the first N), their telemetry rate, connections to cut. */
+  control(c: UnitControl): void {
+    if (c.rateHz !== undefined) {
+      const interval = telemetryIntervalMsOf(c.rateHz);
+      if (interval !== this.#schedule.intervalMs) {
+        const seed = this.settings.seed;
+        this.#schedule = new PhaseSchedule(
+          this.cars.map((_, k) => phaseOffsetMs(seed, this.start + k, interval)),
+          interval,
+        );
+        this.#schedule.seek(this.#drainedMs);
+      }
+    }
+    const sessions = this.pool.sessions;
+    if (c.activeCars !== undefined) {
+      const want = Math.max(0, Math.min(c.activeCars, sessions.length));
+      for (let k = this.#active; k < want; k++) sessions[k]?.start();
+      for (let k = want; k < this.#active; k++) {
+        const session = sessions[k] as MqttSession<number>;
+        this.#offline(session, this.carNowMs(), 'shutdown');
+        void session.close();
+      }
+      this.#active = want;
+    }
+    if (c.dropShare !== undefined && c.dropShare > 0) {
+      // a pseudo-random share of the connected cars (a function of the seed, the car and the time)
+      const seedHash = new Rng(`${this.settings.seed}:drop`).uint32();
+      for (const session of sessions) {
+        if (session.state === 'connected' && unitHash(seedHash, this.start + session.tag, this.#drainedMs) < c.dropShare)
+          session.dropConnection();
+      }
+    }
   }
 
   /** Publishes `offline` (shutdown) for every connected car, then closes every session (DISCONNECT: no will). */
@@ -212,6 +253,7 @@ export class FleetSlice implements TimerTarget, CommandHost, SessionEvents<numbe
   }
   message(session: MqttSession<number>, message: IncomingMessage): void {
     if (message.topic.endsWith('/cmd/req')) this.#commands.onRequest(session.tag, message);
+    else if (message.topic.endsWith('/warnings')) this.counters.warningsReceived++;
   }
 
   // ---- the loop -------------------------------------------------------------------------------
@@ -225,6 +267,7 @@ export class FleetSlice implements TimerTarget, CommandHost, SessionEvents<numbe
       const until = Math.min(simNow, end - 1);
       presence?.arrivals(until + 1, this.#arrive);
       this.#schedule.drain(until, this.#emit);
+      this.#drainedMs = until;
       if (simNow < end) break;
       world.tick();
       this.#afterTick(world.timeMs);
@@ -251,7 +294,7 @@ export class FleetSlice implements TimerTarget, CommandHost, SessionEvents<numbe
 
   #telemetry(k: number, dueMs: number): void {
     const session = this.pool.sessions[k] as MqttSession<number>;
-    if (this.#connectivity.isAsleep(k) || session.state === 'closed') {
+    if (this.#connectivity.isAsleep(k) || session.state === 'closed' || (this.#controlled && session.state === 'idle')) {
       this.counters.skipped++;
       return;
     }

@@ -58,11 +58,14 @@ port.on('message', (m: unknown) => {
   const msg = m as ParentToUnit;
   switch (msg.type) {
     case 'start':
-      void slice.begin(msg.startWallMs, msg.startEpochMs);
+      void slice.begin(msg.startWallMs, msg.startEpochMs, msg.controlled === true);
       timer = setInterval(() => stats(false), 1000);
       break;
     case 'speedCap':
       slice.capSpeed(msg.car, msg.mps);
+      break;
+    case 'control':
+      slice.control(msg.control);
       break;
     case 'stop':
       if (timer !== undefined) clearInterval(timer);

@@ -24,7 +24,7 @@ test('every bundled scenario validates', async () => {
   }
 });
 
-test('smoke.yaml is CI-sized: about a minute, at most 100 cars, QoS 1', async () => {
+test('smoke.yaml is CI-sized: a minute or less, at most 100 cars, QoS 1', async () => {
   const sc = await loadScenarioFile(repoPath('loadtest', 'scenarios', 'smoke.yaml'));
   assert.ok(sc.totalMs >= 30_000 && sc.totalMs <= 90_000, `${sc.totalMs} ms`);
   assert.ok(sc.fleet.size <= 100);
