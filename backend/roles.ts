@@ -14,6 +14,9 @@ import type { BridgeMetrics } from './metrics/bridge-metrics.js';
 import type { RealtimeSink } from './realtime/events.js';
 import type { CommandService } from './services/commands/service.js';
 import type { BackendRole } from './config.js';
+import { dashboardRole } from './services/dashboard/role.js';
+import { geofencingRole } from './services/geofencing/role.js';
+import { trafficRole } from './services/traffic/role.js';
 
 export interface RoleContext {
   readonly config: DeepReadonly<Config>;
@@ -44,4 +47,4 @@ export interface ServiceRole {
 }
 
 /** In start order. */
-export const SERVICE_ROLES: readonly ServiceRole[] = [];
+export const SERVICE_ROLES: readonly ServiceRole[] = [geofencingRole, trafficRole, dashboardRole];

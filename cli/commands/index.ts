@@ -5,5 +5,15 @@ import { upCommand } from './up.js';
 import { backendCommand } from './backend.js';
 import { simCommand } from './sim.js';
 import { commandCommand } from './command.js';
+import { evalCommand } from './eval.js';
+import { loadtestCommand } from './loadtest.js';
 
-export const commands: readonly Command[] = [upCommand, backendCommand, kafkaCommand, simCommand, commandCommand];
+export const commands: readonly Command[] = [
+  upCommand,
+  backendCommand,
+  kafkaCommand,
+  simCommand,
+  commandCommand,
+  loadtestCommand,
+  evalCommand,
+];

@@ -10,6 +10,9 @@ import { backendConfigSchema } from '../../backend/config.js';
 import { simConfigSchema } from '../../simulator/config.js';
 import { apiConfigSchema } from '../../backend/api/config.js';
 import { commandsConfigSchema } from '../../backend/services/commands/config.js';
+import { dashboardConfigSchema } from '../../backend/services/dashboard/config.js';
+import { geofencingConfigSchema } from '../../backend/services/geofencing/config.js';
+import { trafficConfigSchema } from '../../backend/services/traffic/config.js';
 
 export const logConfigSchema = Type.Object(
   {
@@ -39,6 +42,9 @@ export const configSchema = Type.Object(
     sim: simConfigSchema,
     api: apiConfigSchema,
     commands: commandsConfigSchema,
+    dashboard: dashboardConfigSchema,
+    geofencing: geofencingConfigSchema,
+    traffic: trafficConfigSchema,
   },
   { additionalProperties: false },
 );
