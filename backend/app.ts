@@ -124,7 +124,7 @@ export function createBackend(deps: BackendDeps): { start(): Promise<RunningBack
         const routes: RouteHook[] = [];
         let commands: CommandService | undefined;
         if (roles.has('commands')) {
-          const role = commandsRole(config, deps.kafka);
+          const role = commandsRole(config, deps.kafka, metrics.registry);
           const svc = await role.start();
           commands = svc;
           closers.push({ name: 'commands', close: () => svc.close() });

@@ -8,6 +8,7 @@ import { V2xError } from '../../../core/errors.js';
 import { parseTokens } from '../../api/auth.js';
 import type { RouteHook } from '../../http.js';
 import type { KafkaClient } from '../../kafka/types.js';
+import type { Registry } from 'prom-client';
 import { commandRoutes } from './routes.js';
 import { startCommandService, type CommandService } from './service.js';
 
@@ -17,7 +18,8 @@ export interface CommandsRole {
   readonly service: CommandService | undefined;
 }
 
-export function commandsRole(config: DeepReadonly<Config>, kafka: KafkaClient): CommandsRole {
+/** `registry`: the process's Prometheus registry; the service's metrics (metrics.ts) go there when given. */
+export function commandsRole(config: DeepReadonly<Config>, kafka: KafkaClient, registry?: Registry): CommandsRole {
   let service: CommandService | undefined;
   const routes = commandRoutes({
     service: () => {
@@ -34,7 +36,12 @@ export function commandsRole(config: DeepReadonly<Config>, kafka: KafkaClient): 
       return service;
     },
     async start() {
-      service = await startCommandService({ kafka, config: config.commands, topicPrefix: config.bridge.topicPrefix });
+      service = await startCommandService({
+        kafka,
+        config: config.commands,
+        topicPrefix: config.bridge.topicPrefix,
+        ...(registry === undefined ? {} : { registry }),
+      });
       return service;
     },
   };

@@ -21,10 +21,13 @@ import type { commandsConfigSchema } from './config.js';
 import { createCommandEvents, type CommandEvents } from './events.js';
 import { decideIdempotency, fingerprint } from './idempotency.js';
 import { deadlineOf, isRefusal, step } from './machine.js';
+import { Journal } from './journal.js';
+import { createCommandMetrics } from './metrics.js';
 import { auditRecord, decodeSnapshot, requestRecord, statusRecord } from './records.js';
 import type { CommandInput, CommandSnapshot, LifecycleState } from './types.js';
 import { isTerminal } from './types.js';
 import type { Static } from '@sinclair/typebox';
+import type { Registry } from 'prom-client';
 import type { DeepReadonly } from '../../../core/config/load.js';
 
 export type CommandsConfig = DeepReadonly<Static<typeof commandsConfigSchema>>;
@@ -34,6 +37,8 @@ export interface CommandServiceDeps {
   readonly config: CommandsConfig;
   readonly topicPrefix: string;
   readonly clock?: Clock;
+  /** Where the service's metrics go (metrics.ts); none when absent. */
+  readonly registry?: Registry;
 }
 
 export interface CreateRequest {
@@ -69,19 +74,36 @@ export async function startCommandService(deps: CommandServiceDeps): Promise<Com
   const consumers: Consumer[] = [];
   let producer: Producer | undefined;
   let closed = false;
-  let queue: Promise<void> = Promise.resolve();
+  /** Per command, the tail of its chain of steps (absent when idle). */
+  const chains = new Map<string, Promise<unknown>>();
+  let journal: Journal | undefined;
+  const metrics = deps.registry === undefined ? undefined : createCommandMetrics(deps.registry, () => book.pending().length);
 
   const statusTopic = kafkaTopicName('commandStatus', topicPrefix);
   const vehicleTopic = kafkaTopicName('vehicleStatus', topicPrefix);
   const resultsTopic = kafkaTopicName('commandResults', topicPrefix);
+  /**
+   * Consumer groups carry the topic prefix (as the bridge's do): two backends on one Kafka with
+   * different prefixes must not share a group, or the group's assignment hands one backend's
+   * partitions to the other (kafkajs assigns every subscribed topic over all members).
+   */
+  const group = `${topicPrefix}${config.groupId}`;
 
-  /** Runs fn after everything queued before it: one step at a time, records in step order. */
-  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
-    const run = queue.then(fn);
-    queue = run.then(
+  /**
+   * Runs fn after the steps of the same command queued before it: a command's steps one at a time,
+   * each one's records acknowledged before the next is applied. Different commands run side by
+   * side; their records share produce batches (journal.ts).
+   */
+  const serial = <T>(commandId: string, fn: () => Promise<T>): Promise<T> => {
+    const run = (chains.get(commandId) ?? Promise.resolve()).then(fn);
+    const tail = run.then(
       () => undefined,
       () => undefined,
     );
+    chains.set(commandId, tail);
+    void tail.then(() => {
+      if (chains.get(commandId) === tail) chains.delete(commandId);
+    });
     return run;
   };
 
@@ -103,7 +125,7 @@ export async function startCommandService(deps: CommandServiceDeps): Promise<Com
 
   /** Applies one input: the pure step, then its outputs produced in order (sends then ack `sent`). */
   const apply = (commandId: string, input: CommandInput): Promise<CommandSnapshot | undefined> =>
-    serial(async () => {
+    serial(commandId, async () => {
       const r = step(book.get(commandId), input, { now: clock.now(), deliveredGraceMs: config.deliveredGraceMs });
       if (isRefusal(r)) throw new V2xError('CONFLICT', r.message, { details: { commandId } });
       if (r.ignored || r.snapshot === undefined) return r.snapshot;
@@ -116,11 +138,12 @@ export async function startCommandService(deps: CommandServiceDeps): Promise<Com
         else if (o.kind === 'audit') records.push(auditRecord(o.entry, topicPrefix));
         else if (o.kind === 'send') send = o.snapshot;
       }
-      await producer!.send(records);
+      await journal!.append(records);
+      metrics?.observe(r.outputs);
       for (const o of r.outputs)
         if (o.kind === 'notify') for (const err of events.emit('transition', o.transition)) log.warn({ err }, 'transition listener threw');
       if (send !== undefined) {
-        await producer!.send([requestRecord(send, topicPrefix)]);
+        await journal!.append([requestRecord(send, topicPrefix)]);
         const sent = step(book.get(commandId), { kind: 'sent' }, { now: clock.now(), deliveredGraceMs: config.deliveredGraceMs });
         if (!isRefusal(sent) && !sent.ignored && sent.snapshot) {
           book.put(sent.snapshot);
@@ -130,7 +153,8 @@ export async function startCommandService(deps: CommandServiceDeps): Promise<Com
             if (o.kind === 'status') more.push(statusRecord(o.snapshot, topicPrefix));
             else if (o.kind === 'audit') more.push(auditRecord(o.entry, topicPrefix));
           }
-          await producer!.send(more);
+          await journal!.append(more);
+          metrics?.observe(sent.outputs);
           for (const o of sent.outputs) if (o.kind === 'notify') events.emit('transition', o.transition);
         }
       }
@@ -166,21 +190,30 @@ export async function startCommandService(deps: CommandServiceDeps): Promise<Com
     }
   };
 
+  /**
+   * A batch of car results: applied in record order per command (each command's chain), different
+   * commands side by side; resolves (and the offsets are committed) once every step's records are
+   * acknowledged. A step that fails fails the batch, which is retried (at-least-once).
+   */
   const onResults = async (records: readonly InRecord[]): Promise<void> => {
+    const steps: Promise<unknown>[] = [];
     for (const rec of records) {
       const d = tryDecode('commandResult', rec.value ?? Buffer.alloc(0));
       if (!d.ok) continue;
       const res = d.value;
       const s = book.get(res.commandId);
       if (s === undefined || s.vin !== res.vin) continue;
-      await apply(res.commandId, {
-        kind: 'result',
-        status: res.status,
-        ...(res.reason ? { reason: res.reason } : {}),
-        ...(res.message ? { message: res.message } : {}),
-        ...(res.position ? { position: res.position as unknown as Record<string, unknown> } : {}),
-      });
+      steps.push(
+        apply(res.commandId, {
+          kind: 'result',
+          status: res.status,
+          ...(res.reason ? { reason: res.reason } : {}),
+          ...(res.message ? { message: res.message } : {}),
+          ...(res.position ? { position: res.position as unknown as Record<string, unknown> } : {}),
+        }),
+      );
     }
+    await Promise.all(steps);
   };
 
   const close = async (): Promise<void> => {
@@ -188,8 +221,10 @@ export async function startCommandService(deps: CommandServiceDeps): Promise<Com
     for (const t of timers.values()) t.cancel();
     timers.clear();
     for (const c of consumers.splice(0).reverse()) await c.close().catch((err: unknown) => log.warn({ err }, 'consumer close failed'));
-    await queue;
+    while (chains.size > 0) await Promise.all([...chains.values()]);
+    await journal?.drained();
     await producer?.close();
+    metrics?.unregister();
   };
 
   try {
@@ -197,11 +232,12 @@ export async function startCommandService(deps: CommandServiceDeps): Promise<Com
     try {
       await admin.createTopics([...kafkaTopicSpecs(topicPrefix)]);
       producer = await kafka.producer({ idempotent: true });
+      journal = new Journal(producer, metrics ? { onBatch: (n, ms) => metrics.produced(n, ms) } : {});
 
       // 1. rebuild every command from its latest state
       const statusCatch = await catchUp(admin, statusTopic);
       const rebuild = await kafka.consumer({
-        groupId: `${config.groupId}-rebuild-${randomUUID()}`,
+        groupId: `${group}-rebuild-${randomUUID()}`,
         topics: [statusTopic],
         fromBeginning: true,
       });
@@ -220,7 +256,7 @@ export async function startCommandService(deps: CommandServiceDeps): Promise<Com
       // 2. which cars exist and are online (a fresh group: the whole compacted topic, then live)
       const vehicleCatch = await catchUp(admin, vehicleTopic);
       const vehicles = await kafka.consumer({
-        groupId: `${config.groupId}-vehicles-${randomUUID()}`,
+        groupId: `${group}-vehicles-${randomUUID()}`,
         topics: [vehicleTopic],
         fromBeginning: true,
       });
@@ -245,7 +281,7 @@ export async function startCommandService(deps: CommandServiceDeps): Promise<Com
     log.info({ commands: book.size, pending: resumed }, 'command state rebuilt');
 
     // 4. car results, through the service's stable group
-    const results = await kafka.consumer({ groupId: `${config.groupId}-results`, topics: [resultsTopic], fromBeginning: true });
+    const results = await kafka.consumer({ groupId: `${group}-results`, topics: [resultsTopic], fromBeginning: true });
     consumers.push(results);
     await results.start(onResults);
   } catch (err) {

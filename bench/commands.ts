@@ -1,0 +1,429 @@
+/**
+ * Benchmark: remote command round trip while a fleet streams telemetry, everything on this machine.
+ * A real Kafka (KAFKA_BROKERS, else one started through infra/kafka), the real backend (embedded
+ * broker, bridge, command service; the dashboard too when its role is registered), and a real
+ * Simulation of --cars cars (fleet-key credentials, telemetry at 1 Hz, QoS 1, parked or driving,
+ * no sleep and no coverage holes so every commanded car is reachable). Then --commands commands
+ * (flash_lights by default: every car, parked or driving, executes it) POSTed over HTTP with an
+ * operator token, paced at --rate per second, each to a different car. For each command:
+ *
+ * - headline: from the 202 received to SUCCEEDED seen through the API (GET /api/v1/commands/{id}
+ *   polled every --poll ms: the poll adds up to --poll ms, about half of it on average);
+ * - the same end seen in-process (the service's transition event: no poll error) and, with the
+ *   dashboard role, on socket.io ('command' event);
+ * - the hops, from Kafka record timestamps, the broker's receive-time header and the car's own
+ *   timestamps (the car's clock is the simulation clock, which runs on this machine's clock):
+ *   request produced -> car has it, the car executing (its catalogue delay, 200-800 ms for
+ *   flash_lights: inside the round trip by construction), car result -> broker, broker -> service
+ *   applied, service applied -> seen through the API.
+ *
+ * Progress on stderr; figures on stdout, the last line JSON (p50_ms, p99_ms, platform_p99_ms...).
+ *
+ *   node .build/x/bench/commands.js [--cars 5000] [--commands 300] [--rate 10] [--poll 10]
+ *        [--warmup 10] [--ramp 200] [--qos 1] [--type flash_lights] [--socket 1] [--seed 1]
+ */
+import { randomUUID } from 'node:crypto';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { Type } from '@sinclair/typebox';
+import { createBackend } from '../backend/app.js';
+import { createKafkaClient, type InRecord } from '../backend/kafka/index.js';
+import { createBridgeMetrics } from '../backend/metrics/bridge-metrics.js';
+import { SERVICE_ROLES } from '../backend/roles.js';
+import { loadConfig } from '../core/config/load.js';
+import { configSchema } from '../core/config/schema.js';
+import { configureLogging } from '../core/log.js';
+import { defaultCacheDir, startLocalKafka, type LocalKafka } from '../infra/kafka/index.js';
+import { HEADERS, kafkaTopicName, tryDecode } from '../protocol/index.js';
+import { resolveSimSettings, simConfigSchema } from '../simulator/config.js';
+import { FleetGenerator } from '../simulator/fleet/generate.js';
+import { Rng } from '../simulator/random.js';
+import type { UnitStats } from '../simulator/runtime/messages.js';
+import { Simulation } from '../simulator/runtime/simulation.js';
+import { seedOf } from '../simulator/runtime/world.js';
+import { numberFlag, stringFlag } from './lib/flags.js';
+import { writeResult } from './lib/provenance.js';
+
+const CARS = numberFlag('cars', 5000);
+const COMMANDS = numberFlag('commands', 300);
+const RATE = numberFlag('rate', 5);
+const POLL_MS = numberFlag('poll', 20);
+const WARMUP_S = numberFlag('warmup', 10);
+const RAMP = numberFlag('ramp', 200);
+const QOS = numberFlag('qos', 1);
+const TYPE = stringFlag('type', 'flash_lights');
+const SEED = stringFlag('seed', '1');
+const SOCKET = numberFlag('socket', 0) !== 0 && SERVICE_ROLES.some((r) => r.name === 'dashboard');
+const TOKEN = 'bench-operator-token';
+
+configureLogging('warn');
+const status = (s: string): void => void process.stderr.write(`[commands bench] ${s}\n`);
+const pct = (xs: readonly number[], p: number): number => {
+  if (xs.length === 0) return Number.NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] as number;
+};
+const r1 = (x: number): number => Math.round(x * 10) / 10;
+const stats = (xs: readonly number[]) => ({
+  n: xs.length,
+  p50: r1(pct(xs, 50)),
+  p90: r1(pct(xs, 90)),
+  p99: r1(pct(xs, 99)),
+  max: r1(pct(xs, 100)),
+});
+const wait = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+let local: LocalKafka | undefined;
+const fromEnv = process.env.KAFKA_BROKERS;
+if (fromEnv === undefined || fromEnv === '') {
+  status('starting Kafka');
+  const kafkaCfg = loadConfig(configSchema, { defaults: { kafka: { cacheDir: defaultCacheDir(process.env) } } }).kafka;
+  local = await startLocalKafka(kafkaCfg, { onProgress: status });
+}
+const brokers = local?.brokers ?? (fromEnv ?? '').split(',');
+const prefix = `bench${randomUUID().slice(0, 8)}.`;
+const roles = ['broker', 'bridge', 'commands', ...(SOCKET ? ['dashboard'] : [])];
+const config = loadConfig(configSchema, {
+  defaults: { kafka: { cacheDir: defaultCacheDir(process.env) } },
+  flags: {
+    'kafka.brokers': brokers.join(','),
+    'mqtt.host': '127.0.0.1',
+    'mqtt.port': 0,
+    'mqtt.wsPort': 0,
+    'backend.httpPort': 0,
+    'backend.httpHost': '127.0.0.1',
+    'backend.roles': roles.join(','),
+    'bridge.topicPrefix': prefix,
+    'api.tokens': `bench:operator:${TOKEN}`,
+    'log.level': 'warn',
+  },
+});
+const kafka = createKafkaClient({ brokers, clientId: 'bench-commands' });
+const backend = await createBackend({ config, kafka, metrics: createBridgeMetrics(undefined, false) }).start();
+const cleanup: (() => Promise<unknown>)[] = [() => backend.close()];
+let exitCode = 0;
+
+/** Sum and count of the produce-latency histograms (the service's and the bridge's), from the registry. */
+async function produceStats(): Promise<Record<string, { sum: number; count: number }>> {
+  const out: Record<string, { sum: number; count: number }> = {};
+  for (const name of ['v2x_commands_produce_seconds', 'v2x_bridge_produce_seconds']) {
+    const m = backend.metrics.registry.getSingleMetric(name);
+    if (m === undefined) continue;
+    const values = (await m.get()).values;
+    const sum = values.filter((v) => (v as { metricName?: string }).metricName === `${name}_sum`).reduce((n, v) => n + v.value, 0);
+    const count = values.filter((v) => (v as { metricName?: string }).metricName === `${name}_count`).reduce((n, v) => n + v.value, 0);
+    out[name] = { sum, count };
+  }
+  return out;
+}
+
+/** Per command, epoch ms (Date.now, Kafka and car clocks) and monotonic ms (performance.now). */
+interface Probe {
+  readonly vin: string;
+  id: string;
+  postMs: number;
+  acceptedAt: number;
+  acceptedEpoch: number;
+  apiSeen: Partial<Record<string, number>>;
+  eventSeen: Partial<Record<string, number>>;
+  socketSeen: Partial<Record<string, number>>;
+  transitionAt: Partial<Record<string, number>>;
+  requestTs?: number;
+  carDelivered?: number;
+  carDone?: number;
+  resultBrokerAt?: number;
+  resultKafkaTs?: number;
+  final?: string;
+}
+const probes = new Map<string, Probe>();
+const early = new Map<string, { to: string; at: number; epoch: number }[]>();
+
+try {
+  // observers: the service's transitions in-process, the request and result records on Kafka
+  backend.commands!.events.on('transition', (t) => {
+    const p = probes.get(t.commandId);
+    if (p === undefined) {
+      const list = early.get(t.commandId) ?? [];
+      list.push({ to: t.to, at: performance.now(), epoch: t.at });
+      early.set(t.commandId, list);
+      return;
+    }
+    p.eventSeen[t.to] ??= performance.now();
+    p.transitionAt[t.to] ??= t.at;
+  });
+  const pendingRequests = new Map<string, number>();
+  const requestsTopic = kafkaTopicName('commands', prefix);
+  const onRecords = async (records: readonly InRecord[]): Promise<void> => {
+    for (const rec of records) {
+      if (rec.topic === requestsTopic) {
+        const d = tryDecode('commandRequest', rec.value ?? Buffer.alloc(0));
+        const p = d.ok ? probes.get(d.value.commandId) : undefined;
+        if (p !== undefined) p.requestTs ??= rec.timestamp;
+        else if (d.ok) pendingRequests.set(d.value.commandId, rec.timestamp);
+        continue;
+      }
+      const d = tryDecode('commandResult', rec.value ?? Buffer.alloc(0));
+      if (!d.ok) continue;
+      const res = d.value;
+      const p = probes.get(res.commandId);
+      if (p === undefined) continue;
+      if (res.status === 'delivered') p.carDelivered = res.ts;
+      else {
+        p.carDone = res.ts;
+        p.resultBrokerAt = Number(rec.headers[HEADERS.receivedAt]);
+        p.resultKafkaTs = rec.timestamp;
+      }
+    }
+  };
+  const watch = await kafka.consumer({
+    groupId: `bench-watch-${randomUUID()}`,
+    topics: [requestsTopic, kafkaTopicName('commandResults', prefix)],
+    fromBeginning: true,
+  });
+  cleanup.push(() => watch.close());
+  await watch.start(onRecords);
+
+  let socketConnected = false;
+  if (SOCKET) {
+    const { io } = await import('socket.io-client');
+    const socket = io(backend.httpUrl, { path: '/socket.io', auth: { token: TOKEN }, transports: ['websocket'] });
+    cleanup.push(async () => socket.close());
+    socket.on('command', (m: { commandId: string; to: string }) => {
+      const p = probes.get(m.commandId);
+      if (p !== undefined) p.socketSeen[m.to] ??= performance.now();
+    });
+    await new Promise<void>((resolve) => {
+      socket.once('connect', () => resolve());
+      setTimeout(resolve, 10_000);
+    });
+    socketConnected = socket.connected;
+    status(`socket.io ${socketConnected ? 'connected' : 'did not connect: no socket figures'}`);
+  }
+
+  // the fleet
+  const settings = resolveSimSettings(
+    loadConfig(Type.Object({ sim: simConfigSchema }), {
+      flags: {
+        'sim.broker': backend.broker!.tcpUrl,
+        'sim.cars': CARS,
+        'sim.seed': SEED,
+        'sim.rate': 1,
+        'sim.qos': QOS,
+        'sim.rampRate': RAMP,
+        'sim.workers': 1,
+        'sim.credentials': 'fleet-key',
+        'sim.fleetKey': config.mqtt.fleetKey,
+        'sim.sleep': false,
+        'sim.coverageHolesPerHour': 0,
+        'sim.connectTimeoutS': 120,
+      },
+    }).sim,
+  );
+  const sim = new Simulation(settings);
+  let requestStop!: () => void;
+  const stopRequested = new Promise<void>((resolve) => (requestStop = resolve));
+  let latest: UnitStats | undefined;
+  let running!: () => void;
+  const ramped = new Promise<void>((resolve) => (running = resolve));
+  let lastPrint = 0;
+  status(`${CARS} cars connecting to ${backend.broker!.tcpUrl} (fleet-key credentials, 1 Hz, QoS ${QOS})`);
+  const run = sim.run({
+    stopRequested,
+    onUpdate: (phase, s) => {
+      latest = s;
+      if (phase === 'running') running();
+      if (performance.now() - lastPrint > 5000) {
+        lastPrint = performance.now();
+        status(`${phase}: connected ${s.mqtt.states.connected}, telemetry ${s.sim.published.telemetry}`);
+      }
+    },
+  });
+  cleanup.push(async () => {
+    requestStop();
+    await run;
+  });
+  await Promise.race([ramped, run.then(() => Promise.reject(new Error('the simulation ended before the ramp finished')))]);
+  status(`ramp done; warming up ${WARMUP_S} s`);
+  await wait(WARMUP_S * 1000);
+
+  const telemetryIn = async (): Promise<number> =>
+    (await backend.metrics.recordsOut.get()).values
+      .filter((v) => String(v.labels.topic).endsWith('telemetry'))
+      .reduce((n, v) => n + v.value, 0);
+  const vins = new FleetGenerator({ seed: seedOf(SEED) }).cars(0, CARS).map((c) => c.vin);
+  const rng = new Rng(`${SEED}:bench-commands`);
+  for (let i = vins.length - 1; i > 0; i--) {
+    const j = rng.int(0, i);
+    [vins[i], vins[j]] = [vins[j] as string, vins[i] as string];
+  }
+
+  const lag = monitorEventLoopDelay({ resolution: 10 });
+  lag.enable();
+  const produce0 = await produceStats();
+  const win0 = { t: performance.now(), tel: await telemetryIn(), sim: latest?.sim.published.telemetry ?? 0, cpu: process.cpuUsage() };
+  const failures: Record<string, number> = {};
+  const one = async (vin: string): Promise<void> => {
+    const t0 = performance.now();
+    const res = await fetch(`${backend.httpUrl}/api/v1/vehicles/${vin}/commands`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ type: TYPE, params: {}, ttlSeconds: 30 }),
+    });
+    const body = (await res.json()) as { commandId?: string; code?: string };
+    const acceptedAt = performance.now();
+    if (res.status !== 202 || body.commandId === undefined) {
+      failures[`http_${res.status}_${body.code ?? ''}`] = (failures[`http_${res.status}_${body.code ?? ''}`] ?? 0) + 1;
+      return;
+    }
+    const id = body.commandId;
+    const p: Probe = {
+      vin,
+      id,
+      postMs: acceptedAt - t0,
+      acceptedAt,
+      acceptedEpoch: Date.now(),
+      apiSeen: {},
+      eventSeen: {},
+      socketSeen: {},
+      transitionAt: {},
+    };
+    probes.set(id, p);
+    for (const e of early.get(id) ?? []) {
+      p.eventSeen[e.to] ??= e.at;
+      p.transitionAt[e.to] ??= e.epoch;
+    }
+    early.delete(id);
+    const req = pendingRequests.get(id);
+    if (req !== undefined) p.requestTs = req;
+    const deadline = acceptedAt + 35_000;
+    while (performance.now() < deadline) {
+      const g = await fetch(`${backend.httpUrl}/api/v1/commands/${id}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+      const s = ((await g.json()) as { status?: string }).status ?? '?';
+      p.apiSeen[s] ??= performance.now();
+      if (['SUCCEEDED', 'FAILED', 'REJECTED', 'TIMED_OUT', 'CANCELED'].includes(s)) {
+        p.final = s;
+        if (s !== 'SUCCEEDED') failures[s] = (failures[s] ?? 0) + 1;
+        return;
+      }
+      await wait(POLL_MS);
+    }
+    failures.no_answer = (failures.no_answer ?? 0) + 1;
+  };
+
+  status(`${COMMANDS} ${TYPE} commands at ${RATE}/s, polling every ${POLL_MS} ms`);
+  const inFlight: Promise<void>[] = [];
+  const start = performance.now();
+  for (let i = 0; i < COMMANDS; i++) {
+    const at = start + (i * 1000) / RATE;
+    const delay = at - performance.now();
+    if (delay > 0) await wait(delay);
+    inFlight.push(one(vins[i % vins.length] as string));
+    if ((i + 1) % 50 === 0) status(`${i + 1}/${COMMANDS} sent`);
+  }
+  await Promise.all(inFlight);
+  const winS = (performance.now() - win0.t) / 1000;
+  const cpu = process.cpuUsage(win0.cpu);
+  const telPerS = ((await telemetryIn()) - win0.tel) / winS;
+  const simPerS = ((latest?.sim.published.telemetry ?? 0) - win0.sim) / winS;
+  const connected = latest?.mqtt.states.connected ?? 0;
+  lag.disable();
+  const produce1 = await produceStats();
+  const meanMs = (name: string): number => {
+    const a = produce0[name];
+    const b = produce1[name];
+    return a && b && b.count > a.count ? r1(((b.sum - a.sum) / (b.count - a.count)) * 1000) : Number.NaN;
+  };
+  const profile = {
+    event_loop_lag_p50_ms: r1(lag.percentile(50) / 1e6),
+    event_loop_lag_p99_ms: r1(lag.percentile(99) / 1e6),
+    event_loop_lag_max_ms: r1(lag.max / 1e6),
+    commands_produce_mean_ms: meanMs('v2x_commands_produce_seconds'),
+    commands_produce_batches: (produce1.v2x_commands_produce_seconds?.count ?? 0) - (produce0.v2x_commands_produce_seconds?.count ?? 0),
+    bridge_produce_mean_ms: meanMs('v2x_bridge_produce_seconds'),
+  };
+
+  // figures
+  const done = [...probes.values()].filter((p) => p.final === 'SUCCEEDED');
+  const since = (p: Probe, seen: Partial<Record<string, number>>, s: string): number | undefined =>
+    seen[s] === undefined ? undefined : (seen[s] as number) - p.acceptedAt;
+  const col = (f: (p: Probe) => number | undefined): number[] =>
+    done.map(f).filter((x): x is number => x !== undefined && Number.isFinite(x));
+  const api = col((p) => since(p, p.apiSeen, 'SUCCEEDED'));
+  const event = col((p) => since(p, p.eventSeen, 'SUCCEEDED'));
+  const socket = col((p) => since(p, p.socketSeen, 'SUCCEEDED'));
+  const delivered = col((p) => since(p, p.eventSeen, 'DELIVERED'));
+  const carExec = col((p) => (p.carDone ?? Number.NaN) - (p.carDelivered ?? Number.NaN));
+  const platform = col((p) => {
+    const a = since(p, p.apiSeen, 'SUCCEEDED');
+    return a === undefined ? undefined : a - ((p.carDone ?? Number.NaN) - (p.carDelivered ?? Number.NaN));
+  });
+  const hops = {
+    post_to_202: stats(done.map((p) => p.postMs)),
+    request_produced_to_car: stats(col((p) => (p.carDelivered ?? Number.NaN) - (p.requestTs ?? Number.NaN))),
+    car_executing: stats(carExec),
+    car_result_to_broker: stats(col((p) => (p.resultBrokerAt ?? Number.NaN) - (p.carDone ?? Number.NaN))),
+    broker_to_service_applied: stats(col((p) => (p.transitionAt.SUCCEEDED ?? Number.NaN) - (p.resultBrokerAt ?? Number.NaN))),
+    broker_to_result_in_kafka: stats(col((p) => (p.resultKafkaTs ?? Number.NaN) - (p.resultBrokerAt ?? Number.NaN))),
+    service_applied_to_api_seen: stats(
+      col((p) => (since(p, p.apiSeen, 'SUCCEEDED') ?? Number.NaN) - (since(p, p.eventSeen, 'SUCCEEDED') ?? Number.NaN)),
+    ),
+  };
+  const A = stats(api);
+  const P = stats(platform);
+  const result = {
+    p50_ms: A.p50,
+    p90_ms: A.p90,
+    p99_ms: A.p99,
+    max_ms: A.max,
+    platform_p50_ms: P.p50,
+    platform_p99_ms: P.p99,
+    delivered_p50_ms: stats(delivered).p50,
+    delivered_p99_ms: stats(delivered).p99,
+    in_process_p50_ms: stats(event).p50,
+    in_process_p99_ms: stats(event).p99,
+    ...(socketConnected ? { socket_p50_ms: stats(socket).p50, socket_p99_ms: stats(socket).p99 } : {}),
+    car_exec_p50_ms: stats(carExec).p50,
+    car_exec_p99_ms: stats(carExec).p99,
+    target_p99_ms: 100,
+    cars: CARS,
+    cars_connected: connected,
+    commands: COMMANDS,
+    succeeded: done.length,
+    failures,
+    type: TYPE,
+    rate_per_s: RATE,
+    poll_ms: POLL_MS,
+    telemetry_msg_per_s: Math.round(telPerS),
+    sim_telemetry_msg_per_s: Math.round(simPerS),
+    backend_and_sim_cpu_pct: Math.round(((cpu.user + cpu.system) / 1e6 / winS) * 100),
+    window_s: r1(winS),
+    kafka: local === undefined ? 'KAFKA_BROKERS' : 'local',
+    hops,
+    profile,
+  };
+  console.log(`commands: ${CARS} cars (${connected} connected) streaming ${result.telemetry_msg_per_s} telemetry msg/s into Kafka`);
+  console.log(`  ${done.length}/${COMMANDS} ${TYPE} SUCCEEDED; failures ${JSON.stringify(failures)}`);
+  console.log(`  202 -> SUCCEEDED through the API (poll ${POLL_MS} ms): p50 ${A.p50} p90 ${A.p90} p99 ${A.p99} max ${A.max} ms`);
+  console.log(`  202 -> SUCCEEDED in-process (service event):   ${JSON.stringify(stats(event))}`);
+  if (socketConnected) console.log(`  202 -> SUCCEEDED on socket.io:                 ${JSON.stringify(stats(socket))}`);
+  console.log(`  202 -> DELIVERED in-process:                   ${JSON.stringify(stats(delivered))}`);
+  console.log(`  the car executing (its own delay):              ${JSON.stringify(stats(carExec))}`);
+  console.log(`  platform = API round trip - car executing:      p50 ${P.p50} p99 ${P.p99} ms (target p99 <= 100)`);
+  for (const [k, v] of Object.entries(hops)) console.log(`  hop ${k}: ${JSON.stringify(v)}`);
+  console.log(`  profile: ${JSON.stringify(profile)}`);
+  writeResult('commands', result, process.argv.slice(2));
+  console.log(JSON.stringify(result));
+  if (done.length < COMMANDS) exitCode = 1;
+} catch (err) {
+  status(`failed: ${(err as Error).stack ?? String(err)}`);
+  exitCode = 1;
+} finally {
+  for (const c of cleanup.reverse()) await c().catch((err: unknown) => status(`cleanup: ${String(err)}`));
+  if (local === undefined) {
+    // a shared Kafka: leave no bench topics behind
+    const admin = await kafka.admin();
+    const mine = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
+    await admin.deleteTopics(mine).catch((err: unknown) => status(`deleting topics: ${String(err)}`));
+    await admin.close();
+  } else await local.stop();
+}
+process.exit(exitCode);
