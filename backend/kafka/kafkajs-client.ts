@@ -94,6 +94,7 @@ export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
       const consumer = kafka.consumer({
         groupId: opts.groupId,
         allowAutoTopicCreation: false,
+        ...(opts.fetch ? { minBytes: opts.fetch.minBytes, maxWaitTimeInMs: opts.fetch.maxWaitMs } : {}),
         // After its retries a consumer "crashes" and kafkajs restarts it later: keep doing that
         // through a Kafka outage, but never once close() was called (it would run forever).
         retry: { retries: 8, restartOnFailure: async () => !closing },

@@ -21,6 +21,7 @@ import { V2xError } from '../../../core/errors.js';
 import { logger } from '../../../core/log.js';
 import { kafkaTopicName, kafkaTopicSpecs } from '../../../protocol/index.js';
 import type { Consumer, InRecord, KafkaClient, OutRecord, Producer } from '../../kafka/types.js';
+import { BULK_FETCH } from '../../kafka/types.js';
 import type { GeofenceEventMsg, RealtimeSink } from '../../realtime/events.js';
 import type { CommandService } from '../commands/service.js';
 import { actionSender } from './actions.js';
@@ -200,7 +201,7 @@ export async function startGeofencing(deps: GeofencingDeps): Promise<GeofencingS
       const fencesReady = new Promise<void>((resolve, reject) => (rebuilt = (err) => (err ? reject(err) : resolve())));
       fencesReady.catch(() => {}); // a failed rebuild fails start(); the handler's await then throws (nothing committed)
       const joining = (async () => {
-        telemetry = await kafka.consumer({ groupId, topics: [telemetryTopic], fromBeginning: config.fromBeginning });
+        telemetry = await kafka.consumer({ groupId, topics: [telemetryTopic], fromBeginning: config.fromBeginning, fetch: BULK_FETCH });
         await telemetry.start(async (records) => {
           await fencesReady;
           await onTelemetry(records);

@@ -21,6 +21,7 @@ import { loadNetwork } from '../../../simulator/runtime/world.js';
 import { loadScenarioFile } from '../../../simulator/scenario/scenario.js';
 import { parseTokens } from '../../api/auth.js';
 import type { OutRecord } from '../../kafka/types.js';
+import { BULK_FETCH } from '../../kafka/types.js';
 import type { JamEventMsg, JamMsg } from '../../realtime/events.js';
 import type { RoleContext, ServiceRole, StartedRole } from '../../roles.js';
 import { trafficRoutes } from './routes.js';
@@ -133,7 +134,11 @@ export function createTrafficRole(clock: Clock = systemClock): ServiceRole {
       // one at a time: Kafka batches and the idle clock share the service
       let chain: Promise<void> = Promise.resolve();
       const serial = (fn: () => Promise<void>): Promise<void> => (chain = chain.then(fn, fn));
-      const consumer = await ctx.kafka.consumer({ groupId: `${prefix}${tc.groupId}`, topics: [kafkaTopicName('telemetry', prefix)] });
+      const consumer = await ctx.kafka.consumer({
+        groupId: `${prefix}${tc.groupId}`,
+        topics: [kafkaTopicName('telemetry', prefix)],
+        fetch: BULK_FETCH,
+      });
       await consumer.start((records) =>
         serial(async () => {
           const due: StepResult[] = [];

@@ -11,6 +11,7 @@ import type { Clock } from '../../../core/clock.js';
 import { logger } from '../../../core/log.js';
 import { kafkaTopicName, tryDecodeStatus, tryDecodeTelemetry, type Status, type Telemetry } from '../../../protocol/index.js';
 import type { Admin, Consumer, InRecord, KafkaClient } from '../../kafka/types.js';
+import { BULK_FETCH } from '../../kafka/types.js';
 import { catchUp } from '../commands/catch-up.js';
 import type { VehicleStore } from './store.js';
 
@@ -89,6 +90,7 @@ export async function startFleetFeed(deps: FleetFeedDeps): Promise<FleetFeed> {
       groupId: `${deps.groupId}-telemetry-${suffix}`,
       topics: [telemetryTopic],
       fromBeginning: false,
+      fetch: BULK_FETCH,
     });
     consumers.push(telemetry);
     await telemetry.start(async (records) => {
