@@ -32,6 +32,9 @@ export function formatTrafficReport(d: EvaluationDetails, baseline?: EvaluationD
   lines.push(`warnings    median lead ${r.warnings.median_lead_s} s (${d.warnings.length} predicted jams)`);
   const rr = d.rerouting;
   lines.push(
+    `car warnings ${rr.warningsPerCar} per car; ${rr.warningsReached} reached the warned segment, median ${rr.carWarningMedianLeadS} s after the warning`,
+  );
+  lines.push(
     `rerouting   share ${rr.share}: ${rr.carWarnings} warnings to ${rr.carsWarned} cars, ${rr.rerouted} rerouted; fleet mean speed ${rr.fleetMeanSpeedMps} m/s` +
       (baseline === undefined ? '' : ` (without rerouting: ${baseline.rerouting.fleetMeanSpeedMps} m/s)`),
   );

@@ -6,27 +6,31 @@
  * - last value: the latest window's time-mean speed.
  * - historical average (ha): the mean of every window mean seen so far on the segment in the same
  *   time-of-day bucket (15 min), else in any bucket, else the free-flow speed.
- * - model: two regimes. A calm segment (not jammed now, jam factor < 5) is forecast by its historical average: in
- *   calm traffic the future is the usual, and a least-squares fit there trades the typical
- *   segment's error for the rare jam's (it fits the mean; MAE rewards the median). A jammed
- *   segment is forecast by a linear regression on speeds relative to free flow, learned online on
- *   jammed samples only by recursive least squares (one per horizon, shared by all segments).
- *   Features: 1, last/ff, ha/ff, the trend over the last minute, the jam factor of the downstream
- *   continuation (queues spill back upstream), jammed now, and the products jammed x last,
- *   jammed x ha, c x last, c x ha with c = min(1, cars in the window / 5): a jammed or
- *   well-observed segment trusts its last value more, a sparsely observed one its history.
- *   Each step's features are kept until their horizon has passed; the window mean observed at
- *   t + h is then the training target (forgetting factor 0.999, a memory of about 1,000
- *   samples, so the chaos of the first minutes, when random placement puts cars
- *   everywhere at once, is forgotten). Nothing is downloaded; the regression starts from "predict last".
- * Forecasts are clamped to [0, 1.3 x free flow].
+ * - model: two regimes (docs/decisions/0019-forecast-median-ensemble.md).
+ *   Calm (jam factor < 5): the segment's historical median, the median of its window means over the
+ *   last hour (`medianWindowSteps`), before this step's. The error is scored as a mean absolute
+ *   error, which the median minimises; on a segment with a signal or a bus stop the speed
+ *   distribution is skewed (stopped and free-flowing samples), and the mean sits between the two.
+ *   Jammed (jam factor >= 5): an online median (LAD) regression per horizon on speeds relative to
+ *   free flow, features 1, last, historical median, an exponential mean (half-life 5 min), the trend
+ *   over the last minute and the downstream continuation's jam factor / 10. It starts from "predict
+ *   the historical median" and learns on jammed segments only: each step's features wait until
+ *   their horizon has passed, and the window mean then observed (never the ground truth) is the target.
+ * Everything the model reads is known at forecast time. Forecasts are clamped to [0, 1.3 x free flow].
  */
-import { Rls } from './rls.js';
+import { LadRegressor } from './lad.js';
+import { SlidingMedian } from './sliding-median.js';
 import { HORIZONS_MIN, type HorizonMin, type SpeedForecast } from './types.js';
 
 export interface ForecasterOptions {
   readonly bucketMs?: number;
   readonly stepMs?: number;
+  /** Window means the historical median holds per segment (default 360: one hour of 10 s steps). */
+  readonly medianWindowSteps?: number;
+  /** Subgradient step of the jammed-regime median regression (default 0.002). */
+  readonly ladEta?: number;
+  /** Half-life of the exponential mean feature, in steps (default 30: 5 min). */
+  readonly ewHalfLifeSteps?: number;
 }
 
 export interface SegmentInput {
@@ -40,32 +44,42 @@ export interface SegmentInput {
   readonly count: number;
 }
 
-const DIM = 10;
+/** Features of the jammed regime: 1, last, median, exponential mean (all / ff), trend, downstream JF / 10. */
+const DIM = 6;
 
 interface HaAcc {
   sum: number;
   n: number;
 }
 
+interface SegmentHistory {
+  readonly median: SlidingMedian;
+  ew: number;
+  /** step number -> speed (last 7 steps, for the trend). */
+  readonly recent: Map<number, number>;
+}
+
 export class Forecaster {
   readonly #bucketMs: number;
   readonly #stepMs: number;
-  readonly #models = new Map<HorizonMin, Rls>();
+  readonly #medianSteps: number;
+  readonly #ewAlpha: number;
+  readonly #models = new Map<HorizonMin, LadRegressor>();
   readonly #ha = new Map<string, HaAcc>();
   readonly #haAll = new Map<string, HaAcc>();
-  /** Speed history per segment: step number -> speed (last 7 steps). */
-  readonly #recent = new Map<string, Map<number, number>>();
-  /** Features per step for training: step -> segment -> (x, ff). */
-  readonly #pending = new Map<number, Map<string, { x: Float64Array; ff: number; disturbed: boolean }>>();
+  readonly #hist = new Map<string, SegmentHistory>();
+  /** Jammed segments' features per step, kept until the longest horizon has passed: step -> segment -> (x, ff). */
+  readonly #pending = new Map<number, Map<string, { x: Float64Array; ff: number }>>();
 
   constructor(options: ForecasterOptions = {}) {
     this.#bucketMs = options.bucketMs ?? 15 * 60_000;
     this.#stepMs = options.stepMs ?? 10_000;
-    for (const h of HORIZONS_MIN)
-      this.#models.set(h, new Rls(DIM, { initial: [0, 1, 0, 0, 0, 0, 0, 0, 0, 0], delta: 0.001, lambda: 0.999 }));
+    this.#medianSteps = options.medianWindowSteps ?? 360;
+    this.#ewAlpha = 1 - Math.pow(0.5, 1 / (options.ewHalfLifeSteps ?? 30));
+    for (const h of HORIZONS_MIN) this.#models.set(h, new LadRegressor(DIM, { eta: options.ladEta ?? 0.002, initial: [0, 0, 1, 0, 0, 0] }));
   }
 
-  /** Historical average for a segment at time t (before this step's data is added). */
+  /** Historical average (the baseline) for a segment at time t (before this step's data is added). */
   ha(segmentId: string, atMs: number, freeFlowMps: number): number {
     const b = this.#ha.get(`${segmentId}|${this.#bucket(atMs)}`);
     if (b !== undefined && b.n > 0) return b.sum / b.n;
@@ -73,42 +87,33 @@ export class Forecaster {
     return a !== undefined && a.n > 0 ? a.sum / a.n : freeFlowMps;
   }
 
+  /** Historical median of a segment's window means (before this step's), or `freeFlowMps` if none yet. */
+  historicalMedian(segmentId: string, freeFlowMps: number): number {
+    return this.#hist.get(segmentId)?.median.median(freeFlowMps) ?? freeFlowMps;
+  }
+
   /** One step: trains on targets now known, then forecasts every segment given. */
   step(inputs: readonly SegmentInput[], nowMs: number): SpeedForecast[] {
     const stepNo = Math.round(nowMs / this.#stepMs);
-    // train: targets observed now for features recorded h minutes ago
-    for (const h of HORIZONS_MIN) {
-      const past = this.#pending.get(stepNo - (h * 60_000) / this.#stepMs);
-      if (past === undefined) continue;
-      const model = this.#models.get(h) as Rls;
-      for (const inp of inputs) {
-        const f = past.get(inp.segmentId);
-        if (f !== undefined && f.disturbed) model.update(f.x, inp.speedMps / f.ff);
-      }
-    }
-    const maxH = Math.max(...HORIZONS_MIN);
-    this.#pending.delete(stepNo - (maxH * 60_000) / this.#stepMs);
-    const feats = new Map<string, { x: Float64Array; ff: number; disturbed: boolean }>();
+    this.#train(inputs, stepNo);
+    const feats = new Map<string, { x: Float64Array; ff: number }>();
     const out: SpeedForecast[] = [];
     for (const inp of inputs) {
       const ff = inp.freeFlowMps;
       const ha = this.ha(inp.segmentId, nowMs, ff);
-      const rec = this.#recent.get(inp.segmentId);
-      const minuteAgo = rec?.get(stepNo - 6);
+      const hist = this.#history(inp.segmentId, inp.speedMps);
+      const med = hist.median.median(ff);
+      hist.ew += this.#ewAlpha * (inp.speedMps - hist.ew);
+      const minuteAgo = hist.recent.get(stepNo - 6);
       const trend = minuteAgo === undefined ? 0 : (inp.speedMps - minuteAgo) / ff;
-      const last = inp.speedMps / ff;
-      const hr = ha / ff;
-      const jam = inp.jamFactor >= 5 ? 1 : 0;
-      const conf = Math.min(1, inp.count / 5);
-      const x = Float64Array.from([1, last, hr, trend, inp.downstreamJamFactor / 10, jam, jam * last, jam * hr, conf * last, conf * hr]);
-      const disturbed = jam === 1;
-      feats.set(inp.segmentId, { x, ff, disturbed });
+      const jammed = inp.jamFactor >= 5;
+      const x = jammed ? Float64Array.from([1, inp.speedMps / ff, med / ff, hist.ew / ff, trend, inp.downstreamJamFactor / 10]) : undefined;
+      if (x !== undefined) feats.set(inp.segmentId, { x, ff });
       for (const h of HORIZONS_MIN) {
-        const model = this.#models.get(h) as Rls;
-        const y = disturbed ? clamp(model.predict(x) * ff, 0, 1.3 * ff) : ha;
+        const y = x === undefined ? med : clamp((this.#models.get(h) as LadRegressor).predict(x) * ff, 0, 1.3 * ff);
         out.push({ segmentId: inp.segmentId, atMs: nowMs, horizonMin: h, model: r2(y), ha: r2(ha), last: r2(inp.speedMps) });
       }
-      this.#remember(inp.segmentId, stepNo, inp.speedMps, nowMs);
+      this.#remember(inp.segmentId, hist, stepNo, inp.speedMps, nowMs);
     }
     this.#pending.set(stepNo, feats);
     return out;
@@ -121,14 +126,33 @@ export class Forecaster {
     return o;
   }
 
-  #remember(id: string, stepNo: number, speed: number, nowMs: number): void {
-    let rec = this.#recent.get(id);
-    if (rec === undefined) {
-      rec = new Map();
-      this.#recent.set(id, rec);
+  /** Targets observed now (this step's window means) for the jammed features recorded h minutes ago. */
+  #train(inputs: readonly SegmentInput[], stepNo: number): void {
+    for (const h of HORIZONS_MIN) {
+      const past = this.#pending.get(stepNo - (h * 60_000) / this.#stepMs);
+      if (past === undefined || past.size === 0) continue;
+      const model = this.#models.get(h) as LadRegressor;
+      for (const inp of inputs) {
+        const f = past.get(inp.segmentId);
+        if (f !== undefined) model.update(f.x, inp.speedMps / f.ff);
+      }
     }
-    rec.set(stepNo, speed);
-    rec.delete(stepNo - 7);
+    this.#pending.delete(stepNo - (Math.max(...HORIZONS_MIN) * 60_000) / this.#stepMs);
+  }
+
+  #history(id: string, speed: number): SegmentHistory {
+    let h = this.#hist.get(id);
+    if (h === undefined) {
+      h = { median: new SlidingMedian(this.#medianSteps), ew: speed, recent: new Map() };
+      this.#hist.set(id, h);
+    }
+    return h;
+  }
+
+  #remember(id: string, hist: SegmentHistory, stepNo: number, speed: number, nowMs: number): void {
+    hist.median.push(speed);
+    hist.recent.set(stepNo, speed);
+    hist.recent.delete(stepNo - 7);
     const key = `${id}|${this.#bucket(nowMs)}`;
     const b = this.#ha.get(key) ?? { sum: 0, n: 0 };
     b.sum += speed;

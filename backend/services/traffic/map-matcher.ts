@@ -33,6 +33,8 @@ export interface MatcherOptions {
 interface CarMemory {
   segment: number;
   ts: number;
+  /** The segment matched before `segment` (-1 if none yet). */
+  previous: number;
 }
 
 interface Candidate {
@@ -97,7 +99,7 @@ export class MapMatcher {
       }
     }
     if (chosen === -1) return undefined;
-    this.#cars.set(fix.vin, { segment: chosen, ts: fix.ts });
+    this.remember(fix.vin, chosen, fix.ts);
     return {
       vin: fix.vin,
       ts: fix.ts,
@@ -110,6 +112,18 @@ export class MapMatcher {
   /** Each remembered car: VIN, its last matched segment (index) and the time of that fix. */
   *lastSegments(): IterableIterator<readonly [vin: string, segment: number, ts: number]> {
     for (const [vin, m] of this.#cars) yield [vin, m.segment, m.ts];
+  }
+
+  /** Each remembered car with the segment it was matched to before its current one (-1 if none yet): where it came from. */
+  *recentPaths(): IterableIterator<readonly [vin: string, segment: number, ts: number, previous: number]> {
+    for (const [vin, m] of this.#cars) yield [vin, m.segment, m.ts, m.previous];
+  }
+
+  /** Records a car's match (match() calls it; a replay of cached matches may too). */
+  remember(vin: string, segment: number, ts: number): void {
+    const old = this.#cars.get(vin);
+    const previous = old === undefined ? -1 : old.segment !== segment ? old.segment : old.previous;
+    this.#cars.set(vin, { segment, ts, previous });
   }
 
   /** Drops cars not seen since `nowMs - memoryMs`. */

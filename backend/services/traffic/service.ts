@@ -6,9 +6,11 @@
  * watermark without data (the shell calls it when telemetry stops, so jams still clear).
  *
  * Per step it yields: jam events, per-segment status with the three forecasts at +5/+10/+15 min,
- * predicted jams (detector warnings), and warnings to cars: every car last matched within
+ * predicted jams (detector warnings), and warnings to cars: a car last matched within
  * `warningDistanceM` upstream (by road) of the tail of a jam that started, or of a segment where a
- * jam is predicted, gets one warning per jam or predicted segment (not again on jam_updated) (docs/traffic.md, "Warnings to cars").
+ * jam is predicted, and heading towards it (`warnSelect`, default 'approaching': on the same road
+ * and direction, or its last two segments bring it closer), gets one warning per jam (a predicted
+ * spillback counts as its jam; not again on jam_updated) (docs/traffic.md, "Warnings to cars").
  */
 import type { RoadNetwork } from '../../../simulator/road/network.js';
 import type { SegmentIndex } from '../../../simulator/road/spatial-index.js';
@@ -16,13 +18,15 @@ import type { CarWarning } from '../../../protocol/schemas/warnings.js';
 import type { Telemetry } from '../../../protocol/schemas/telemetry.js';
 import { TrafficDetector, type DetectorOptions } from './detector.js';
 import type { Fix, Jam, JamEvent, JamWarning, SegmentStatus, SpeedForecast } from './types.js';
-import { carsUpstream, upstreamWithin } from './upstream.js';
+import { carsHeadingTowards, upstreamWithin, type WarnSelect } from './upstream.js';
 
 export interface TrafficServiceOptions {
   readonly stepMs?: number;
   readonly latenessMs?: number;
   readonly warningDistanceM?: number;
   readonly warningTtlSeconds?: number;
+  /** Which upstream cars are warned (default 'approaching': heading towards the jam; docs/traffic.md). */
+  readonly warnSelect?: WarnSelect;
   readonly detector?: DetectorOptions;
 }
 
@@ -59,6 +63,7 @@ export class TrafficService {
   readonly #latenessMs: number;
   readonly #distM: number;
   readonly #ttlMs: number;
+  readonly #select: WarnSelect;
   #watermark = -Infinity;
   #nextStep: number | undefined;
   #predicted: JamWarning[] = [];
@@ -69,6 +74,8 @@ export class TrafficService {
   #warningSeq = 0;
   fixes = 0;
   late = 0;
+  /** Fixes of parked cars, not matched. */
+  parked = 0;
 
   constructor(index: SegmentIndex, options: TrafficServiceOptions = {}) {
     this.network = index.network;
@@ -77,6 +84,7 @@ export class TrafficService {
     this.#latenessMs = options.latenessMs ?? 2000;
     this.#distM = options.warningDistanceM ?? 800;
     this.#ttlMs = (options.warningTtlSeconds ?? 600) * 1000;
+    this.#select = options.warnSelect ?? 'approaching';
   }
 
   get watermarkMs(): number {
@@ -98,8 +106,13 @@ export class TrafficService {
     return { atMs: this.#lastStepMs, segments: [...this.#segments.values()].map((s) => [s.key, s.jamFactor]) };
   }
 
-  /** One telemetry message; returns the steps that became due. */
+  /** One telemetry message; returns the steps that became due. A parked car (ignition off or in P)
+   * is not traffic: its fix moves the clock but is not matched, or every car park would be a jam. */
   ingest(t: Telemetry): StepResult[] {
+    if (!t.ignition || t.gear === 'P') {
+      this.parked++;
+      return this.advanceTo(t.ts);
+    }
     return this.ingestFix({
       vin: t.vin,
       ts: t.ts,
@@ -180,6 +193,7 @@ export class TrafficService {
       speedMps: number | undefined;
       lengthM: number;
       message: string;
+      severity: 'warning' | 'info';
       avoid: readonly string[];
     }[] = [];
     for (const e of events) {
@@ -193,6 +207,7 @@ export class TrafficService {
         speedMps: st?.sampleMeanSpeedMps,
         lengthM: e.jam.lengthM,
         message: `traffic jam ahead: ${Math.round(e.jam.lengthM)} m`,
+        severity: 'warning',
         avoid: e.jam.segments,
       });
     }
@@ -202,11 +217,13 @@ export class TrafficService {
       const f = forecasts.find((x) => x.segmentId === p.segmentId && x.horizonMin === 10);
       const inMin = Math.max(0, Math.round((p.expectedMs - atMs) / 60_000));
       targets.push({
-        key: `pred:${p.segmentId}`,
+        // a queue spilling back is the jam it comes from: a car warned of that jam is not warned again
+        key: p.jamId ?? `pred:${p.segmentId}`,
         segment: s,
         speedMps: f?.model,
         lengthM: this.network.segLength[s] as number,
         message: `traffic jam expected within ${inMin} min`,
+        severity: 'info',
         avoid: [p.segmentId],
       });
     }
@@ -214,7 +231,8 @@ export class TrafficService {
       const up = upstreamWithin(this.network, t.segment, this.#distM);
       const seg = this.network.segments[t.segment] as { id: string; geometry: readonly (readonly [number, number])[] };
       const at = seg.geometry[0] as readonly [number, number];
-      for (const c of carsUpstream(this.detector.matcher.lastSegments(), up, atMs)) {
+      const cars = carsHeadingTowards(this.network, this.detector.matcher.recentPaths(), t.segment, up, this.#distM, atMs, this.#select);
+      for (const c of cars) {
         const k = `${c.vin}|${t.key}`;
         if (this.#warned.has(k)) continue;
         this.#warned.set(k, atMs + this.#ttlMs);
@@ -222,7 +240,7 @@ export class TrafficService {
           warningId: `tj-${atMs.toString(36)}-${(this.#warningSeq++).toString(36)}`,
           vin: c.vin,
           type: 'traffic_jam',
-          severity: t.key.startsWith('pred:') ? 'info' : 'warning',
+          severity: t.severity,
           position: { lat: at[1], lon: at[0] },
           radiusM: Math.min(100_000, Math.round(t.lengthM)),
           segmentId: seg.id,

@@ -7,6 +7,7 @@
  * so a car on the segment right before the tail is at distance 0. Pure.
  */
 import type { RoadNetwork } from '../../../simulator/road/network.js';
+import { continues } from './jam-merge.js';
 
 /** Upstream segment index -> road distance (m) from its end to the start of `target`. */
 export function upstreamWithin(net: RoadNetwork, target: number, maxM: number): Map<number, number> {
@@ -44,6 +45,74 @@ export function carsUpstream(
     if (nowMs - ts > maxAgeMs) continue;
     const d = segments.get(seg);
     if (d !== undefined) out.push({ vin, distanceM: d });
+  }
+  return out.sort((a, b) => a.distanceM - b.distanceM || (a.vin < b.vin ? -1 : 1));
+}
+
+/** Which upstream cars are warned: all of them, those heading towards the target, or only those on its road. */
+export type WarnSelect = 'upstream' | 'approaching' | 'road';
+
+/**
+ * Whether a car on segment `s` reaches `target` by following its own road (continuations: same class
+ * and name, no U-turn) within `maxM` metres of road in between: a car that keeps straight on drives into it.
+ */
+export function sameRoadAhead(net: RoadNetwork, s: number, target: number, maxM: number): boolean {
+  let cur = s;
+  let d = 0;
+  const seen = new Set<number>([s]);
+  for (;;) {
+    const to = net.segTo[cur] as number;
+    let next = -1;
+    for (let k = net.outStart[to] as number; k < (net.outStart[to + 1] as number); k++) {
+      const n = net.outSegments[k] as number;
+      if (continues(net, cur, n)) {
+        next = n;
+        break;
+      }
+    }
+    if (next === target) return true;
+    if (next < 0 || seen.has(next)) return false;
+    d += net.segLength[next] as number;
+    if (d > maxM) return false;
+    seen.add(next);
+    cur = next;
+  }
+}
+
+/**
+ * Cars upstream of `target` (the `segments` map of upstreamWithin) that are heading towards it, from
+ * their last two matched segments: 'road': the car's segment runs along the target's road and
+ * direction (sameRoadAhead); 'approaching': that, or the car came from a segment farther upstream
+ * (its road distance to the target shrank: it is driving towards it, turns included); 'upstream':
+ * every car on an upstream segment (the rule before decision 0019).
+ */
+export function carsHeadingTowards(
+  net: RoadNetwork,
+  paths: Iterable<readonly [vin: string, segment: number, ts: number, previous: number]>,
+  target: number,
+  segments: ReadonlyMap<number, number>,
+  maxM: number,
+  nowMs: number,
+  select: WarnSelect,
+  maxAgeMs = 30_000,
+): { vin: string; distanceM: number }[] {
+  const out: { vin: string; distanceM: number }[] = [];
+  const onRoad = new Map<number, boolean>();
+  for (const [vin, seg, ts, prev] of paths) {
+    if (nowMs - ts > maxAgeMs) continue;
+    const d = segments.get(seg);
+    if (d === undefined) continue;
+    let ok = select === 'upstream';
+    if (!ok) {
+      let r = onRoad.get(seg);
+      if (r === undefined) {
+        r = sameRoadAhead(net, seg, target, maxM);
+        onRoad.set(seg, r);
+      }
+      ok = r;
+    }
+    if (!ok && select === 'approaching' && prev >= 0) ok = (segments.get(prev) ?? -Infinity) > d;
+    if (ok) out.push({ vin, distanceM: d });
   }
   return out.sort((a, b) => a.distanceM - b.distanceM || (a.vin < b.vin ? -1 : 1));
 }

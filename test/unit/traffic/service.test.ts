@@ -6,7 +6,7 @@ import { SegmentIndex } from '../../../simulator/road/spatial-index.js';
 import { TrafficModel } from '../../../simulator/traffic/model.js';
 import { TrafficService } from '../../../backend/services/traffic/service.js';
 import { stepOutputs } from '../../../backend/services/traffic/role.js';
-import { carsUpstream, upstreamWithin } from '../../../backend/services/traffic/upstream.js';
+import { carsHeadingTowards, carsUpstream, sameRoadAhead, upstreamWithin } from '../../../backend/services/traffic/upstream.js';
 
 const net = generateCity({ seed: 7, sizeM: 1500, centre: { lat: 48.137, lon: 11.575 } });
 const seg = (id: string): number => net.segmentIndexById.get(id) as number;
@@ -42,6 +42,35 @@ test('carsUpstream: only fresh fixes on upstream segments, nearest first', () =>
     { vin: 'A', distanceM: 0 },
     { vin: 'B', distanceM: 150 },
   ]);
+});
+
+test('sameRoadAhead and carsHeadingTowards: only cars heading towards the target are warned', () => {
+  const target = seg('g4_6-g4_7');
+  const up = upstreamWithin(net, target, 800);
+  assert.ok(sameRoadAhead(net, seg('g4_4-g4_5'), target, 800), 'two segments back on the same road');
+  assert.ok(!sameRoadAhead(net, seg('g4_4-g4_5'), target, 10), 'but not within 10 m of road in between');
+  assert.ok(!sameRoadAhead(net, seg('g4_7-g4_6'), target, 800), 'the opposite direction');
+  // a car on a cross street upstream: warned under 'approaching' only if it came from farther away
+  const cross = [...up.entries()].find(([s, d]) => d > 0 && !sameRoadAhead(net, s, target, 800));
+  assert.ok(cross !== undefined);
+  const [cs, cd] = cross;
+  const fartherPrev = [...up.entries()].find(([, d]) => d > cd)?.[0] as number;
+  const nearerPrev = [...up.entries()].find(([, d]) => d < cd)?.[0] as number;
+  const paths: [string, number, number, number][] = [
+    ['ROAD', seg('g4_4-g4_5'), 1000, -1],
+    ['TOWARDS', cs, 1000, fartherPrev],
+    ['AWAY', cs, 1000, nearerPrev],
+    ['OPPOSITE', seg('g4_7-g4_6'), 1000, -1],
+    ['STALE', seg('g4_5-g4_6'), -60_000, -1],
+  ];
+  const vins = (sel: 'upstream' | 'approaching' | 'road'): string[] =>
+    carsHeadingTowards(net, paths, target, up, 800, 5000, sel)
+      .map((c) => c.vin)
+      .sort();
+  assert.deepEqual(vins('road'), ['ROAD']);
+  assert.deepEqual(vins('approaching'), ['ROAD', 'TOWARDS']);
+  // the old rule: every fresh car upstream, even the opposite direction (it can loop round the block within 800 m)
+  assert.deepEqual(vins('upstream'), ['AWAY', 'OPPOSITE', 'ROAD', 'TOWARDS']);
 });
 
 test('TrafficService: steps on the record clock (after lateness), segment reports and Kafka records', () => {

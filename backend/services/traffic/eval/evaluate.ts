@@ -22,6 +22,7 @@ import { loadScenarioFile } from '../../../../simulator/scenario/scenario.js';
 import type { GroundTruthRecord } from '../../../../simulator/traffic/ground-truth.js';
 import { emptyKinematics } from '../../../../simulator/traffic/kinematics.js';
 import type { DetectorOptions } from '../detector.js';
+import { percentile } from '../windows.js';
 import { TrafficService } from '../service.js';
 import type { JamEvent, JamWarning, SpeedForecast } from '../types.js';
 import { coverageFromEvents, scoreDetection, scoreForecasts, scoreWarnings, type TrafficReport } from './score.js';
@@ -55,6 +56,14 @@ export interface ReroutingFigures {
   readonly carWarnings: number;
   readonly carsWarned: number;
   readonly rerouted: number;
+  /** Warnings per car of the fleet (scored period). */
+  readonly warningsPerCar: number;
+  /**
+   * Warnings to cars followed by the car driving onto one of the warned segments (the jam's, or the
+   * predicted one) within 15 min: their share, and the median time from warning to arrival (s).
+   */
+  readonly warningsReached: number;
+  readonly carWarningMedianLeadS: number;
   /** Mean speed of all cars over the scored period, m/s. */
   readonly fleetMeanSpeedMps: number;
 }
@@ -96,6 +105,9 @@ export async function runTrafficEvaluation(scenarioPath: string, options: Evalua
   const rerouteShare = options.rerouteShare ?? 0.3;
   const warned = new Set<string>();
   let carWarnings = 0;
+  /** Per car: warned segment indices with the warning time (scored warnings only), until reached or 15 min old. */
+  const open = new Map<number, { segs: Set<number>; atMs: number }[]>();
+  const leads: number[] = [];
   let rerouted = 0;
   let speedSum = 0;
   let speedN = 0;
@@ -123,6 +135,18 @@ export async function runTrafficEvaluation(scenarioPath: string, options: Evalua
     }
     for (const i of probes) {
       model.readCar(i, k);
+      const pending = open.get(i);
+      if (pending !== undefined) {
+        const keep = pending.filter((w) => {
+          if (w.segs.has(k.segment)) {
+            leads.push((ts - w.atMs) / 1000);
+            return false;
+          }
+          return ts - w.atMs <= 15 * 60_000;
+        });
+        if (keep.length === 0) open.delete(i);
+        else open.set(i, keep);
+      }
       const heading = (k.headingDeg + rng.normal(0, 5) + 360) % 360;
       service.ingestFix({
         vin: `SIMCAR${i}`,
@@ -145,6 +169,10 @@ export async function runTrafficEvaluation(scenarioPath: string, options: Evalua
             warned.add(w.vin);
           }
           const car = Number(w.vin.slice(6));
+          if (ts >= warmupMs) {
+            const segs = new Set((out.avoid[n] ?? []).map((id) => network.segmentIndexById.get(id) ?? -1));
+            open.set(car, [...(open.get(car) ?? []), { segs, atMs: out.atMs }]);
+          }
           if (rerouteShare > 0 && rngReroute.chance(rerouteShare) && model.rerouteAround(car, out.avoid[n] ?? []) && ts >= warmupMs)
             rerouted++;
         });
@@ -195,6 +223,12 @@ export async function runTrafficEvaluation(scenarioPath: string, options: Evalua
       carWarnings,
       carsWarned: warned.size,
       rerouted,
+      warningsPerCar: Math.round((carWarnings / Math.max(1, model.carCount)) * 10) / 10,
+      warningsReached: leads.length,
+      carWarningMedianLeadS: percentile(
+        leads.sort((a, b) => a - b),
+        50,
+      ),
       fleetMeanSpeedMps: speedN === 0 ? 0 : Math.round((speedSum / speedN) * 1000) / 1000,
     },
   };
