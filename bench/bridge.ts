@@ -6,7 +6,7 @@
  * Figures: msgs/s over the measuring window, CPU per message of the broker+bridge process, of Kafka
  * (its JVM) and of the load generator, and loss: records in Kafka minus messages acknowledged.
  *
- *   npm run bench -- bridge [--cars 1000] [--window 8] [--seconds 30] [--warmup 5] [--producers 3]
+ *   npm run bench -- bridge [--cars 1000] [--window 8] [--seconds 30] [--warmup 5] [--producers 1]
  */
 import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -25,7 +25,7 @@ const cars = numberFlag('cars', 1000);
 const window = numberFlag('window', 8);
 const seconds = numberFlag('seconds', 30);
 const warmup = numberFlag('warmup', 5);
-const producers = numberFlag('producers', 3);
+const producers = numberFlag('producers', 1);
 
 configureLogging('warn');
 /** CPU seconds (user + system) of a process, from /proc. */

@@ -21,8 +21,9 @@ export const bridgeConfigSchema = Type.Object(
     producers: Type.Integer({
       minimum: 1,
       maximum: 16,
-      default: 3,
-      description: 'parallel Kafka producers (lanes); a car always goes through the same one, so its order holds',
+      default: 1,
+      description:
+        'parallel Kafka producers (lanes); a car always goes through the same one, so its order holds. More than 1 helps when the Kafka round trip, not CPU, is the limit',
     }),
     lingerMs: Type.Integer({ minimum: 0, maximum: 1000, default: 5, description: 'how long a Kafka batch waits for more records' }),
     maxBatchRecords: Type.Integer({ minimum: 1, maximum: 100_000, default: 5000, description: 'records per Kafka batch at most' }),
