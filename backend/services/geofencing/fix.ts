@@ -19,7 +19,14 @@ function round7(v: number): number {
 }
 
 function crossEvent(f: CompiledFence, car: CarState, fix: FixInput, out: GeofenceEvent[], h: number): void {
-  // segment box vs fence box first
+  // Both fixes are outside and depth is 1-Lipschitz (signed distance, r - |p|, half - distance to the
+  // line), so no point of the segment is deeper than half its length: a segment shorter than 2H
+  // cannot pass H deep (1 um of slack for rounding).
+  const dx = (fix.lon - car.lastLon) * f.kx;
+  const dy = (fix.lat - car.lastLat) * f.ky;
+  const reach = 2 * h - 1e-6;
+  if (reach > 0 && dx * dx + dy * dy < reach * reach) return;
+  // segment box vs fence box
   if (Math.max(car.lastLon, fix.lon) < f.minLon || Math.min(car.lastLon, fix.lon) > f.maxLon) return;
   if (Math.max(car.lastLat, fix.lat) < f.minLat || Math.min(car.lastLat, fix.lat) > f.maxLat) return;
   const { lon0, lat0, kx, ky } = f;
@@ -71,9 +78,9 @@ export function applyFix(state: GeofenceState, fix: FixInput, out: GeofenceEvent
     Math.max(lon, fromLon) + dLon,
     Math.max(lat, fromLat) + dLat,
   );
-  const hits = index.hits;
+  const slots = index.slots;
   for (let i = 0; i < n; i++) {
-    const f = fences.at(hits[i] as number) as CompiledFence;
+    const f = fences.at(slots[i] as number) as CompiledFence;
     if (!applies(f, vin, tags)) continue;
     let m = findMember(car, f.id);
     if (m !== undefined) m.seen = epoch;
@@ -85,7 +92,7 @@ export function applyFix(state: GeofenceState, fix: FixInput, out: GeofenceEvent
     if (m !== undefined && m.inside) {
       if (inside) {
         m.streak = 0;
-        maybeDwell(f, vin, m, fix.ts, { lat, lon }, out);
+        if (f.dwellMs >= 0) maybeDwell(f, vin, m, fix.ts, { lat, lon }, out); // (no position object per fix without dwell)
       } else if (++m.streak >= confirm || depthLocal(f, x, y) <= -h) {
         exit(state, car, vin, m, fix.ts, { lat, lon }, 'left', out);
       }

@@ -20,11 +20,13 @@ export function compareEvents(a: GeofenceEvent, b: GeofenceEvent): number {
   );
 }
 
-function commandsFor(e: GeofenceEvent, fence: CompiledFence | undefined): CommandToSend[] {
+const NO_COMMANDS: readonly CommandToSend[] = Object.freeze([]);
+
+function commandsFor(e: GeofenceEvent, fence: CompiledFence | undefined): readonly CommandToSend[] {
   const actions = fence?.fence.actions;
-  if (actions === undefined) return [];
+  if (actions === undefined || actions.length === 0) return NO_COMMANDS;
   const trigger = e.type === 'enter' ? 'enter' : e.type === 'exit' && e.reason === 'left' ? 'exit' : undefined;
-  if (trigger === undefined) return [];
+  if (trigger === undefined) return NO_COMMANDS;
   const out: CommandToSend[] = [];
   actions.forEach((a, i) => {
     if (a.on !== trigger) return;

@@ -29,6 +29,8 @@ export interface Shape {
   readonly ringStart: Int32Array;
   /** polygons: 1 when ring k is the shell of a new polygon (the rings up to the next shell are its holes). */
   readonly ringShell: Uint8Array;
+  /** polygons: true when there is a single ring (one polygon, no holes): tested without ringStart/ringShell. */
+  readonly simple: boolean;
 }
 
 export interface CompiledFence extends Shape {
@@ -63,10 +65,10 @@ const NO_RINGS = new Int32Array(0);
 const NO_SHELLS = new Uint8Array(0);
 
 export function circleShape(r: number): Shape {
-  return { kind: 'circle', r, half: 0, coords: new Float64Array(0), ringStart: NO_RINGS, ringShell: NO_SHELLS };
+  return { kind: 'circle', r, half: 0, coords: new Float64Array(0), ringStart: NO_RINGS, ringShell: NO_SHELLS, simple: false };
 }
 export function corridorShape(line: Float64Array, half: number): Shape {
-  return { kind: 'corridor', r: 0, half, coords: line, ringStart: NO_RINGS, ringShell: NO_SHELLS };
+  return { kind: 'corridor', r: 0, half, coords: line, ringStart: NO_RINGS, ringShell: NO_SHELLS, simple: false };
 }
 /** Polygons given as rings in local metres (per polygon: shell, then holes). */
 export function polygonsShape(polys: readonly (readonly Float64Array[])[]): Shape {
@@ -86,7 +88,7 @@ export function polygonsShape(polys: readonly (readonly Float64Array[])[]): Shap
     });
   }
   ringStart[k] = at;
-  return { kind: 'polygons', r: 0, half: 0, coords, ringStart, ringShell };
+  return { kind: 'polygons', r: 0, half: 0, coords, ringStart, ringShell, simple: rings.length === 1 };
 }
 
 function bboxOf(rings: readonly Float64Array[]): [number, number, number, number] {
@@ -117,6 +119,7 @@ function make(fence: Fence, lon0: number, lat0: number, s: Shape, bbox: readonly
     coords: s.coords,
     ringStart: s.ringStart,
     ringShell: s.ringShell,
+    simple: s.simple,
     id: fence.id,
     fence,
     vins: v?.vins === undefined ? undefined : new Set(v.vins),
@@ -186,7 +189,7 @@ function corridorDist2(s: Shape, x: number, y: number): number {
 
 /** Inside test at local metres (x, y). */
 export function containsLocal(s: Shape, x: number, y: number): boolean {
-  if (s.kind === 'polygons') return inPolygons(s, x, y);
+  if (s.kind === 'polygons') return s.simple ? inRing(s.coords, x, y, 0, s.coords.length) : inPolygons(s, x, y);
   if (s.kind === 'circle') return x * x + y * y <= s.r * s.r;
   return corridorDist2(s, x, y) <= s.half * s.half;
 }
@@ -195,7 +198,7 @@ export function containsLocal(s: Shape, x: number, y: number): boolean {
 export function depthLocal(s: Shape, x: number, y: number): number {
   if (s.kind === 'polygons') {
     const d = ringsDist(s, x, y);
-    return inPolygons(s, x, y) ? d : -d;
+    return containsLocal(s, x, y) ? d : -d;
   }
   if (s.kind === 'circle') return s.r - Math.sqrt(x * x + y * y);
   return s.half - Math.sqrt(corridorDist2(s, x, y));
@@ -203,6 +206,7 @@ export function depthLocal(s: Shape, x: number, y: number): number {
 
 /** Distance to the nearest ring edge, ring by ring (so no edge joins the end of one ring to the next). */
 function ringsDist(s: Shape, x: number, y: number): number {
+  if (s.simple) return Math.sqrt(distToEdges2(s.coords, x, y, 0, s.coords.length));
   let best = Infinity;
   const starts = s.ringStart;
   for (let k = 0; k + 1 < starts.length; k++)

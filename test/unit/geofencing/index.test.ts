@@ -100,6 +100,43 @@ test('grid index: insert, move, remove, big items, and huge queries match brute 
   }
 });
 
+test('grid index: negative cell numbers (west and south), point and box queries, against brute force', () => {
+  const idx = new GridIndex({ cellDeg: 0.0025 });
+  const r = rng(11);
+  const boxes = new Map<number, [number, number, number, number]>();
+  for (let s = 0; s < 4000; s++) {
+    // around (0, 0) (negative cell numbers) and far west/south (large negative cell numbers)
+    const [cx, cy] = s % 2 === 0 ? [0, 0] : [-122.4, -33.9];
+    const x = cx - 0.05 + r() * 0.1;
+    const y = cy - 0.05 + r() * 0.1;
+    const w = r() * 0.006;
+    boxes.set(s, [x, y, x + w, y + w]);
+    idx.insert(s, x, y, x + w, y + w);
+  }
+  for (let s = 0; s < 4000; s += 5) {
+    boxes.delete(s);
+    idx.remove(s);
+  }
+  assert.ok(idx.cellCount > 0);
+  for (let q = 0; q < 3000; q++) {
+    const [cx, cy] = q % 2 === 0 ? [0, 0] : [-122.4, -33.9];
+    const x = cx - 0.05 + r() * 0.1;
+    const y = cy - 0.05 + r() * 0.1;
+    const w = q % 3 === 0 ? 0 : r() * 0.004; // a third are point queries (one cell)
+    const n = idx.query(x, y, x + w, y + w);
+    const got = [...idx.slots.subarray(0, n)].sort((a, b) => a - b);
+    assert.deepEqual(
+      [...idx.hits].sort((a, b) => a - b),
+      got,
+    );
+    const want = [...boxes].filter(([, b]) => b[0] <= x + w && b[2] >= x && b[1] <= y + w && b[3] >= y).map(([s]) => s);
+    assert.deepEqual(
+      got,
+      want.sort((a, b) => a - b),
+    );
+  }
+});
+
 test('shapes: signed depth and passages in local metres', () => {
   const circle = circleShape(100);
   assert.equal(depthLocal(circle, 30, 40), 50);
