@@ -24,7 +24,7 @@ export const stackOptions: Readonly<Record<string, OptionSpec>> = {
 
 export const backendCommand: LeafCommand = {
   name: 'backend',
-  summary: 'run the backend: embedded MQTT broker, MQTT <-> Kafka bridge, command service and REST API (all roles, or --roles)',
+  summary: 'run the backend: MQTT broker, bridge, commands, geofencing, traffic, API and dashboard (all roles, or --roles)',
   options: {
     roles: {
       type: 'string',
