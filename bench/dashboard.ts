@@ -45,6 +45,7 @@ import { numberFlag, stringFlag } from './lib/flags.js';
 import { startKafkaFleetFeed } from './lib/kafka-fleet-feed.js';
 import { cpuByChild } from './lib/proc-cpu.js';
 import { loadNetwork, seedOf } from '../simulator/runtime/world.js';
+import { CHROMIUM_ARGS, chromiumPath } from '../infra/chromium.js';
 
 const CARS = numberFlag('cars', 10_000);
 const RATE = numberFlag('rate', 1);
@@ -57,8 +58,6 @@ const FEED = stringFlag('feed', 'kafka');
 if (FEED !== 'sim' && FEED !== 'kafka') throw new Error(`--feed must be sim or kafka (got ${FEED})`);
 const FLEET_KEY = 'bench-dashboard-fleet-key';
 const TOKEN = 'bench-viewer-token';
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run'];
 
 const status = (s: string): void => void process.stderr.write(`bench dashboard: ${s}\n`);
 const wait = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -186,7 +185,7 @@ async function main(): Promise<Record<string, unknown>> {
   }
   status(`${connected} cars connected; opening the dashboard`);
 
-  const browser: Browser = await pw.chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  const browser: Browser = await pw.chromium.launch({ executablePath: chromiumPath(), args: [...CHROMIUM_ARGS], headless: true });
   cleanup.push(() => browser.close());
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   const cdp = await page.context().newCDPSession(page);

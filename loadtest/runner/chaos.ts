@@ -26,7 +26,7 @@ export interface HookOutcome {
 }
 
 /** Runs `command` in a shell (stdin closed); fails when it exits non-zero or outlives timeoutMs (then killed). */
-export function runHook(command: string, timeoutMs: number, env: NodeJS.ProcessEnv = process.env): Promise<HookOutcome> {
+export function runHook(command: string, timeoutMs: number, env: NodeJS.ProcessEnv): Promise<HookOutcome> {
   return new Promise((resolve) => {
     let output = '';
     const child = spawn(command, { shell: true, stdio: ['ignore', 'pipe', 'pipe'], env });

@@ -54,7 +54,8 @@ export interface RunOptions {
   readonly stopRequested?: Promise<unknown>;
   /** Worker threads (default: by fleet size). */
   readonly workers?: number;
-  /** Environment of the broker restart hook (V2X_BROKER_PID is added when known). */
+  /** Environment of the broker restart hook (V2X_BROKER_PID is added when known); the CLI passes its own,
+   * read at the process entry. None given: the hook gets only V2X_BROKER_PID. */
   readonly hookEnv?: NodeJS.ProcessEnv;
   readonly brokerPid?: number;
   readonly commit?: string;
@@ -186,7 +187,7 @@ export async function runLoadTest(o: RunOptions): Promise<RunResult> {
           coordinator.control({ dropShare: e.percent / 100 });
         } else {
           o.onEvent?.(`chaos: broker restart hook: ${e.command}`);
-          const env = { ...(o.hookEnv ?? process.env), ...(o.brokerPid !== undefined && { V2X_BROKER_PID: String(o.brokerPid) }) };
+          const env = { ...o.hookEnv, ...(o.brokerPid !== undefined && { V2X_BROKER_PID: String(o.brokerPid) }) };
           hooks.push(
             runHook(e.command, e.timeoutMs, env).then((r) => {
               if (r.ok) return;

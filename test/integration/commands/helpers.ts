@@ -87,29 +87,9 @@ export async function testCar(t: After, url: string, vin: string, fleetKey: stri
   };
 }
 
-export interface ApiResponse<T = Record<string, unknown>> {
-  readonly status: number;
-  readonly body: T;
-}
+import type { apiClient } from '../../helpers/api.js';
 
-export function apiClient(baseUrl: string) {
-  return async <T = Record<string, unknown>>(
-    method: string,
-    path: string,
-    token: string | undefined,
-    body?: unknown,
-  ): Promise<ApiResponse<T>> => {
-    const res = await fetch(`${baseUrl}${path}`, {
-      method,
-      headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    return { status: res.status, body: (await res.json()) as T };
-  };
-}
+export { apiClient, type ApiResponse } from '../../helpers/api.js';
 
 /** Polls fn until it returns something other than undefined, or throws at the deadline. */
 export async function eventually<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000, everyMs = 50): Promise<T> {

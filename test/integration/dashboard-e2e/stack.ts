@@ -22,20 +22,10 @@ import { waitFor } from '../../helpers/poll.js';
 import { repoPath } from '../../helpers/repo.js';
 import { runSim, simSettings, type RunningSim } from '../sim/helpers.js';
 import type { Browser, Page, PlaywrightCore } from './playwright.js';
+import { CHROMIUM_ARGS, chromiumPath } from '../../../infra/chromium.js';
 
 type After = { after(fn: () => unknown): void };
 
-export const CHROMIUM = '/usr/bin/chromium';
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-component-update',
-  '--disable-sync',
-];
 export const ARTIFACTS = repoPath('test-artifacts', 'dashboard');
 const FLEET_KEY = 'e2e-dashboard-fleet-key';
 
@@ -121,8 +111,7 @@ export async function startStack(t: After, options: StackOptions): Promise<Stack
 }
 
 export async function launchBrowser(t: After, pw: PlaywrightCore): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
-  const browser = await pw.chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+  const browser = await pw.chromium.launch({ executablePath: chromiumPath(), args: [...CHROMIUM_ARGS], headless: true });
   t.after(() => browser.close());
   return browser;
 }

@@ -93,27 +93,4 @@ export function line(from: number, to: number, step: number, y: number): [number
   return out;
 }
 
-export interface ApiResponse<T> {
-  readonly status: number;
-  readonly body: T;
-}
-
-export function apiClient(baseUrl: string) {
-  return async <T = Record<string, unknown>>(
-    method: string,
-    path: string,
-    token: string | undefined,
-    body?: unknown,
-  ): Promise<ApiResponse<T>> => {
-    const res = await fetch(`${baseUrl}${path}`, {
-      method,
-      headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await res.text();
-    return { status: res.status, body: (text === '' ? {} : JSON.parse(text)) as T };
-  };
-}
+export { apiClient, type ApiResponse } from '../../helpers/api.js';

@@ -8,24 +8,12 @@
  */
 import type { TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { repoPath } from '../../helpers/repo.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import { CHROMIUM_ARGS, chromiumPath } from '../../../infra/chromium.js';
 
 /** The part of playwright-core this test uses. */
 interface ChartBox {
@@ -77,13 +65,12 @@ export async function renderAndCheck(t: TestContext, html: string, charts: reado
     t.skip('playwright-core is not installed (npm install --save-dev playwright-core)');
     return;
   }
-  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium`);
   const dir = await mkdtemp(join(tmpdir(), 'lt-html-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
   const file = join(dir, 'report.html');
   await writeFile(file, html);
 
-  const browser = await pw.chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  const browser = await pw.chromium.launch({ executablePath: chromiumPath(), args: [...CHROMIUM_ARGS], headless: true });
   t.after(() => browser.close());
   const page = await browser.newPage();
   const requests: string[] = [];
