@@ -11,6 +11,8 @@ export interface Me {
   readonly role: Role;
 }
 
+/** Mirrors backend/services/vehicles/store.ts: importing that file would pull Node-typed backend code
+ * (Buffer, protocol codecs) into the browser's DOM-only type-check. */
 export interface VehicleSummary {
   readonly vin: string;
   readonly make: string;
