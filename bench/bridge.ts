@@ -6,7 +6,7 @@
  * Figures: msgs/s over the measuring window, CPU per message of the broker+bridge process, of Kafka
  * (its JVM) and of the load generator, and loss: records in Kafka minus messages acknowledged.
  *
- *   npm run bench -- bridge [--cars 1000] [--window 8] [--seconds 30] [--warmup 5] [--producers 1]
+ *   npm run bench -- bridge [--cars 1000] [--window 8] [--seconds 30] [--warmup 5] [--producers 1] [--encoder fast|kafkajs]
  */
 import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -19,13 +19,18 @@ import { configSchema } from '../core/config/schema.js';
 import { configureLogging } from '../core/log.js';
 import { defaultCacheDir, startLocalKafka } from '../infra/kafka/index.js';
 import { kafkaTopicName } from '../protocol/index.js';
-import { numberFlag } from './lib/flags.js';
+import { numberFlag, stringFlag } from './lib/flags.js';
 
 const cars = numberFlag('cars', 1000);
 const window = numberFlag('window', 8);
 const seconds = numberFlag('seconds', 30);
 const warmup = numberFlag('warmup', 5);
 const producers = numberFlag('producers', 1);
+const encoder = stringFlag('encoder', 'fast');
+if (encoder !== 'fast' && encoder !== 'kafkajs') {
+  console.error(`bridge bench: --encoder must be fast or kafkajs (got ${String(encoder)})`);
+  process.exit(2);
+}
 
 configureLogging('warn');
 /** CPU seconds (user + system) of a process, from /proc. */
@@ -54,10 +59,11 @@ try {
       // The chain under test: the broker and the bridge, not the services that consume telemetry.
       'backend.roles': 'broker,bridge',
       'bridge.producers': producers,
+      'kafka.fastProduce': encoder === 'fast',
       'log.level': 'warn',
     },
   });
-  const client = createKafkaClient({ brokers: kafka.brokers, clientId: 'bench-bridge' });
+  const client = createKafkaClient({ brokers: kafka.brokers, clientId: 'bench-bridge', fastProduce: config.kafka.fastProduce });
   const backend = await createBackend({ config, kafka: client, metrics: createBridgeMetrics(undefined, false) }).start();
 
   status(`connecting ${cars} cars (window ${window} each)`);
@@ -121,10 +127,11 @@ try {
     cars,
     window,
     producers,
+    encoder,
     seconds,
     target_msgs_per_s: 20_000,
   };
-  console.log(`bridge: ${cars} cars, window ${window}, ${seconds} s measured after ${warmup} s warm-up`);
+  console.log(`bridge: ${cars} cars, window ${window}, ${encoder} produce encoder, ${seconds} s measured after ${warmup} s warm-up`);
   console.log(`  sustained ${result.msgs_per_s} msg/s (median second ${result.median_msgs_per_s}); target 20,000`);
   console.log(`  CPU per message: broker+bridge ${result.broker_bridge_us_per_msg} us, Kafka ${result.kafka_us_per_msg} us`);
   console.log(`  acknowledged ${final.acked}, records in Kafka ${offsets}: lost ${result.lost}, duplicates ${result.duplicates}`);

@@ -25,7 +25,7 @@ export async function startStack(config: DeepReadonly<Config>, progress: Progres
   progress.update(`starting the backend (${config.backend.roles.join(', ')})`);
   const backend = await createBackend({
     config,
-    kafka: createKafkaClient({ brokers: kafka.brokers, clientId: config.kafka.clientId }),
+    kafka: createKafkaClient({ brokers: kafka.brokers, clientId: config.kafka.clientId, fastProduce: config.kafka.fastProduce }),
   }).start();
   onShutdown('backend', () => backend.close());
   return { kafka, backend };

@@ -1,15 +1,8 @@
 /** The kafkajs implementation of the Kafka boundary (backend/kafka/types.ts). */
-import {
-  Kafka,
-  Partitioners,
-  logLevel as KafkaLogLevel,
-  type Admin as KafkajsAdmin,
-  type IHeaders,
-  type ITopicConfig,
-  type LogEntry,
-} from 'kafkajs';
+import type { Admin as KafkajsAdmin, IHeaders, ITopicConfig, LogEntry } from 'kafkajs';
 import { V2xError } from '../../core/errors.js';
 import { logger } from '../../core/log.js';
+import { loadKafkajs } from './kafkajs-loader.js';
 import type {
   Admin,
   BatchHandler,
@@ -27,6 +20,7 @@ import type {
 const log = logger('kafka');
 
 function logCreator() {
+  const KafkaLogLevel = loadKafkajs().kafkajs.logLevel;
   return ({ level, log: entry }: LogEntry) => {
     const { message, ...rest } = entry;
     const fields = { ...rest, timestamp: undefined, logger: undefined };
@@ -39,6 +33,7 @@ function logCreator() {
 
 export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
   if (options.brokers.length === 0) throw new V2xError('CONFIG_INVALID', 'kafka.brokers is empty: no Kafka to connect to');
+  const { Kafka, Partitioners, logLevel: KafkaLogLevel } = loadKafkajs(options.fastProduce ?? true).kafkajs;
   const kafka = new Kafka({
     clientId: options.clientId,
     brokers: [...options.brokers],

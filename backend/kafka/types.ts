@@ -102,4 +102,9 @@ export interface KafkaClientOptions {
   readonly clientId: string;
   /** Connection timeout per broker, ms. */
   readonly connectionTimeoutMs?: number;
+  /**
+   * Encode produce requests through backend/kafka/produce-encoding.ts instead of kafkajs's own
+   * encoder (decision 0020). Default true; the first client created in a process decides.
+   */
+  readonly fastProduce?: boolean;
 }

@@ -24,6 +24,11 @@ export const kafkaConfigSchema = Type.Object(
     heapMb: Type.Integer({ minimum: 128, maximum: 8192, default: 512, description: 'JVM heap per local broker, MB' }),
     startTimeoutS: Type.Integer({ minimum: 5, maximum: 900, default: 120, description: 'how long to wait for a local broker to be ready' }),
     clientId: Type.String({ minLength: 1, default: 'v2x-fleet', description: 'Kafka client id' }),
+    fastProduce: Type.Boolean({
+      default: true,
+      description:
+        "encode produce requests with v2x's one-pass encoder instead of kafkajs's (same bytes, about 5x less CPU; decision 0020)",
+    }),
     stateDir: Type.String({
       default: '',
       description: 'folder of the `v2x kafka start` state file (default <cacheDir>/kafka); tests point it elsewhere',
