@@ -62,6 +62,12 @@ export const simConfigSchema = Type.Object(
         'fleet: every worker models the whole fleet (car following between all cars); slice: only its own cars (cheaper at scale)',
     }),
     gpsNoiseM: Type.Number({ minimum: 0, maximum: 100, default: 3, description: 'GPS error, metres (standard deviation per axis)' }),
+    commandDelayScale: Type.Number({
+      minimum: 0,
+      maximum: 10,
+      default: 1,
+      description: "multiplies the command catalogue's execution times (flash_lights 200-800 ms...); 0: cars execute at once",
+    }),
     parkShare: Type.Number({ minimum: 0, maximum: 1, default: 0.5, description: 'share of trip ends where the car parks' }),
     initialParkedShare: Type.Number({ minimum: 0, maximum: 1, default: 0.2, description: 'share of cars parked at the start' }),
     parkMinutes: Type.Array(Type.Number({ minimum: 0 }), {
@@ -141,6 +147,7 @@ export interface SimSettings {
   readonly groundTruth: string;
   readonly traffic: 'fleet' | 'slice';
   readonly gpsNoiseM: number;
+  readonly commandDelayScale: number;
   readonly parkShare: number;
   readonly initialParkedShare: number;
   readonly parkMinutes: readonly [number, number];
@@ -263,6 +270,7 @@ export function resolveSimSettings(c: Input): SimSettings {
     groundTruth: c.groundTruth,
     traffic: c.traffic,
     gpsNoiseM: c.gpsNoiseM,
+    commandDelayScale: c.commandDelayScale,
     parkShare: c.parkShare,
     initialParkedShare: c.initialParkedShare,
     parkMinutes: range(c.parkMinutes, 'sim.parkMinutes'),

@@ -53,6 +53,7 @@ export const simOptions: Readonly<Record<string, OptionSpec>> = {
   traffic: str('fleet|slice', 'model the whole fleet in every worker, or only its own cars', 'sim.traffic'),
   'start-time': str('ISO', "the cars' clock at the start (default: now)", 'sim.startTime'),
   'gps-noise': str('M', 'GPS error, metres', 'sim.gpsNoiseM'),
+  'command-delay-scale': str('X', "multiply the commands' execution times (0: at once)", 'sim.commandDelayScale'),
   'no-sleep': { type: 'boolean', description: 'parked cars stay connected', config: 'sim.sleep', negate: true },
   'coverage-holes': str('N', 'coverage holes per driving hour per car', 'sim.coverageHolesPerHour'),
   'export-network': { type: 'string', valueName: 'FILE', description: 'write the road network GeoJSON to FILE and exit' },

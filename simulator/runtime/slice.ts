@@ -114,7 +114,11 @@ export class FleetSlice implements TimerTarget, CommandHost, SessionEvents<numbe
     const cars = options.cars ?? new FleetGenerator({ seed: seedOf(s.seed) }).cars(options.start, options.end);
     if (cars.length !== n) throw new RangeError(`${cars.length} car specs for ${n} cars`);
     this.cars = cars;
-    this.config = vehicleConfig({ gpsNoiseM: replay ? 0 : s.gpsNoiseM, rates: { telemetryHz: s.rateHz } });
+    this.config = vehicleConfig({
+      gpsNoiseM: replay ? 0 : s.gpsNoiseM,
+      rates: { telemetryHz: s.rateHz },
+      commandDelayScale: s.commandDelayScale,
+    });
     const { lat, lon } = this.world.anchor;
     this.#env = environmentAt(s.startEpochMs ?? Date.now(), lat, lon);
     this.state = new VehicleState(n);

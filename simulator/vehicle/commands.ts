@@ -8,7 +8,7 @@
  *   state -> succeeded (idempotent); locate -> succeeded with the position; activate_feature of a
  *   feature not offered -> rejected unsupported;
  * - accepted -> `delivered` now, then `succeeded` (or, with commandFailureRate, `failed`) after a delay
- *   drawn from the catalogue's delayMs range; the caller applies `effect` (applyCommandEffect) and
+ *   drawn from the catalogue's delayMs range (times config.commandDelayScale); the caller applies `effect` (applyCommandEffect) and
  *   sends `result` at effectAtMs.
  * A commandId seen before executes nothing and answers the same result (dedup of redelivery).
  */
@@ -60,7 +60,7 @@ export interface CommandContext {
   /** The car's clock, ms. */
   readonly nowMs: number;
   readonly rng: Rng;
-  readonly config: Pick<VehicleConfig, 'commandFailureRate' | 'remoteClimateMin'>;
+  readonly config: Pick<VehicleConfig, 'commandFailureRate' | 'commandDelayScale' | 'remoteClimateMin'>;
   readonly commands: CarCommandState;
 }
 
@@ -198,7 +198,7 @@ export function handleCommand(ctx: CommandContext, request: unknown): CommandOut
   const d = decide(ctx, req);
   if (!d.ok) return rejected(d.reason, d.message);
 
-  const delay = ctx.rng.int(meta.delayMs[0], meta.delayMs[1]);
+  const delay = Math.round(ctx.rng.int(meta.delayMs[0], meta.delayMs[1]) * ctx.config.commandDelayScale);
   const at = now + delay;
   const failed = meta.changesState && (d.effect !== undefined || d.feature !== undefined) && ctx.rng.chance(ctx.config.commandFailureRate);
   let result: CommandResult;

@@ -40,6 +40,8 @@ export interface VehicleConfig {
   readonly parkAfterS: number;
   /** Share of state-changing commands that fail after delivery (default 0.01). */
   readonly commandFailureRate: number;
+  /** Multiplies the catalogue's execution time of every command (default 1; 0: at once). */
+  readonly commandDelayScale: number;
   /** How long remote climate runs on a parked car, minutes (default 20). */
   readonly remoteClimateMin: number;
   /** Fixed ambient temperature, degC; undefined: a seasonal and daily curve for central Europe. */
@@ -58,6 +60,7 @@ export const DEFAULT_VEHICLE_CONFIG: VehicleConfig = Object.freeze({
   faults: Object.freeze({ overheatPerDrivingHour: 1 / 2000, tyreLeakPerHour: 1 / 5000 }),
   parkAfterS: 300,
   commandFailureRate: 0.01,
+  commandDelayScale: 1,
   remoteClimateMin: 20,
   ambientC: undefined,
   sleep: Object.freeze({ afterParkedMin: 10, checkInEveryMin: Object.freeze([5, 15]) as readonly [number, number], checkInSeconds: 30 }),
@@ -112,6 +115,7 @@ export function vehicleConfig(input: VehicleConfigInput = {}): VehicleConfig {
     }),
     parkAfterS: num(input.parkAfterS ?? d.parkAfterS, 'parkAfterS', 1, 86_400),
     commandFailureRate: num(input.commandFailureRate ?? d.commandFailureRate, 'commandFailureRate', 0, 1),
+    commandDelayScale: num(input.commandDelayScale ?? d.commandDelayScale, 'commandDelayScale', 0, 10),
     remoteClimateMin: num(input.remoteClimateMin ?? d.remoteClimateMin, 'remoteClimateMin', 1, 120),
     ambientC: ambient === undefined ? undefined : num(ambient, 'ambientC', -50, 60),
     sleep: Object.freeze({

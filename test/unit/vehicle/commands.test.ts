@@ -28,7 +28,7 @@ class Car {
     this.kin.lat = 48.1371234;
     this.kin.lon = 11.5754321;
   }
-  send(req: unknown, nowMs = T0, failureRate = 0): CommandOutcome {
+  send(req: unknown, nowMs = T0, failureRate = 0, delayScale = 1): CommandOutcome {
     const out = handleCommand(
       {
         car: this.car,
@@ -37,7 +37,7 @@ class Car {
         kin: this.kin,
         nowMs,
         rng: this.rng,
-        config: { commandFailureRate: failureRate, remoteClimateMin: 20 },
+        config: { commandFailureRate: failureRate, commandDelayScale: delayScale, remoteClimateMin: 20 },
         commands: this.commands,
       },
       req,
@@ -69,6 +69,16 @@ test('accepted: delivered now, then succeeded after a delay from the catalogue r
   assert.deepEqual(out.effect, { kind: 'lock', locked: false });
   assert.equal(readVehicle(c.state, 0).locked, false);
   assert.deepEqual(c.events, [{ type: 'lock', locked: false, source: 'remote' }]);
+});
+
+test('commandDelayScale stretches or removes the execution time', () => {
+  const [lo, hi] = commandCatalogue.unlock.delayMs;
+  const slow = new Car(ice).send(request(ice, 'unlock'), T0, 0, 2);
+  assert.ok(slow.effectAtMs >= T0 + 2 * lo && slow.effectAtMs <= T0 + 2 * hi);
+  const instant = new Car(ice).send(request(ice, 'unlock'), T0, 0, 0);
+  assert.equal(instant.result.status, 'succeeded');
+  assert.equal(instant.effectAtMs, T0);
+  assert.equal(instant.result.ts, T0);
 });
 
 test('lock and unlock are idempotent: already in that state -> succeeded, no change', () => {
@@ -166,7 +176,7 @@ test('invalid, unknown, foreign, expired and concurrent commands are rejected wi
         kin: c.kin,
         nowMs: T0,
         rng: c.rng,
-        config: { commandFailureRate: 0, remoteClimateMin: 20 },
+        config: { commandFailureRate: 0, commandDelayScale: 1, remoteClimateMin: 20 },
         commands: c.commands,
       },
       { type: 'lock' },
