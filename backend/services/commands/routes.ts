@@ -1,7 +1,7 @@
 /**
  * The command REST API under /api/v1 (mounted through backend/http.ts's route hook):
  *   POST   /vehicles/:vin/commands   operator   -> 202 {commandId, status} (200 on an idempotent replay)
- *   GET    /commands/:id             viewer
+ *   GET    /commands/:id             viewer     ?waitMs= holds the answer until the command is finished
  *   GET    /vehicles/:vin/commands   viewer     ?status=
  *   DELETE /commands/:id             operator   cancels a command not yet delivered (409 otherwise)
  */
@@ -39,6 +39,19 @@ const Snapshot = Type.Object(
 const VinParams = Type.Object({ vin: Type.String({ minLength: 17, maxLength: 17 }) });
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 const ListQuery = Type.Object({ status: Type.Optional(Status) });
+const GetQuery = Type.Object(
+  {
+    waitMs: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 60_000,
+        description:
+          'long poll: answer once the command is finished (SUCCEEDED, FAILED, REJECTED, TIMED_OUT, CANCELED) or after this many ms, whichever comes first',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
 const CreateBody = Type.Object(
   {
     type: Type.String({ description: `one of ${COMMAND_TYPES.join(', ')}` }),
@@ -130,12 +143,34 @@ export function commandRoutes(deps: CommandRoutesDeps) {
       tags: ['commands'],
       role: 'viewer',
       params: IdParams,
-      responses: { 200: { description: 'the command', schema: Snapshot }, 401: err('no or unknown token'), 404: err('no such command') },
+      querystring: GetQuery,
+      responses: {
+        200: { description: 'the command (with waitMs: once finished, or its state when the wait ran out)', schema: Snapshot },
+        400: err('waitMs is not an integer in 0..60000'),
+        401: err('no or unknown token'),
+        404: err('no such command'),
+      },
     });
-    app.get<{ Params: Static<typeof IdParams> }>(`${base}/commands/:id`, { schema: { params: IdParams } }, async (req) => {
-      auth(req, 'viewer');
-      return view(get(deps.service(), req.params.id));
-    });
+    app.get<{ Params: Static<typeof IdParams>; Querystring: Static<typeof GetQuery> }>(
+      `${base}/commands/:id`,
+      { schema: { params: IdParams, querystring: GetQuery } },
+      async (req, reply) => {
+        auth(req, 'viewer');
+        const service = deps.service();
+        const now = get(service, req.params.id);
+        const waitMs = req.query.waitMs ?? 0;
+        if (waitMs === 0) return view(now);
+        // a client that goes away stops its wait
+        const gone = new AbortController();
+        const onClose = (): void => gone.abort();
+        reply.raw.once('close', onClose);
+        try {
+          return view((await service.settled(req.params.id, waitMs, gone.signal)) ?? now);
+        } finally {
+          reply.raw.off('close', onClose);
+        }
+      },
+    );
 
     docs.add({
       method: 'get',

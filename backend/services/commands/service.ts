@@ -22,6 +22,7 @@ import { createCommandEvents, type CommandEvents } from './events.js';
 import { decideIdempotency, fingerprint } from './idempotency.js';
 import { deadlineOf, isRefusal, step } from './machine.js';
 import { Journal } from './journal.js';
+import { SettleWaiters } from './settle-waiters.js';
 import { createCommandMetrics } from './metrics.js';
 import { auditRecord, decodeSnapshot, requestRecord, statusRecord } from './records.js';
 import type { CommandInput, CommandSnapshot, LifecycleState } from './types.js';
@@ -55,6 +56,11 @@ export interface CommandService {
   /** Creates (or, with the same idempotency key and body, returns) a command. Throws CONFLICT. */
   create(req: CreateRequest): Promise<{ readonly snapshot: CommandSnapshot; readonly replay: boolean }>;
   get(commandId: string): CommandSnapshot | undefined;
+  /**
+   * Resolves once the command is in a terminal state (at once if it already is), or after
+   * timeoutMs, or when the signal aborts; with its snapshot then (undefined: unknown command).
+   */
+  settled(commandId: string, timeoutMs: number, signal?: AbortSignal): Promise<CommandSnapshot | undefined>;
   list(vin: string, status?: LifecycleState): CommandSnapshot[];
   /** Throws COMMAND_NOT_FOUND or CONFLICT (already delivered or finished). */
   cancel(commandId: string, principal: string): Promise<CommandSnapshot>;
@@ -69,6 +75,7 @@ export async function startCommandService(deps: CommandServiceDeps): Promise<Com
   const clock = deps.clock ?? systemClock;
   const book = new CommandBook();
   const events = createCommandEvents();
+  const waiters = new SettleWaiters(events);
   const timers = new Map<string, TimerHandle>();
   const knownVins = new Set(config.knownVins);
   const consumers: Consumer[] = [];
@@ -128,7 +135,12 @@ export async function startCommandService(deps: CommandServiceDeps): Promise<Com
     serial(commandId, async () => {
       const r = step(book.get(commandId), input, { now: clock.now(), deliveredGraceMs: config.deliveredGraceMs });
       if (isRefusal(r)) throw new V2xError('CONFLICT', r.message, { details: { commandId } });
-      if (r.ignored || r.snapshot === undefined) return r.snapshot;
+      if (r.ignored || r.snapshot === undefined) {
+        // A timer may fire a millisecond before Date.now() reaches its deadline (timers and the wall
+        // clock are kept apart): the tick is ignored, so wait again or the command never times out.
+        if (input.kind === 'tick' && r.snapshot !== undefined) arm(r.snapshot);
+        return r.snapshot;
+      }
       book.put(r.snapshot);
       arm(r.snapshot);
       const records: OutRecord[] = [];
@@ -218,6 +230,7 @@ export async function startCommandService(deps: CommandServiceDeps): Promise<Com
 
   const close = async (): Promise<void> => {
     closed = true;
+    waiters.close();
     for (const t of timers.values()) t.cancel();
     timers.clear();
     for (const c of consumers.splice(0).reverse()) await c.close().catch((err: unknown) => log.warn({ err }, 'consumer close failed'));
@@ -319,6 +332,12 @@ export async function startCommandService(deps: CommandServiceDeps): Promise<Com
       return { snapshot: s!, replay: false };
     },
     get: (id) => book.get(id),
+    async settled(id, timeoutMs, signal) {
+      const s = book.get(id);
+      if (s === undefined || isTerminal(s.status) || timeoutMs <= 0 || closed) return s;
+      await waiters.wait(id, timeoutMs, signal);
+      return book.get(id);
+    },
     list: (vin, status) => book.forVin(vin, status),
     async cancel(commandId, principal) {
       if (book.get(commandId) === undefined) throw new V2xError('COMMAND_NOT_FOUND', commandId, { details: { commandId } });

@@ -44,6 +44,11 @@ test('REST API: auth, validation, 404, idempotency, cancel, OpenAPI', async (t) 
     const unknown = await api('POST', `/api/v1/vehicles/${testVin(999)}/commands`, OPERATOR, { type: 'lock' });
     assert.equal(unknown.status, 404);
     assert.equal(unknown.body.code, 'VEHICLE_NOT_FOUND');
+    for (const bad of ['abc', '-1', '60001']) {
+      const r = await api('GET', `/api/v1/commands/any?waitMs=${bad}`, VIEWER);
+      assert.equal(r.status, 400, `waitMs=${bad}`);
+      assert.match(String(r.body.message), /waitMs/);
+    }
     const noCmd = await api('GET', '/api/v1/commands/no-such-command', VIEWER);
     assert.equal(noCmd.status, 404);
     assert.equal(noCmd.body.code, 'COMMAND_NOT_FOUND');
@@ -71,10 +76,19 @@ test('REST API: auth, validation, 404, idempotency, cancel, OpenAPI', async (t) 
   await t.test('cancel before delivery (no car answers here): 200 CANCELED, then 409', async () => {
     const post = await api('POST', path, OPERATOR, { type: 'flash_lights', ttlSeconds: 60 });
     const id = String(post.body.commandId);
+    // a long poll on an unfinished command answers with its state when the wait runs out
+    const t0 = performance.now();
+    const pending = await api('GET', `/api/v1/commands/${id}?waitMs=300`, VIEWER);
+    assert.equal(pending.status, 200);
+    assert.ok(['CREATED', 'SENT'].includes(String(pending.body.status)), String(pending.body.status));
+    assert.ok(performance.now() - t0 >= 290, 'held for waitMs');
+    // a long poll is woken by the cancel
+    const waiting = api('GET', `/api/v1/commands/${id}?waitMs=30000`, VIEWER);
     assert.equal((await api('DELETE', `/api/v1/commands/${id}`, VIEWER)).status, 403);
     const del = await api('DELETE', `/api/v1/commands/${id}`, OPERATOR);
     assert.equal(del.status, 200);
     assert.equal(del.body.status, 'CANCELED');
+    assert.equal((await waiting).body.status, 'CANCELED');
     const again = await api('DELETE', `/api/v1/commands/${id}`, OPERATOR);
     assert.equal(again.status, 409);
     assert.equal(again.body.code, 'CONFLICT');

@@ -50,6 +50,17 @@ test('commands through the whole chain: succeeded, rejected, delivered after sle
     assert.deepEqual(entries[2]?.actor, { kind: 'car', id: vin });
   });
 
+  await t.test('a long poll (GET ?waitMs) answers once the command has finished', async () => {
+    const vin = testVin(105);
+    await testCar(t, url, vin, key, 'succeed');
+    await waitKnown(api, vin);
+    const post = await api('POST', `/api/v1/vehicles/${vin}/commands`, OPERATOR, { type: 'flash_lights', ttlSeconds: 30 });
+    assert.equal(post.status, 202);
+    const got = await api('GET', `/api/v1/commands/${String(post.body.commandId)}?waitMs=30000`, OPERATOR);
+    assert.equal(got.status, 200);
+    assert.equal(got.body.status, 'SUCCEEDED');
+  });
+
   await t.test('a car that refuses -> REJECTED with its reason', async () => {
     const vin = testVin(102);
     await testCar(t, url, vin, key, { reject: 'precondition_failed', message: 'the car is moving' });

@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ManualClock } from '../../../core/clock.js';
+import { ManualClock, type Clock } from '../../../core/clock.js';
 import { completeVin, encode, kafkaTopicName } from '../../../protocol/index.js';
 import { startCommandService, type CommandsConfig } from '../../../backend/services/commands/service.js';
 import type { Transition } from '../../../backend/services/commands/types.js';
@@ -53,6 +53,26 @@ test('TTL: TIMED_OUT exactly at the TTL, with a transition event', async () => {
     seen.map((s) => s.to),
     ['CREATED', 'SENT', 'TIMED_OUT'],
   );
+  await svc.close();
+});
+
+test('TTL: a timer that fires a millisecond early is re-armed, and the command still times out', async () => {
+  const { clock, kafka } = setup();
+  // Node's timers and Date.now() can disagree by a millisecond: this clock's timers fire 1 ms early
+  const early: Clock = {
+    now: () => clock.now(),
+    monotonic: () => clock.monotonic(),
+    setTimeout: (fn, ms) => clock.setTimeout(fn, Math.max(0, ms - 1)),
+    setInterval: (fn, ms) => clock.setInterval(fn, ms),
+  };
+  const svc = await startCommandService({ kafka, config, topicPrefix: 'p.', clock: early });
+  const { snapshot } = await svc.create({ vin: VIN, type: 'honk', params: {}, ttlSeconds: 2, principal: 'alice' });
+  clock.advance(1999);
+  await settle();
+  assert.equal(svc.get(snapshot.commandId)?.status, 'SENT', 'the early tick changes nothing');
+  clock.advance(1);
+  await settle();
+  assert.equal(svc.get(snapshot.commandId)?.status, 'TIMED_OUT');
   await svc.close();
 });
 
