@@ -7,23 +7,30 @@
  * (flash_lights by default: every car, parked or driving, executes it) POSTed over HTTP with an
  * operator token, paced at --rate per second, each to a different car. For each command:
  *
- * - headline: from the 202 received to SUCCEEDED seen through the API (GET /api/v1/commands/{id}
- *   polled every --poll ms: the poll adds up to --poll ms, about half of it on average);
+ * - headline: from the 202 received to SUCCEEDED seen through the API: GET /api/v1/commands/{id}
+ *   ?waitMs (a long poll, answered when the command finishes), or with --poll N a plain GET every
+ *   N ms (which adds up to N ms, about half of it on average);
  * - the same end seen in-process (the service's transition event: no poll error) and, with the
  *   dashboard role, on socket.io ('command' event);
  * - the hops, from Kafka record timestamps, the broker's receive-time header and the car's own
  *   timestamps (the car's clock is the simulation clock, which runs on this machine's clock):
- *   request produced -> car has it, the car executing (its catalogue delay, 200-800 ms for
- *   flash_lights: inside the round trip by construction), car result -> broker, broker -> service
+ *   request produced -> car has it, the car executing, car result -> broker, broker -> service
  *   applied, service applied -> seen through the API.
+ *
+ * The cars answer at once by default (--delay-scale 0, sim.commandDelayScale): the round trip is
+ * then the platform's own. With --delay-scale 1 each car takes its catalogue time (200-800 ms for
+ * flash_lights), which the round trip contains by construction; platform_* subtracts it.
  *
  * Progress on stderr; figures on stdout, the last line JSON (p50_ms, p99_ms, platform_p99_ms...).
  *
- *   node .build/x/bench/commands.js [--cars 5000] [--commands 300] [--rate 10] [--poll 10]
- *        [--warmup 10] [--ramp 200] [--qos 1] [--type flash_lights] [--socket 1] [--seed 1]
+ *   node .build/x/bench/commands.js [--cars 5000] [--commands 300] [--rate 5] [--poll 0]
+ *        [--warmup 10] [--ramp 200] [--qos 1] [--type flash_lights] [--socket 1] [--seed 1] [--delay-scale 0] [--warm-commands 20] [--sim process|inline] [--dump FILE]
  */
+import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { Type } from '@sinclair/typebox';
 import { createBackend } from '../backend/app.js';
 import { createKafkaClient, type InRecord } from '../backend/kafka/index.js';
@@ -46,12 +53,22 @@ import { writeResult } from './lib/provenance.js';
 const CARS = numberFlag('cars', 5000);
 const COMMANDS = numberFlag('commands', 300);
 const RATE = numberFlag('rate', 5);
-const POLL_MS = numberFlag('poll', 20);
+/** 0: long poll (GET ?waitMs, answered when the command finishes); N: poll every N ms. */
+const POLL_MS = numberFlag('poll', 0);
 const WARMUP_S = numberFlag('warmup', 10);
 const RAMP = numberFlag('ramp', 200);
 const QOS = numberFlag('qos', 1);
 const TYPE = stringFlag('type', 'flash_lights');
 const SEED = stringFlag('seed', '1');
+/** The cars' execution time: 0 = they answer at once, so the round trip is the platform's own. */
+const DELAY_SCALE = numberFlag('delay-scale', 0);
+/** Write every command's timeline (epoch ms of each step) as JSON lines to this file. */
+const DUMP = stringFlag('dump', '');
+/** Commands sent first and not counted: the command path's first use (JIT, connections, partitions). */
+const WARM_COMMANDS = numberFlag('warm-commands', 20);
+/** process: the fleet in its own process (as `v2x sim` beside a backend); inline: in this one. */
+const SIM = stringFlag('sim', 'process');
+if (SIM !== 'process' && SIM !== 'inline') throw new Error(`--sim must be process or inline (got ${SIM})`);
 const SOCKET = numberFlag('socket', 0) !== 0 && SERVICE_ROLES.some((r) => r.name === 'dashboard');
 const TOKEN = 'bench-operator-token';
 
@@ -200,47 +217,62 @@ try {
   }
 
   // the fleet
-  const settings = resolveSimSettings(
-    loadConfig(Type.Object({ sim: simConfigSchema }), {
-      flags: {
-        'sim.broker': backend.broker!.tcpUrl,
-        'sim.cars': CARS,
-        'sim.seed': SEED,
-        'sim.rate': 1,
-        'sim.qos': QOS,
-        'sim.rampRate': RAMP,
-        'sim.workers': 1,
-        'sim.credentials': 'fleet-key',
-        'sim.fleetKey': config.mqtt.fleetKey,
-        'sim.sleep': false,
-        'sim.coverageHolesPerHour': 0,
-        'sim.connectTimeoutS': 120,
-      },
-    }).sim,
-  );
-  const sim = new Simulation(settings);
-  let requestStop!: () => void;
-  const stopRequested = new Promise<void>((resolve) => (requestStop = resolve));
-  let latest: UnitStats | undefined;
+  const simFlags = {
+    'sim.broker': backend.broker!.tcpUrl,
+    'sim.cars': CARS,
+    'sim.seed': SEED,
+    'sim.rate': 1,
+    'sim.qos': QOS,
+    'sim.rampRate': RAMP,
+    'sim.workers': 1,
+    'sim.credentials': 'fleet-key',
+    'sim.fleetKey': config.mqtt.fleetKey,
+    'sim.sleep': false,
+    'sim.coverageHolesPerHour': 0,
+    'sim.connectTimeoutS': 120,
+    'sim.commandDelayScale': DELAY_SCALE,
+  };
+  let latest: { connected: number; telemetry: number } | undefined;
   let running!: () => void;
   const ramped = new Promise<void>((resolve) => (running = resolve));
   let lastPrint = 0;
-  status(`${CARS} cars connecting to ${backend.broker!.tcpUrl} (fleet-key credentials, 1 Hz, QoS ${QOS})`);
-  const run = sim.run({
-    stopRequested,
-    onUpdate: (phase, s) => {
-      latest = s;
-      if (phase === 'running') running();
-      if (performance.now() - lastPrint > 5000) {
-        lastPrint = performance.now();
-        status(`${phase}: connected ${s.mqtt.states.connected}, telemetry ${s.sim.published.telemetry}`);
-      }
-    },
-  });
-  cleanup.push(async () => {
-    requestStop();
-    await run;
-  });
+  const onUpdate = (phase: string, connected: number, telemetry: number): void => {
+    latest = { connected, telemetry };
+    if (phase === 'running') running();
+    if (performance.now() - lastPrint > 5000) {
+      lastPrint = performance.now();
+      status(`${phase}: connected ${connected}, telemetry ${telemetry}`);
+    }
+  };
+  status(`${CARS} cars (${SIM}) connecting to ${backend.broker!.tcpUrl} (fleet-key credentials, 1 Hz, QoS ${QOS})`);
+  let run: Promise<unknown>;
+  if (SIM === 'inline') {
+    const settings = resolveSimSettings(loadConfig(Type.Object({ sim: simConfigSchema }), { flags: simFlags }).sim);
+    let requestStop!: () => void;
+    const stopRequested = new Promise<void>((resolve) => (requestStop = resolve));
+    run = new Simulation(settings).run({
+      stopRequested,
+      onUpdate: (phase, st: UnitStats) => onUpdate(phase, st.mqtt.states.connected, st.sim.published.telemetry),
+    });
+    cleanup.push(async () => {
+      requestStop();
+      await run;
+    });
+  } else {
+    const child = fork(fileURLToPath(new URL('./lib/commands-fleet.js', import.meta.url)), [JSON.stringify(simFlags)], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    child.on('message', (m: { type: string; phase: string; connected: number; telemetry: number }) => {
+      if (m.type === 'update') onUpdate(m.phase, m.connected, m.telemetry);
+    });
+    run = new Promise((resolve) => child.once('exit', resolve));
+    cleanup.push(async () => {
+      if (child.exitCode === null) child.send({ type: 'stop' });
+      const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      await run;
+      clearTimeout(killer);
+    });
+  }
   await Promise.race([ramped, run.then(() => Promise.reject(new Error('the simulation ended before the ramp finished')))]);
   status(`ramp done; warming up ${WARMUP_S} s`);
   await wait(WARMUP_S * 1000);
@@ -258,8 +290,14 @@ try {
 
   const lag = monitorEventLoopDelay({ resolution: 10 });
   lag.enable();
+  // the main thread's GC pauses (backend; the cars run in a worker thread with their own heap)
+  const gcPauses: number[] = [];
+  const gcObserver = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcPauses.push(e.duration);
+  });
+  gcObserver.observe({ entryTypes: ['gc'] });
   const produce0 = await produceStats();
-  const win0 = { t: performance.now(), tel: await telemetryIn(), sim: latest?.sim.published.telemetry ?? 0, cpu: process.cpuUsage() };
+  const win0 = { t: performance.now(), tel: await telemetryIn(), sim: latest?.telemetry ?? 0, cpu: process.cpuUsage() };
   const failures: Record<string, number> = {};
   const one = async (vin: string): Promise<void> => {
     const t0 = performance.now();
@@ -296,7 +334,8 @@ try {
     if (req !== undefined) p.requestTs = req;
     const deadline = acceptedAt + 35_000;
     while (performance.now() < deadline) {
-      const g = await fetch(`${backend.httpUrl}/api/v1/commands/${id}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+      const query = POLL_MS === 0 ? `?waitMs=${Math.max(1, Math.round(deadline - performance.now()))}` : '';
+      const g = await fetch(`${backend.httpUrl}/api/v1/commands/${id}${query}`, { headers: { authorization: `Bearer ${TOKEN}` } });
       const s = ((await g.json()) as { status?: string }).status ?? '?';
       p.apiSeen[s] ??= performance.now();
       if (['SUCCEEDED', 'FAILED', 'REJECTED', 'TIMED_OUT', 'CANCELED'].includes(s)) {
@@ -304,12 +343,27 @@ try {
         if (s !== 'SUCCEEDED') failures[s] = (failures[s] ?? 0) + 1;
         return;
       }
-      await wait(POLL_MS);
+      if (POLL_MS > 0) await wait(POLL_MS);
     }
     failures.no_answer = (failures.no_answer ?? 0) + 1;
   };
 
-  status(`${COMMANDS} ${TYPE} commands at ${RATE}/s, polling every ${POLL_MS} ms`);
+  if (WARM_COMMANDS > 0) {
+    status(`${WARM_COMMANDS} warm-up commands (not counted)`);
+    const warm: Promise<void>[] = [];
+    for (let i = 0; i < WARM_COMMANDS; i++) {
+      warm.push(one(vins[vins.length - 1 - (i % vins.length)] as string));
+      await wait(1000 / RATE);
+    }
+    await Promise.all(warm);
+    probes.clear();
+    early.clear();
+    pendingRequests.clear();
+    for (const k of Object.keys(failures)) delete failures[k];
+    lag.reset();
+    gcPauses.length = 0;
+  }
+  status(`${COMMANDS} ${TYPE} commands at ${RATE}/s, ${POLL_MS === 0 ? 'long-polling' : `polling every ${POLL_MS} ms`}`);
   const inFlight: Promise<void>[] = [];
   const start = performance.now();
   for (let i = 0; i < COMMANDS; i++) {
@@ -323,8 +377,8 @@ try {
   const winS = (performance.now() - win0.t) / 1000;
   const cpu = process.cpuUsage(win0.cpu);
   const telPerS = ((await telemetryIn()) - win0.tel) / winS;
-  const simPerS = ((latest?.sim.published.telemetry ?? 0) - win0.sim) / winS;
-  const connected = latest?.mqtt.states.connected ?? 0;
+  const simPerS = ((latest?.telemetry ?? 0) - win0.sim) / winS;
+  const connected = latest?.connected ?? 0;
   lag.disable();
   const produce1 = await produceStats();
   const meanMs = (name: string): number => {
@@ -339,7 +393,11 @@ try {
     commands_produce_mean_ms: meanMs('v2x_commands_produce_seconds'),
     commands_produce_batches: (produce1.v2x_commands_produce_seconds?.count ?? 0) - (produce0.v2x_commands_produce_seconds?.count ?? 0),
     bridge_produce_mean_ms: meanMs('v2x_bridge_produce_seconds'),
+    gc_pauses: gcPauses.length,
+    gc_pause_p99_ms: r1(pct(gcPauses, 99)),
+    gc_pause_max_ms: r1(pct(gcPauses, 100)),
   };
+  gcObserver.disconnect();
 
   // figures
   const done = [...probes.values()].filter((p) => p.final === 'SUCCEEDED');
@@ -356,6 +414,25 @@ try {
     const a = since(p, p.apiSeen, 'SUCCEEDED');
     return a === undefined ? undefined : a - ((p.carDone ?? Number.NaN) - (p.carDelivered ?? Number.NaN));
   });
+  if (DUMP !== '') {
+    const lines = [...probes.values()].map((p) =>
+      JSON.stringify({
+        id: p.id,
+        vin: p.vin,
+        accepted: p.acceptedEpoch,
+        post_ms: r1(p.postMs),
+        request_ts: p.requestTs,
+        car_delivered: p.carDelivered,
+        car_done: p.carDone,
+        result_broker_at: p.resultBrokerAt,
+        result_kafka_ts: p.resultKafkaTs,
+        transitions: p.transitionAt,
+        api_seen_ms: Object.fromEntries(Object.entries(p.apiSeen).map(([k, v]) => [k, r1((v as number) - p.acceptedAt)])),
+        final: p.final,
+      }),
+    );
+    writeFileSync(DUMP, lines.join('\n') + '\n');
+  }
   const hops = {
     post_to_202: stats(done.map((p) => p.postMs)),
     request_produced_to_car: stats(col((p) => (p.carDelivered ?? Number.NaN) - (p.requestTs ?? Number.NaN))),
@@ -383,6 +460,9 @@ try {
     ...(socketConnected ? { socket_p50_ms: stats(socket).p50, socket_p99_ms: stats(socket).p99 } : {}),
     car_exec_p50_ms: stats(carExec).p50,
     car_exec_p99_ms: stats(carExec).p99,
+    car_delay_scale: DELAY_SCALE,
+    warm_up_commands: WARM_COMMANDS,
+    sim: SIM,
     target_p99_ms: 100,
     cars: CARS,
     cars_connected: connected,
@@ -394,15 +474,19 @@ try {
     poll_ms: POLL_MS,
     telemetry_msg_per_s: Math.round(telPerS),
     sim_telemetry_msg_per_s: Math.round(simPerS),
-    backend_and_sim_cpu_pct: Math.round(((cpu.user + cpu.system) / 1e6 / winS) * 100),
+    bench_process_cpu_pct: Math.round(((cpu.user + cpu.system) / 1e6 / winS) * 100),
     window_s: r1(winS),
     kafka: local === undefined ? 'KAFKA_BROKERS' : 'local',
     hops,
     profile,
   };
   console.log(`commands: ${CARS} cars (${connected} connected) streaming ${result.telemetry_msg_per_s} telemetry msg/s into Kafka`);
-  console.log(`  ${done.length}/${COMMANDS} ${TYPE} SUCCEEDED; failures ${JSON.stringify(failures)}`);
-  console.log(`  202 -> SUCCEEDED through the API (poll ${POLL_MS} ms): p50 ${A.p50} p90 ${A.p90} p99 ${A.p99} max ${A.max} ms`);
+  console.log(
+    `  ${done.length}/${COMMANDS} ${TYPE} SUCCEEDED; failures ${JSON.stringify(failures)}; car execution time x${DELAY_SCALE}${DELAY_SCALE === 0 ? ' (cars answer at once: the round trip is the platform)' : ''}`,
+  );
+  console.log(
+    `  202 -> SUCCEEDED through the API (${POLL_MS === 0 ? 'long poll' : `poll ${POLL_MS} ms`}): p50 ${A.p50} p90 ${A.p90} p99 ${A.p99} max ${A.max} ms`,
+  );
   console.log(`  202 -> SUCCEEDED in-process (service event):   ${JSON.stringify(stats(event))}`);
   if (socketConnected) console.log(`  202 -> SUCCEEDED on socket.io:                 ${JSON.stringify(stats(socket))}`);
   console.log(`  202 -> DELIVERED in-process:                   ${JSON.stringify(stats(delivered))}`);
