@@ -9,8 +9,7 @@ import type { DeepReadonly } from '../core/config/load.js';
 import type { Config } from '../core/config/schema.js';
 import { onShutdown } from '../core/lifecycle.js';
 import { resolveKafka, type ResolvedKafka } from '../infra/kafka/index.js';
-import { resolveSimSettings } from '../simulator/config.js';
-import { Simulation } from '../simulator/runtime/simulation.js';
+import { startFleetProcess } from '../simulator/runtime/fleet-process.js';
 import type { ProgressLine } from './progress.js';
 
 export interface Stack {
@@ -41,7 +40,7 @@ export function describeStack({ kafka, backend }: Stack): string {
   return parts.join(' | ');
 }
 
-/** The demo fleet `v2x up` drives, in this process (worker threads). */
+/** The demo fleet `v2x up` drives, in a child process of its own (simulator/runtime/fleet-process.ts). */
 export interface DemoSimulator {
   readonly cars: number;
   readonly brokerUrl: string;
@@ -54,8 +53,9 @@ export interface DemoSimulator {
 
 /**
  * Starts `cars` simulated cars (config sim: seed, city, scenario, rate...) against `brokerUrl`, with
- * the embedded broker's fleet key when `embedded`. Stopped by its registered cleanup, which runs
- * before the backend's (cleanups run newest first): the cars leave before the broker goes.
+ * the embedded broker's fleet key when `embedded`, in a child process so that the cars never share
+ * the backend's event loop (decision 0021). Stopped by its registered cleanup, which runs before the
+ * backend's (cleanups run newest first): the cars leave before the broker goes.
  */
 export async function startDemoSimulator(
   config: DeepReadonly<Config>,
@@ -63,34 +63,25 @@ export async function startDemoSimulator(
   cars: number,
   embedded: boolean,
 ): Promise<DemoSimulator> {
-  const settings = resolveSimSettings({
-    ...config.sim,
-    cars,
-    broker: brokerUrl,
-    duration: '0',
-    ...(embedded ? { fleetKey: config.mqtt.fleetKey, credentials: config.mqtt.auth ? 'fleet-key' : 'none' } : {}),
-  });
-  const sim = await Simulation.create(settings);
-  let stop: () => void = () => {};
-  const stopRequested = new Promise<void>((resolve) => (stop = resolve));
-  let ramped: () => void = () => {};
-  const rampedP = new Promise<void>((resolve) => (ramped = resolve));
-  const done = sim
-    .run({ stopRequested, onUpdate: (phase) => phase !== 'starting' && phase !== 'ramp' && ramped() })
-    .finally(() => ramped());
-  const unregister = onShutdown('simulator', async () => {
-    stop();
-    await done.catch(() => {});
-  });
+  const fleet = await startFleetProcess(
+    {
+      ...config.sim,
+      cars,
+      broker: brokerUrl,
+      duration: '0',
+      ...(embedded ? { fleetKey: config.mqtt.fleetKey, credentials: config.mqtt.auth ? ('fleet-key' as const) : ('none' as const) } : {}),
+    },
+    { logLevel: config.log.level },
+  );
+  const unregister = onShutdown('simulator', () => fleet.stop());
   return {
-    cars: sim.cars,
+    cars: fleet.cars,
     brokerUrl,
-    ramped: rampedP,
-    done,
+    ramped: fleet.ramped,
+    done: fleet.done,
     async stop() {
       unregister();
-      stop();
-      await done.catch(() => {});
+      await fleet.stop();
     },
   };
 }

@@ -1,8 +1,9 @@
 /**
- * `v2x up`, what `npm start` runs: the whole demo in one process. Kafka (a local one, or
- * KAFKA_BROKERS / --brokers), every backend role (the embedded MQTT broker, the bridge, the
- * services, the REST API and the dashboard on backend.httpPort, default 3000), and the simulator
- * with dashboard.demoCars cars (default 1,000, --cars N, 0 = none) on the configured city. It prints
+ * `v2x up`, what `npm start` runs: the whole demo from one command. Kafka (a local one, or
+ * KAFKA_BROKERS / --brokers), every backend role in this process (the embedded MQTT broker, the
+ * bridge, the services, the REST API and the dashboard on backend.httpPort, default 3000), and the
+ * simulator in a child process (so the cars never share the backend's event loop) with
+ * dashboard.demoCars cars (default 1,000, --cars N, 0 = none) on the configured city. It prints
  * the dashboard URL and demo tokens. With --broker URL (or bridge.brokerUrl) the bridge and the
  * simulator use that broker and no embedded broker starts. Ctrl-C stops it all, the simulator first.
  */
