@@ -26,10 +26,8 @@
  *   node .build/x/bench/commands.js [--cars 5000] [--commands 300] [--rate 5] [--poll 0]
  *        [--warmup 10] [--ramp 200] [--qos 1] [--type flash_lights] [--socket 1] [--seed 1] [--delay-scale 0] [--warm-commands 20] [--sim process|inline] [--dump FILE]
  */
-import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { Type } from '@sinclair/typebox';
 import { createBackend } from '../backend/app.js';
@@ -40,14 +38,16 @@ import { loadConfig } from '../core/config/load.js';
 import { configSchema } from '../core/config/schema.js';
 import { configureLogging } from '../core/log.js';
 import { defaultCacheDir, startLocalKafka, type LocalKafka } from '../infra/kafka/index.js';
-import { HEADERS, kafkaTopicName, tryDecode } from '../protocol/index.js';
+import { kafkaTopicName } from '../protocol/index.js';
 import { resolveSimSettings, simConfigSchema } from '../simulator/config.js';
 import { FleetGenerator } from '../simulator/fleet/generate.js';
 import { Rng } from '../simulator/random.js';
 import type { UnitStats } from '../simulator/runtime/messages.js';
+import { startFleetProcess } from '../simulator/runtime/fleet-process.js';
 import { Simulation } from '../simulator/runtime/simulation.js';
 import { seedOf } from '../simulator/runtime/world.js';
 import { numberFlag, stringFlag } from './lib/flags.js';
+import { commandFigures, observeRecords, pct, r1, reportLines, stats, timelineJsonl, type Probe } from './lib/commands-figures.js';
 import { writeResult } from './lib/provenance.js';
 
 const CARS = numberFlag('cars', 5000);
@@ -74,19 +74,6 @@ const TOKEN = 'bench-operator-token';
 
 configureLogging('warn');
 const status = (s: string): void => void process.stderr.write(`[commands bench] ${s}\n`);
-const pct = (xs: readonly number[], p: number): number => {
-  if (xs.length === 0) return Number.NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] as number;
-};
-const r1 = (x: number): number => Math.round(x * 10) / 10;
-const stats = (xs: readonly number[]) => ({
-  n: xs.length,
-  p50: r1(pct(xs, 50)),
-  p90: r1(pct(xs, 90)),
-  p99: r1(pct(xs, 99)),
-  max: r1(pct(xs, 100)),
-});
 const wait = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 let local: LocalKafka | undefined;
@@ -133,24 +120,6 @@ async function produceStats(): Promise<Record<string, { sum: number; count: numb
   return out;
 }
 
-/** Per command, epoch ms (Date.now, Kafka and car clocks) and monotonic ms (performance.now). */
-interface Probe {
-  readonly vin: string;
-  id: string;
-  postMs: number;
-  acceptedAt: number;
-  acceptedEpoch: number;
-  apiSeen: Partial<Record<string, number>>;
-  eventSeen: Partial<Record<string, number>>;
-  socketSeen: Partial<Record<string, number>>;
-  transitionAt: Partial<Record<string, number>>;
-  requestTs?: number;
-  carDelivered?: number;
-  carDone?: number;
-  resultBrokerAt?: number;
-  resultKafkaTs?: number;
-  final?: string;
-}
 const probes = new Map<string, Probe>();
 const early = new Map<string, { to: string; at: number; epoch: number }[]>();
 
@@ -169,28 +138,7 @@ try {
   });
   const pendingRequests = new Map<string, number>();
   const requestsTopic = kafkaTopicName('commands', prefix);
-  const onRecords = async (records: readonly InRecord[]): Promise<void> => {
-    for (const rec of records) {
-      if (rec.topic === requestsTopic) {
-        const d = tryDecode('commandRequest', rec.value ?? Buffer.alloc(0));
-        const p = d.ok ? probes.get(d.value.commandId) : undefined;
-        if (p !== undefined) p.requestTs ??= rec.timestamp;
-        else if (d.ok) pendingRequests.set(d.value.commandId, rec.timestamp);
-        continue;
-      }
-      const d = tryDecode('commandResult', rec.value ?? Buffer.alloc(0));
-      if (!d.ok) continue;
-      const res = d.value;
-      const p = probes.get(res.commandId);
-      if (p === undefined) continue;
-      if (res.status === 'delivered') p.carDelivered = res.ts;
-      else {
-        p.carDone = res.ts;
-        p.resultBrokerAt = Number(rec.headers[HEADERS.receivedAt]);
-        p.resultKafkaTs = rec.timestamp;
-      }
-    }
-  };
+  const onRecords = async (records: readonly InRecord[]): Promise<void> => observeRecords(records, requestsTopic, probes, pendingRequests);
   const watch = await kafka.consumer({
     groupId: `bench-watch-${randomUUID()}`,
     topics: [requestsTopic, kafkaTopicName('commandResults', prefix)],
@@ -245,9 +193,10 @@ try {
     }
   };
   status(`${CARS} cars (${SIM}) connecting to ${backend.broker!.tcpUrl} (fleet-key credentials, 1 Hz, QoS ${QOS})`);
+  const simConfig = loadConfig(Type.Object({ sim: simConfigSchema }), { flags: simFlags }).sim;
   let run: Promise<unknown>;
   if (SIM === 'inline') {
-    const settings = resolveSimSettings(loadConfig(Type.Object({ sim: simConfigSchema }), { flags: simFlags }).sim);
+    const settings = resolveSimSettings(simConfig);
     let requestStop!: () => void;
     const stopRequested = new Promise<void>((resolve) => (requestStop = resolve));
     run = new Simulation(settings).run({
@@ -259,19 +208,9 @@ try {
       await run;
     });
   } else {
-    const child = fork(fileURLToPath(new URL('./lib/commands-fleet.js', import.meta.url)), [JSON.stringify(simFlags)], {
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    child.on('message', (m: { type: string; phase: string; connected: number; telemetry: number }) => {
-      if (m.type === 'update') onUpdate(m.phase, m.connected, m.telemetry);
-    });
-    run = new Promise((resolve) => child.once('exit', resolve));
-    cleanup.push(async () => {
-      if (child.exitCode === null) child.send({ type: 'stop' });
-      const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-      await run;
-      clearTimeout(killer);
-    });
+    const fleet = await startFleetProcess(simConfig, { onUpdate: (u) => onUpdate(u.phase, u.connected, u.telemetry) });
+    run = fleet.done;
+    cleanup.push(() => fleet.stop());
   }
   await Promise.race([ramped, run.then(() => Promise.reject(new Error('the simulation ended before the ramp finished')))]);
   status(`ramp done; warming up ${WARMUP_S} s`);
@@ -400,50 +339,9 @@ try {
   gcObserver.disconnect();
 
   // figures
-  const done = [...probes.values()].filter((p) => p.final === 'SUCCEEDED');
-  const since = (p: Probe, seen: Partial<Record<string, number>>, s: string): number | undefined =>
-    seen[s] === undefined ? undefined : (seen[s] as number) - p.acceptedAt;
-  const col = (f: (p: Probe) => number | undefined): number[] =>
-    done.map(f).filter((x): x is number => x !== undefined && Number.isFinite(x));
-  const api = col((p) => since(p, p.apiSeen, 'SUCCEEDED'));
-  const event = col((p) => since(p, p.eventSeen, 'SUCCEEDED'));
-  const socket = col((p) => since(p, p.socketSeen, 'SUCCEEDED'));
-  const delivered = col((p) => since(p, p.eventSeen, 'DELIVERED'));
-  const carExec = col((p) => (p.carDone ?? Number.NaN) - (p.carDelivered ?? Number.NaN));
-  const platform = col((p) => {
-    const a = since(p, p.apiSeen, 'SUCCEEDED');
-    return a === undefined ? undefined : a - ((p.carDone ?? Number.NaN) - (p.carDelivered ?? Number.NaN));
-  });
-  if (DUMP !== '') {
-    const lines = [...probes.values()].map((p) =>
-      JSON.stringify({
-        id: p.id,
-        vin: p.vin,
-        accepted: p.acceptedEpoch,
-        post_ms: r1(p.postMs),
-        request_ts: p.requestTs,
-        car_delivered: p.carDelivered,
-        car_done: p.carDone,
-        result_broker_at: p.resultBrokerAt,
-        result_kafka_ts: p.resultKafkaTs,
-        transitions: p.transitionAt,
-        api_seen_ms: Object.fromEntries(Object.entries(p.apiSeen).map(([k, v]) => [k, r1((v as number) - p.acceptedAt)])),
-        final: p.final,
-      }),
-    );
-    writeFileSync(DUMP, lines.join('\n') + '\n');
-  }
-  const hops = {
-    post_to_202: stats(done.map((p) => p.postMs)),
-    request_produced_to_car: stats(col((p) => (p.carDelivered ?? Number.NaN) - (p.requestTs ?? Number.NaN))),
-    car_executing: stats(carExec),
-    car_result_to_broker: stats(col((p) => (p.resultBrokerAt ?? Number.NaN) - (p.carDone ?? Number.NaN))),
-    broker_to_service_applied: stats(col((p) => (p.transitionAt.SUCCEEDED ?? Number.NaN) - (p.resultBrokerAt ?? Number.NaN))),
-    broker_to_result_in_kafka: stats(col((p) => (p.resultKafkaTs ?? Number.NaN) - (p.resultBrokerAt ?? Number.NaN))),
-    service_applied_to_api_seen: stats(
-      col((p) => (since(p, p.apiSeen, 'SUCCEEDED') ?? Number.NaN) - (since(p, p.eventSeen, 'SUCCEEDED') ?? Number.NaN)),
-    ),
-  };
+  const { done, series, hops } = commandFigures(probes.values());
+  const { api, event, socket, delivered, carExec, platform } = series;
+  if (DUMP !== '') writeFileSync(DUMP, timelineJsonl(probes.values()));
   const A = stats(api);
   const P = stats(platform);
   const result = {
@@ -480,20 +378,7 @@ try {
     hops,
     profile,
   };
-  console.log(`commands: ${CARS} cars (${connected} connected) streaming ${result.telemetry_msg_per_s} telemetry msg/s into Kafka`);
-  console.log(
-    `  ${done.length}/${COMMANDS} ${TYPE} SUCCEEDED; failures ${JSON.stringify(failures)}; car execution time x${DELAY_SCALE}${DELAY_SCALE === 0 ? ' (cars answer at once: the round trip is the platform)' : ''}`,
-  );
-  console.log(
-    `  202 -> SUCCEEDED through the API (${POLL_MS === 0 ? 'long poll' : `poll ${POLL_MS} ms`}): p50 ${A.p50} p90 ${A.p90} p99 ${A.p99} max ${A.max} ms`,
-  );
-  console.log(`  202 -> SUCCEEDED in-process (service event):   ${JSON.stringify(stats(event))}`);
-  if (socketConnected) console.log(`  202 -> SUCCEEDED on socket.io:                 ${JSON.stringify(stats(socket))}`);
-  console.log(`  202 -> DELIVERED in-process:                   ${JSON.stringify(stats(delivered))}`);
-  console.log(`  the car executing (its own delay):              ${JSON.stringify(stats(carExec))}`);
-  console.log(`  platform = API round trip - car executing:      p50 ${P.p50} p99 ${P.p99} ms (target p99 <= 100)`);
-  for (const [k, v] of Object.entries(hops)) console.log(`  hop ${k}: ${JSON.stringify(v)}`);
-  console.log(`  profile: ${JSON.stringify(profile)}`);
+  for (const line of reportLines({ result, series, hops, profile, socket: socketConnected })) console.log(line);
   writeResult('commands', result, process.argv.slice(2));
   console.log(JSON.stringify(result));
   if (done.length < COMMANDS) exitCode = 1;
