@@ -68,6 +68,8 @@ const DUMP = stringFlag('dump', '');
 const WARM_COMMANDS = numberFlag('warm-commands', 20);
 /** process: the fleet in its own process (as `v2x sim` beside a backend); inline: in this one. */
 const SIM = stringFlag('sim', 'process');
+/** Niceness of the fleet's process (--sim process): 0 = the same priority as the backend. */
+const SIM_NICE = numberFlag('sim-nice', 0);
 if (SIM !== 'process' && SIM !== 'inline') throw new Error(`--sim must be process or inline (got ${SIM})`);
 const SOCKET = numberFlag('socket', 0) !== 0 && SERVICE_ROLES.some((r) => r.name === 'dashboard');
 const TOKEN = 'bench-operator-token';
@@ -208,7 +210,7 @@ try {
       await run;
     });
   } else {
-    const fleet = await startFleetProcess(simConfig, { onUpdate: (u) => onUpdate(u.phase, u.connected, u.telemetry) });
+    const fleet = await startFleetProcess(simConfig, { nice: SIM_NICE, onUpdate: (u) => onUpdate(u.phase, u.connected, u.telemetry) });
     run = fleet.done;
     cleanup.push(() => fleet.stop());
   }
@@ -361,6 +363,7 @@ try {
     car_delay_scale: DELAY_SCALE,
     warm_up_commands: WARM_COMMANDS,
     sim: SIM,
+    sim_nice: SIM_NICE,
     target_p99_ms: 100,
     cars: CARS,
     cars_connected: connected,

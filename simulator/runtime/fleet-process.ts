@@ -10,6 +10,7 @@
  * child sees the IPC channel close and stops by itself.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { DeepReadonly } from '../../core/config/load.js';
 import type { configureLogging } from '../../core/log.js';
@@ -47,6 +48,11 @@ export interface FleetProcess {
 
 export interface FleetProcessOptions {
   readonly logLevel?: LogLevel;
+  /**
+   * Scheduling niceness of the child (0..19; default 0): above 0 the fleet yields the CPU to the
+   * processes it loads (the backend) when the machine is saturated.
+   */
+  readonly nice?: number;
   readonly onUpdate?: (u: FleetUpdate) => void;
 }
 
@@ -55,6 +61,7 @@ export function startFleetProcess(sim: DeepReadonly<SimConfig>, options: FleetPr
   const child: ChildProcess = fork(fileURLToPath(new URL('./fleet-process-main.js', import.meta.url)), [], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
+  if ((options.nice ?? 0) !== 0 && child.pid !== undefined) setPriority(child.pid, options.nice ?? 0);
   let latest: FleetUpdate | undefined;
   let failure: Error | undefined;
   let markRamped!: () => void;
