@@ -12,6 +12,7 @@ import { V2xError } from '../../core/errors.js';
 import { logger } from '../../core/log.js';
 import type { DeepReadonly } from '../../core/config/load.js';
 import type { Config } from '../../core/config/schema.js';
+import { withRetainedIndex, type RetainedStore } from './retained-index.js';
 
 export type MqttConfig = DeepReadonly<Config['mqtt']>;
 
@@ -33,6 +34,9 @@ const log = logger('broker');
 export async function startEmbeddedBroker(config: MqttConfig, aedesOptions: AedesOptions = {}): Promise<RunningBroker> {
   const tls = tlsServer(config); // first: a bad TLS config is refused before anything is started
   const aedes = await Aedes.createBroker(aedesOptions);
+  // A car's SUBSCRIBE to its own topics finds its retained messages by topic, not by a scan of all.
+  // (aedes sets `persistence` on the instance; its types do not declare it)
+  if (aedesOptions.persistence === undefined) withRetainedIndex((aedes as unknown as { persistence: RetainedStore }).persistence);
   aedes.on('clientError', (client, err) => log.debug({ client: client.id, err: err.message }, 'client error'));
   aedes.on('connectionError', (client, err) => log.debug({ client: client.id, err: err.message }, 'connection error'));
 
