@@ -2,7 +2,7 @@
 import type { Admin as KafkajsAdmin, IHeaders, ITopicConfig, LogEntry } from 'kafkajs';
 import { V2xError } from '../../core/errors.js';
 import { logger } from '../../core/log.js';
-import { loadKafkajs } from './kafkajs-loader.js';
+import { loadKafkajs, type KafkajsModule } from './kafkajs-loader.js';
 import type {
   Admin,
   BatchHandler,
@@ -19,16 +19,16 @@ import type {
 
 const log = logger('kafka');
 
-function logCreator() {
-  const KafkaLogLevel = loadKafkajs().kafkajs.logLevel;
-  return ({ level, log: entry }: LogEntry) => {
-    const { message, ...rest } = entry;
-    const fields = { ...rest, timestamp: undefined, logger: undefined };
-    // kafkajs logs an ERROR for every failed attempt it then retries; what finally fails is thrown
-    // to the caller, which logs it. So its errors are warnings here.
-    if (level === KafkaLogLevel.ERROR || level === KafkaLogLevel.WARN) log.warn(fields, message);
-    else if (level === KafkaLogLevel.INFO) log.debug(fields, message);
-  };
+function logCreator(KafkaLogLevel: KafkajsModule['logLevel']) {
+  return () =>
+    ({ level, log: entry }: LogEntry) => {
+      const { message, ...rest } = entry;
+      const fields = { ...rest, timestamp: undefined, logger: undefined };
+      // kafkajs logs an ERROR for every failed attempt it then retries; what finally fails is thrown
+      // to the caller, which logs it. So its errors are warnings here.
+      if (level === KafkaLogLevel.ERROR || level === KafkaLogLevel.WARN) log.warn(fields, message);
+      else if (level === KafkaLogLevel.INFO) log.debug(fields, message);
+    };
 }
 
 export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
@@ -39,7 +39,7 @@ export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
     brokers: [...options.brokers],
     connectionTimeout: options.connectionTimeoutMs ?? 3000,
     logLevel: KafkaLogLevel.WARN,
-    logCreator,
+    logCreator: logCreator(KafkaLogLevel),
     retry: { initialRetryTime: 100, retries: 8 },
   });
 

@@ -17,7 +17,7 @@ const require = createRequire(import.meta.url);
 const log = logger('kafka');
 const SUPPORTED_VERSION = '2.2.4';
 
-type KafkajsModule = typeof Kafkajs;
+export type KafkajsModule = typeof Kafkajs;
 
 export interface FastPathState {
   /** Which internals were replaced. */
