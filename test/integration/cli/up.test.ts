@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { waitFor } from '../../helpers/poll.js';
+import { isAlive } from '../../helpers/process.js';
 
 /** The CLI entry of the build these tests were compiled with (bin/v2x.js runs dist/'s). */
 const CLI = fileURLToPath(new URL('../../../cli/run.js', import.meta.url));
@@ -41,15 +42,6 @@ function descendants(root: number): number[] {
   walk(root);
   return out;
 }
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 test('v2x up: ready line, dashboard URL, tokens, cars in the API, and Ctrl-C leaves no process behind', { timeout: 180_000 }, async (t) => {
   const env = { ...process.env };
@@ -124,5 +116,5 @@ test('v2x up: ready line, dashboard URL, tokens, cars in the API, and Ctrl-C lea
   child.kill('SIGINT');
   assert.equal(await exited, 0, `a clean exit on Ctrl-C; stderr:\n${err.slice(-2000)}`);
   assert.match(err, /SIGINT: stopping[\s\S]*stopped/);
-  await waitFor(() => !started_.some(alive), { timeoutMs: 15_000, what: `processes ${started_.filter(alive).join(', ')} to stop` });
+  await waitFor(() => !started_.some(isAlive), { timeoutMs: 15_000, what: `processes ${started_.filter(isAlive).join(', ')} to stop` });
 });

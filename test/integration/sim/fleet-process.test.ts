@@ -11,17 +11,9 @@ import { simConfigSchema } from '../../../simulator/config.js';
 import { startFleetProcess } from '../../../simulator/runtime/fleet-process.js';
 import { waitFor } from '../../helpers/poll.js';
 import { startAedes } from '../mqtt/aedes-broker.js';
+import { isAlive } from '../../helpers/process.js';
 
 const simConfig = (flags: Record<string, unknown>) => loadConfig(Type.Object({ sim: simConfigSchema }), { flags }).sim;
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 test('the fleet runs in its own process: cars connect and report, stop() ends the child', async (t) => {
   const broker = await startAedes(t);
   const url = `mqtt://${broker.host}:${broker.port}`;
@@ -36,7 +28,7 @@ test('the fleet runs in its own process: cars connect and report, stop() ends th
   assert.equal(fleet.latest()?.connected, 12);
   await fleet.stop();
   await fleet.done;
-  assert.equal(alive(fleet.pid), false, 'the child has exited');
+  assert.equal(isAlive(fleet.pid), false, 'the child has exited');
 });
 
 test('a fleet the child cannot build rejects with the error naming the problem', async () => {
