@@ -48,7 +48,6 @@ import { Simulation } from '../simulator/runtime/simulation.js';
 import { seedOf } from '../simulator/runtime/world.js';
 import { numberFlag, stringFlag } from './lib/flags.js';
 import { commandFigures, observeRecords, pct, r1, reportLines, stats, timelineJsonl, type Probe } from './lib/commands-figures.js';
-import { writeResult } from './lib/provenance.js';
 
 const CARS = numberFlag('cars', 5000);
 const COMMANDS = numberFlag('commands', 300);
@@ -382,7 +381,6 @@ try {
     profile,
   };
   for (const line of reportLines({ result, series, hops, profile, socket: socketConnected })) console.log(line);
-  writeResult('commands', result, process.argv.slice(2));
   console.log(JSON.stringify(result));
   if (done.length < COMMANDS) exitCode = 1;
 } catch (err) {
