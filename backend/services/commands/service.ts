@@ -25,7 +25,7 @@ import { Journal } from './journal.js';
 import { SettleWaiters } from './settle-waiters.js';
 import { createCommandMetrics } from './metrics.js';
 import { auditRecord, decodeSnapshot, requestRecord, statusRecord } from './records.js';
-import type { CommandInput, CommandSnapshot, LifecycleState } from './types.js';
+import type { CommandInput, CommandOutput, CommandSnapshot, LifecycleState } from './types.js';
 import { isTerminal } from './types.js';
 import type { Static } from '@sinclair/typebox';
 import type { Registry } from 'prom-client';
@@ -130,48 +130,58 @@ export async function startCommandService(deps: CommandServiceDeps): Promise<Com
     );
   };
 
-  /** Applies one input: the pure step, then its outputs produced in order (sends then ack `sent`). */
-  const apply = (commandId: string, input: CommandInput): Promise<CommandSnapshot | undefined> =>
+  /**
+   * Applies inputs to one command: the pure steps one after the other, then all their records in
+   * one append (a car's DELIVERED and SUCCEEDED that arrive together cost one produce round trip),
+   * then their transitions announced in order; a `send` among the outputs is produced after that
+   * and acknowledged as `sent`. A refusal throws (only create and cancel refuse: they come alone).
+   */
+  const applyAll = (commandId: string, inputs: readonly CommandInput[]): Promise<CommandSnapshot | undefined> =>
     serial(commandId, async () => {
-      const r = step(book.get(commandId), input, { now: clock.now(), deliveredGraceMs: config.deliveredGraceMs });
-      if (isRefusal(r)) throw new V2xError('CONFLICT', r.message, { details: { commandId } });
-      if (r.ignored || r.snapshot === undefined) {
-        // A timer may fire a millisecond before Date.now() reaches its deadline (timers and the wall
-        // clock are kept apart): the tick is ignored, so wait again or the command never times out.
-        if (input.kind === 'tick' && r.snapshot !== undefined) arm(r.snapshot);
-        return r.snapshot;
+      const outputs: CommandOutput[] = [];
+      for (const input of inputs) {
+        const r = step(book.get(commandId), input, { now: clock.now(), deliveredGraceMs: config.deliveredGraceMs });
+        if (isRefusal(r)) throw new V2xError('CONFLICT', r.message, { details: { commandId } });
+        if (r.ignored || r.snapshot === undefined) {
+          // A timer may fire a millisecond before Date.now() reaches its deadline (timers and the wall
+          // clock are kept apart): the tick is ignored, so wait again or the command never times out.
+          if (input.kind === 'tick' && r.snapshot !== undefined) arm(r.snapshot);
+          continue;
+        }
+        book.put(r.snapshot);
+        arm(r.snapshot);
+        outputs.push(...r.outputs);
       }
-      book.put(r.snapshot);
-      arm(r.snapshot);
-      const records: OutRecord[] = [];
-      let send: CommandSnapshot | undefined;
-      for (const o of r.outputs) {
-        if (o.kind === 'status') records.push(statusRecord(o.snapshot, topicPrefix));
-        else if (o.kind === 'audit') records.push(auditRecord(o.entry, topicPrefix));
-        else if (o.kind === 'send') send = o.snapshot;
-      }
-      await journal!.append(records);
-      metrics?.observe(r.outputs);
-      for (const o of r.outputs)
+      if (outputs.length === 0) return book.get(commandId);
+      await journal!.append(journalRecords(outputs));
+      metrics?.observe(outputs);
+      for (const o of outputs)
         if (o.kind === 'notify') for (const err of events.emit('transition', o.transition)) log.warn({ err }, 'transition listener threw');
+      const send = outputs.find((o): o is Extract<CommandOutput, { kind: 'send' }> => o.kind === 'send');
       if (send !== undefined) {
-        await journal!.append([requestRecord(send, topicPrefix)]);
+        await journal!.append([requestRecord(send.snapshot, topicPrefix)]);
         const sent = step(book.get(commandId), { kind: 'sent' }, { now: clock.now(), deliveredGraceMs: config.deliveredGraceMs });
         if (!isRefusal(sent) && !sent.ignored && sent.snapshot) {
           book.put(sent.snapshot);
           arm(sent.snapshot);
-          const more: OutRecord[] = [];
-          for (const o of sent.outputs) {
-            if (o.kind === 'status') more.push(statusRecord(o.snapshot, topicPrefix));
-            else if (o.kind === 'audit') more.push(auditRecord(o.entry, topicPrefix));
-          }
-          await journal!.append(more);
+          await journal!.append(journalRecords(sent.outputs));
           metrics?.observe(sent.outputs);
           for (const o of sent.outputs) if (o.kind === 'notify') events.emit('transition', o.transition);
         }
       }
       return book.get(commandId);
     });
+  const apply = (commandId: string, input: CommandInput): Promise<CommandSnapshot | undefined> => applyAll(commandId, [input]);
+
+  /** The status and audit records of a step's outputs, in order. */
+  const journalRecords = (outputs: readonly CommandOutput[]): OutRecord[] => {
+    const records: OutRecord[] = [];
+    for (const o of outputs) {
+      if (o.kind === 'status') records.push(statusRecord(o.snapshot, topicPrefix));
+      else if (o.kind === 'audit') records.push(auditRecord(o.entry, topicPrefix));
+    }
+    return records;
+  };
 
   /**
    * Whether a pending command must be (re)produced: the car is online and either never got it, or
@@ -203,29 +213,29 @@ export async function startCommandService(deps: CommandServiceDeps): Promise<Com
   };
 
   /**
-   * A batch of car results: applied in record order per command (each command's chain), different
-   * commands side by side; resolves (and the offsets are committed) once every step's records are
+   * A batch of car results: each command's results in record order as one step (one append),
+   * different commands side by side; resolves (and the offsets are committed) once every step's records are
    * acknowledged. A step that fails fails the batch, which is retried (at-least-once).
    */
   const onResults = async (records: readonly InRecord[]): Promise<void> => {
-    const steps: Promise<unknown>[] = [];
+    const byCommand = new Map<string, CommandInput[]>();
     for (const rec of records) {
       const d = tryDecode('commandResult', rec.value ?? Buffer.alloc(0));
       if (!d.ok) continue;
       const res = d.value;
       const s = book.get(res.commandId);
       if (s === undefined || s.vin !== res.vin) continue;
-      steps.push(
-        apply(res.commandId, {
-          kind: 'result',
-          status: res.status,
-          ...(res.reason ? { reason: res.reason } : {}),
-          ...(res.message ? { message: res.message } : {}),
-          ...(res.position ? { position: res.position as unknown as Record<string, unknown> } : {}),
-        }),
-      );
+      const inputs = byCommand.get(res.commandId) ?? [];
+      inputs.push({
+        kind: 'result',
+        status: res.status,
+        ...(res.reason ? { reason: res.reason } : {}),
+        ...(res.message ? { message: res.message } : {}),
+        ...(res.position ? { position: res.position as unknown as Record<string, unknown> } : {}),
+      });
+      byCommand.set(res.commandId, inputs);
     }
-    await Promise.all(steps);
+    await Promise.all([...byCommand].map(([commandId, inputs]) => applyAll(commandId, inputs)));
   };
 
   const close = async (): Promise<void> => {
