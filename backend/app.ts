@@ -49,11 +49,31 @@ export interface BackendDeps {
 
 const log = logger('backend');
 
+/** bridge.brokerUrl: one URL, or several separated by commas (the downlink to several brokers). */
+export function brokerUrls(value: string): string[] {
+  return value
+    .split(',')
+    .map((u) => u.trim())
+    .filter((u) => u !== '');
+}
+
 export function createBackend(deps: BackendDeps): { start(): Promise<RunningBackend> } {
   const { config } = deps;
   const roles = new Set(config.backend.roles);
   if (roles.has('bridge') && !roles.has('broker') && config.bridge.brokerUrl === '') {
     throw new V2xError('CONFIG_INVALID', 'backend.roles has bridge without broker: set bridge.brokerUrl to the external MQTT broker');
+  }
+  if (roles.has('bridge') && !config.bridge.uplink && (config.bridge.brokerUrl === '' || !config.bridge.commands)) {
+    throw new V2xError(
+      'CONFIG_INVALID',
+      'bridge.uplink=false leaves the bridge only the commands to forward: it needs bridge.commands=true and bridge.brokerUrl (the broker it publishes to)',
+    );
+  }
+  if (roles.has('bridge') && config.bridge.uplink && brokerUrls(config.bridge.brokerUrl).length > 1) {
+    throw new V2xError(
+      'CONFIG_INVALID',
+      `bridge.brokerUrl lists ${brokerUrls(config.bridge.brokerUrl).length} brokers: several are for the command downlink only (bridge.uplink=false)`,
+    );
   }
   if (roles.has('broker') && config.bridge.brokerUrl !== '') {
     throw new V2xError(
@@ -108,16 +128,21 @@ export function createBackend(deps: BackendDeps): { start(): Promise<RunningBack
 
         if (bridge && config.bridge.brokerUrl !== '') {
           const b = bridge;
-          const source = await startExternalSource({
-            url: config.bridge.brokerUrl,
-            username: config.bridge.username,
-            password: config.bridge.password,
-            clientId: config.bridge.clientId,
-            shareGroup: config.bridge.shareGroup,
-            ingest: b.ingest,
-          });
-          closers.push({ name: 'external broker', close: () => source.close() });
-          await b.attachPublisher(source.publisher);
+          const urls = brokerUrls(config.bridge.brokerUrl);
+          for (const [i, url] of urls.entries()) {
+            const name = urls.length === 1 ? '' : `broker${i + 1}`;
+            const source = await startExternalSource({
+              url,
+              username: config.bridge.username,
+              password: config.bridge.password,
+              clientId: name === '' ? config.bridge.clientId : `${config.bridge.clientId}-${name}`,
+              shareGroup: config.bridge.shareGroup,
+              ingest: b.ingest,
+              subscribe: config.bridge.uplink,
+            });
+            closers.push({ name: `external broker ${url}`, close: () => source.close() });
+            await b.attachPublisher(source.publisher, name);
+          }
         }
 
         // The command service rebuilds its state before the HTTP server serves its routes.

@@ -1,12 +1,13 @@
 /**
  * The bridge, built from its parts: Kafka producers (acks=all, idempotent), one per lane of the
- * LanedSink (a car always in the same lane), the ingest
- * function that brokers hand car messages to, and the commands consumer (Kafka -> MQTT) once a
+ * LanedSink (a car always in the same lane) plus the express lane for the cars' command results,
+ * the ingest function that brokers hand car messages to, and the commands consumer (Kafka -> MQTT) once a
  * publisher is attached. Built apart from any broker so the same bridge serves the embedded one
  * (through its publish hook) and an external one (through a subscription).
  */
 import { systemClock, type Clock } from '../../core/clock.js';
 import { logger } from '../../core/log.js';
+import { kafkaTopicName } from '../../protocol/index.js';
 import type { DeepReadonly } from '../../core/config/load.js';
 import type { Config } from '../../core/config/schema.js';
 import type { Consumer, KafkaClient, Producer } from '../kafka/types.js';
@@ -15,7 +16,7 @@ import { startCommandsOut } from './commands-out.js';
 import { startWarningsOut, type WarningsOut } from '../services/traffic/warnings-out.js';
 import { createIngest, type Ingest } from './ingest.js';
 import { KafkaSink } from './kafka-sink.js';
-import { LanedSink, type RecordSink } from './laned-sink.js';
+import { LanedSink, type ExpressLane, type RecordSink } from './laned-sink.js';
 import type { MqttPublisher } from './publisher.js';
 
 export type BridgeConfig = DeepReadonly<Config['bridge']>;
@@ -23,8 +24,12 @@ export type BridgeConfig = DeepReadonly<Config['bridge']>;
 export interface Bridge {
   readonly ingest: Ingest;
   readonly sink: RecordSink;
-  /** Starts forwarding the commands topic to cars through this publisher. */
-  attachPublisher(publisher: MqttPublisher): Promise<void>;
+  /**
+   * Starts forwarding the commands topic and hazard warnings to cars through this publisher (unless
+   * bridge.commands is false). With several brokers, one publisher each, by name: each gets every
+   * record through consumer groups of its own, so a broker that is away holds back only its cars.
+   */
+  attachPublisher(publisher: MqttPublisher, name?: string): Promise<void>;
   /** Flushes what is buffered (bounded by timeoutMs), then closes the Kafka clients. */
   close(timeoutMs?: number): Promise<void>;
 }
@@ -43,25 +48,32 @@ export async function startBridge(deps: BridgeDeps): Promise<Bridge> {
   const clock = deps.clock ?? systemClock;
   const producers: Producer[] = [];
   const lanes: KafkaSink[] = [];
+  let express: ExpressLane | undefined;
   try {
     for (let i = 0; i < config.producers; i++) {
       const producer = await deps.kafka.producer({ acksAll: true, idempotent: true });
       producers.push(producer);
-      lanes.push(newLane(producer));
+      lanes.push(newLane(producer, config.lingerMs));
+    }
+    if (config.expressResults && config.uplink) {
+      const producer = await deps.kafka.producer({ acksAll: true, idempotent: true });
+      producers.push(producer);
+      // a result is sent as soon as the lane is free: no linger
+      express = { lane: newLane(producer, 0), topics: new Set([kafkaTopicName('commandResults', config.topicPrefix)]) };
     }
   } catch (err) {
     await Promise.allSettled(producers.map((p) => p.close()));
     throw err;
   }
-  const sink: RecordSink = new LanedSink(lanes);
+  const sink: RecordSink = new LanedSink(lanes, express);
 
-  function newLane(producer: Producer): KafkaSink {
+  function newLane(producer: Producer, lingerMs: number): KafkaSink {
     return new KafkaSink(
       producer,
       {
         maxBatchRecords: config.maxBatchRecords,
         maxBatchBytes: config.maxBatchBytes,
-        lingerMs: config.lingerMs,
+        lingerMs,
         maxBufferedRecords: Math.max(1, Math.ceil(config.maxBufferedRecords / config.producers)),
         retryMinMs: 50,
         retryMaxMs: config.retryMaxMs,
@@ -93,38 +105,43 @@ export async function startBridge(deps: BridgeDeps): Promise<Bridge> {
     ...(metrics ? { metrics } : {}),
     now: () => clock.now(),
   });
-  let commands: Consumer | undefined;
-  // hazard warnings (traffic service -> cars): started in the background, not on the startup path
-  let warnings: Promise<WarningsOut | undefined> | undefined;
+  /** Per attached publisher (by name): its commands consumer and its hazard-warnings forwarder. */
+  const downlinks = new Map<string, { commands: Consumer; warnings: Promise<WarningsOut | undefined> }>();
 
   return {
     ingest,
     sink,
-    async attachPublisher(publisher) {
-      warnings ??= startWarningsOut({
+    async attachPublisher(publisher, name = '') {
+      if (!config.commands || downlinks.has(name)) return;
+      // each broker of several gets every command and warning (only the car's own broker delivers it)
+      const group = (what: string): string => `${config.topicPrefix}v2x-bridge-${what}${name === '' ? '' : `-${name}`}`;
+      // hazard warnings (traffic service -> cars): started in the background, not on the startup path
+      const warnings = startWarningsOut({
         kafka: deps.kafka,
         publisher,
         topicPrefix: config.topicPrefix,
-        groupId: `${config.topicPrefix}v2x-bridge-warnings`,
+        groupId: group('warnings'),
         now: () => clock.now(),
       }).catch((err: unknown) => {
         log.warn({ err: (err as Error).message }, 'hazard warnings are not forwarded to cars');
         return undefined;
       });
-      if (!config.commands || commands !== undefined) return;
-      commands = await startCommandsOut({
+      const commands = await startCommandsOut({
         kafka: deps.kafka,
         publisher,
         sink,
         topicPrefix: config.topicPrefix,
-        groupId: `${config.topicPrefix}v2x-bridge-commands`,
+        groupId: group('commands'),
         ...(metrics ? { metrics } : {}),
         now: () => clock.now(),
       });
+      downlinks.set(name, { commands, warnings });
     },
     async close(timeoutMs = 10_000) {
-      await commands?.close();
-      await (await warnings)?.consumer.close();
+      for (const d of downlinks.values()) {
+        await d.commands.close();
+        await (await d.warnings)?.consumer.close();
+      }
       let timer: ReturnType<typeof setTimeout> | undefined;
       const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
       const r = await Promise.race([sink.flushed().then(() => 'flushed' as const), timedOut]);

@@ -4,6 +4,9 @@
  * before it could be sent is not sent (the command service times it out); a record that is not a
  * valid command request goes to the dead-letter topic. Offsets are committed only after the broker
  * took the message, so a bridge restart re-sends rather than loses (cars drop duplicates by commandId).
+ * Commands to different cars do not wait for each other: partitions are handled side by side, and
+ * within a batch each car's commands go one after the other while other cars' go at once (a
+ * publish on a loaded broker takes a few of its event-loop turns; decision 0022).
  */
 import { buildDeadLetter, commandRequestTopic, commandResultTopic, kafkaTopicName, tryDecode, type Issue } from '../../protocol/index.js';
 import type { Consumer, InRecord, KafkaClient } from '../kafka/types.js';
@@ -22,10 +25,13 @@ export interface CommandsOutDeps {
   readonly now?: () => number;
 }
 
+/** Partitions of the commands topic handled at once. */
+const COMMANDS_OUT_CONCURRENCY = 6;
+
 export async function startCommandsOut(deps: CommandsOutDeps): Promise<Consumer> {
   const now = deps.now ?? Date.now;
   const source = kafkaTopicName('commands', deps.topicPrefix);
-  const consumer = await deps.kafka.consumer({ groupId: deps.groupId, topics: [source] });
+  const consumer = await deps.kafka.consumer({ groupId: deps.groupId, topics: [source], concurrentPartitions: COMMANDS_OUT_CONCURRENCY });
   const deadLetter = (r: InRecord, issue: Issue): Promise<void> => {
     deps.metrics?.commandsOut.inc({ result: 'invalid' });
     const letter = buildDeadLetter({
@@ -43,27 +49,35 @@ export async function startCommandsOut(deps: CommandsOutDeps): Promise<Consumer>
       headers: { 'v2x-reason': issue.code },
     });
   };
-  await consumer.start(async (records) => {
-    for (const r of records) {
-      const decoded = tryDecode('commandRequest', r.value ?? Buffer.alloc(0));
-      if (!decoded.ok) {
-        await deadLetter(r, decoded.issue);
-        continue;
-      }
-      const cmd = decoded.value;
-      const remainingMs = cmd.expiresAt - now();
-      if (remainingMs <= 0) {
-        deps.metrics?.commandsOut.inc({ result: 'expired' });
-        continue;
-      }
-      await deps.publisher.publish(commandRequestTopic(cmd.vin), r.value!, {
-        qos: 1,
-        messageExpirySeconds: Math.max(1, Math.ceil(remainingMs / 1000)),
-        responseTopic: commandResultTopic(cmd.vin),
-        correlationData: Buffer.from(cmd.commandId),
-      });
-      deps.metrics?.commandsOut.inc({ result: 'published' });
+  const forward = async (r: InRecord): Promise<void> => {
+    const decoded = tryDecode('commandRequest', r.value ?? Buffer.alloc(0));
+    if (!decoded.ok) return deadLetter(r, decoded.issue);
+    const cmd = decoded.value;
+    const remainingMs = cmd.expiresAt - now();
+    if (remainingMs <= 0) {
+      deps.metrics?.commandsOut.inc({ result: 'expired' });
+      return;
     }
+    await deps.publisher.publish(commandRequestTopic(cmd.vin), r.value!, {
+      qos: 1,
+      messageExpirySeconds: Math.max(1, Math.ceil(remainingMs / 1000)),
+      responseTopic: commandResultTopic(cmd.vin),
+      correlationData: Buffer.from(cmd.commandId),
+    });
+    deps.metrics?.commandsOut.inc({ result: 'published' });
+  };
+  await consumer.start(async (records) => {
+    const byCar = new Map<string | null, InRecord[]>();
+    for (const r of records) {
+      const list = byCar.get(r.key) ?? [];
+      list.push(r);
+      byCar.set(r.key, list);
+    }
+    await Promise.all(
+      [...byCar.values()].map(async (list) => {
+        for (const r of list) await forward(r);
+      }),
+    );
   });
   return consumer;
 }

@@ -4,7 +4,11 @@ import { Type } from '@sinclair/typebox';
 export const bridgeConfigSchema = Type.Object(
   {
     topicPrefix: Type.String({ default: '', pattern: '^[A-Za-z0-9._-]*$', description: 'prefix for every Kafka topic name' }),
-    brokerUrl: Type.String({ default: '', description: 'external MQTT broker (mqtt://host:port); empty = the embedded broker' }),
+    brokerUrl: Type.String({
+      default: '',
+      description:
+        "external MQTT broker (mqtt://host:port); empty = the embedded broker. Several, comma-separated, with uplink=false: commands go to each (only the car's own broker delivers)",
+    }),
     username: Type.String({ default: 'v2x-bridge', description: 'the bridge account on an external broker' }),
     password: Type.String({ default: '', description: 'its password' }),
     clientId: Type.String({
@@ -25,6 +29,10 @@ export const bridgeConfigSchema = Type.Object(
       description:
         'parallel Kafka producers (lanes); a car always goes through the same one, so its order holds. More than 1 helps when the Kafka round trip, not CPU, is the limit',
     }),
+    expressResults: Type.Boolean({
+      default: true,
+      description: "the cars' command results go through a producer of their own, not behind a telemetry batch (one more Kafka connection)",
+    }),
     lingerMs: Type.Integer({ minimum: 0, maximum: 1000, default: 5, description: 'how long a Kafka batch waits for more records' }),
     maxBatchRecords: Type.Integer({ minimum: 1, maximum: 100_000, default: 5000, description: 'records per Kafka batch at most' }),
     maxBatchBytes: Type.Integer({
@@ -40,7 +48,15 @@ export const bridgeConfigSchema = Type.Object(
       description: 'records waiting for Kafka before the bridge pushes back (shared by the producers)',
     }),
     retryMaxMs: Type.Integer({ minimum: 10, maximum: 60_000, default: 2000, description: 'longest wait between Kafka produce retries' }),
-    commands: Type.Boolean({ default: true, description: 'forward the commands topic to the cars (Kafka -> MQTT)' }),
+    commands: Type.Boolean({
+      default: true,
+      description: 'forward Kafka to the cars: the commands topic and the hazard warnings (Kafka -> MQTT)',
+    }),
+    uplink: Type.Boolean({
+      default: true,
+      description:
+        "take the cars' messages into Kafka (MQTT -> Kafka). false: this bridge only forwards commands, through its session on bridge.brokerUrl (a bridge beside the command service while another process bridges the broker's uplink)",
+    }),
   },
   { additionalProperties: false, default: {} },
 );

@@ -24,6 +24,8 @@ export interface ExternalSourceOptions {
   readonly protocolVersion?: ProtocolVersion;
   readonly clientId?: string;
   readonly ingest: Ingest;
+  /** false: subscribe to nothing (the session only publishes commands). Default true. */
+  readonly subscribe?: boolean;
   readonly clock?: Clock;
   /** ms to wait for the first connection. */
   readonly connectTimeoutMs?: number;
@@ -61,7 +63,10 @@ export async function startExternalSource(opts: ExternalSourceOptions): Promise<
       maxQueued: 10_000,
       queuePolicy: 'drop-newest',
       reconnect: { baseMs: 200, maxMs: 5000, jitter: 0.3, seed: 1 },
-      subscriptions: backendSubscriptions(opts.shareGroup ? { group: opts.shareGroup } : {}).map((topic) => ({ topic, qos: 1 as const })),
+      subscriptions:
+        opts.subscribe === false
+          ? []
+          : backendSubscriptions(opts.shareGroup ? { group: opts.shareGroup } : {}).map((topic) => ({ topic, qos: 1 as const })),
     },
     {
       wheel,

@@ -7,6 +7,10 @@
  * one producer: kafkajs cannot keep an idempotent producer's sequence numbers straight with more
  * than one request in flight (kafkajs#598, #980), so parallelism comes from separate producers.
  * docs/decisions/0017-bridge-produce-lanes.md has the figures.
+ *
+ * An express lane may be added for a few small topics whose latency matters (the cars' command
+ * results): their records never wait behind a telemetry batch in flight. Each car's records of
+ * those topics still go through one lane (the express one), in order (decision 0022).
  */
 import type { KafkaSink, KafkaSinkStats } from './kafka-sink.js';
 import type { OutRecord } from '../kafka/types.js';
@@ -34,29 +38,41 @@ export function laneOf(key: string | null | undefined, lanes: number): number {
   return (h >>> 0) % lanes;
 }
 
+export interface ExpressLane {
+  readonly lane: KafkaSink;
+  /** The topics that go through it (every record of them, whatever its key). */
+  readonly topics: ReadonlySet<string>;
+}
+
 export class LanedSink implements RecordSink {
   readonly #lanes: readonly KafkaSink[];
+  readonly #express: ExpressLane | undefined;
+  /** Every lane, the express one included. */
+  readonly #all: readonly KafkaSink[];
 
-  constructor(lanes: readonly KafkaSink[]) {
+  constructor(lanes: readonly KafkaSink[], express?: ExpressLane) {
     if (lanes.length === 0) throw new RangeError('LanedSink needs at least one lane');
     this.#lanes = lanes;
+    this.#express = express;
+    this.#all = express === undefined ? lanes : [...lanes, express.lane];
   }
 
   append(record: OutRecord): Promise<void> {
+    if (this.#express?.topics.has(record.topic)) return this.#express.lane.append(record);
     return this.#lanes[laneOf(record.key, this.#lanes.length)]!.append(record);
   }
 
   hasCapacity(): boolean {
-    return this.#lanes.every((l) => l.hasCapacity());
+    return this.#all.every((l) => l.hasCapacity());
   }
 
   async capacity(): Promise<void> {
-    for (const l of this.#lanes) await l.capacity();
+    for (const l of this.#all) await l.capacity();
   }
 
   get depth(): number {
     let n = 0;
-    for (const l of this.#lanes) n += l.depth;
+    for (const l of this.#all) n += l.depth;
     return n;
   }
 
@@ -71,7 +87,7 @@ export class LanedSink implements RecordSink {
       lastBatchSize: 0,
       lastProduceMs: 0,
     };
-    for (const { stats: l } of this.#lanes) {
+    for (const { stats: l } of this.#all) {
       s.buffered += l.buffered;
       s.inFlight += l.inFlight;
       s.batchesSent += l.batchesSent;
@@ -84,14 +100,14 @@ export class LanedSink implements RecordSink {
   }
 
   async flushed(): Promise<void> {
-    await Promise.all(this.#lanes.map((l) => l.flushed()));
+    await Promise.all(this.#all.map((l) => l.flushed()));
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.#lanes.map((l) => l.close()));
+    await Promise.all(this.#all.map((l) => l.close()));
   }
 
   abort(err: unknown): void {
-    for (const l of this.#lanes) l.abort(err);
+    for (const l of this.#all) l.abort(err);
   }
 }

@@ -110,6 +110,7 @@ export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
           await consumer.run({
             autoCommit: true,
             eachBatchAutoResolve: true,
+            partitionsConsumedConcurrently: Math.max(1, opts.concurrentPartitions ?? 1),
             eachBatch: async ({ batch }) => {
               const records: InRecord[] = batch.messages.map((m) => ({
                 topic: batch.topic,

@@ -50,6 +50,11 @@ export interface ConsumerOptions {
    * fetch round trip per handful of records. Stream consumers use BULK_FETCH.
    */
   readonly fetch?: { readonly minBytes: number; readonly maxWaitMs: number };
+  /**
+   * Batches of different partitions handled at once, at most (default 1: one after the other).
+   * Order within a partition always holds.
+   */
+  readonly concurrentPartitions?: number;
 }
 
 /**

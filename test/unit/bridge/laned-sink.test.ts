@@ -74,3 +74,40 @@ test("a failing lane holds back only its own cars, and each car's order survives
   assert.equal(sink.depth, 0);
   assert.equal(sink.stats.recordsSent, 5);
 });
+
+test("the express lane carries its topics past a telemetry batch in flight, each car's results in order", async () => {
+  const clock = new ManualClock();
+  const main = new ScriptedProducer();
+  const fast = new ScriptedProducer();
+  const sink = new LanedSink([new KafkaSink(main, options(clock))], {
+    lane: new KafkaSink(fast, options(clock)),
+    topics: new Set(['results']),
+  });
+  const vin = testVin(1);
+  const acked: string[] = [];
+  void sink.append({ topic: 'telemetry', key: vin, value: 't0' }).then(() => acked.push('t0'));
+  clock.advance(0);
+  assert.equal(main.pending.length, 1, 'a telemetry batch is in flight');
+  void sink.append({ topic: 'telemetry', key: vin, value: 't1' }).then(() => acked.push('t1'));
+  void sink.append({ topic: 'results', key: vin, value: 'delivered' }).then(() => acked.push('delivered'));
+  void sink.append({ topic: 'results', key: vin, value: 'succeeded' }).then(() => acked.push('succeeded'));
+  clock.advance(0);
+  assert.equal(main.pending.length, 1, 'the next telemetry record waits for the batch in flight');
+  assert.equal(fast.pending.length, 1, 'the results go at once');
+  assert.deepEqual(
+    fast.pending[0]!.records.map((r) => r.value),
+    ['delivered', 'succeeded'],
+  );
+  assert.equal(sink.depth, 4);
+  fast.pending[0]!.ok();
+  await tick();
+  assert.deepEqual(acked, ['delivered', 'succeeded']);
+  main.pending[0]!.ok();
+  await tick();
+  clock.advance(0);
+  main.pending[1]!.ok();
+  await sink.flushed();
+  assert.deepEqual(acked, ['delivered', 'succeeded', 't0', 't1']);
+  assert.equal(sink.stats.recordsSent, 4);
+  assert.equal(sink.stats.batchesSent, 3);
+});
