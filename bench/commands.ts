@@ -1,17 +1,20 @@
 /**
  * Benchmark: remote command round trip while a fleet streams telemetry, everything on this machine.
- * A real Kafka (KAFKA_BROKERS, else one started through infra/kafka), the real backend (embedded
- * broker, bridge, command service; the dashboard too when its role is registered), and a real
- * Simulation of --cars cars (fleet-key credentials, telemetry at 1 Hz, QoS 1, parked or driving,
- * no sleep and no coverage holes so every commanded car is reachable). Then --commands commands
- * (flash_lights by default: every car, parked or driving, executes it) POSTed over HTTP with an
- * operator token, paced at --rate per second, each to a different car. For each command:
+ * A real Kafka (KAFKA_BROKERS, else one started through infra/kafka); the real backend in child
+ * processes (bench/lib/commands-backend.ts: --backend split, --edges edge processes with the broker
+ * and uplink plus the service process with the command service, its API and the command downlink;
+ * --backend single: all in one; the dashboard beside the command service with --socket 1); and a
+ * real Simulation of --cars cars, one fleet process per broker with its shard of the cars
+ * (fleet-key credentials, telemetry at 1 Hz in the --codec payload codec, QoS 1, parked or
+ * driving, no sleep and no coverage holes so every commanded car is reachable). Then --commands
+ * commands (flash_lights by default: every car, parked or driving, executes it) POSTed over HTTP
+ * with an operator token, paced at --rate per second, each to a different car. For each command:
  *
  * - headline: from the 202 received to SUCCEEDED seen through the API: GET /api/v1/commands/{id}
  *   ?waitMs (a long poll, answered when the command finishes), or with --poll N a plain GET every
  *   N ms (which adds up to N ms, about half of it on average);
- * - the same end seen in-process (the service's transition event: no poll error) and, with the
- *   dashboard role, on socket.io ('command' event);
+ * - the same end seen as the service's transition event (forwarded by its process: no poll error)
+ *   and, with the dashboard role, on socket.io ('command' event);
  * - the hops, from Kafka record timestamps, the broker's receive-time header and the car's own
  *   timestamps (the car's clock is the simulation clock, which runs on this machine's clock):
  *   request produced -> car has it, the car executing, car result -> broker, broker -> service
@@ -24,30 +27,27 @@
  * Progress on stderr; figures on stdout, the last line JSON (p50_ms, p99_ms, platform_p99_ms...).
  *
  *   node .build/x/bench/commands.js [--cars 5000] [--commands 300] [--rate 5] [--poll 0]
- *        [--warmup 10] [--ramp 200] [--qos 1] [--type flash_lights] [--socket 1] [--seed 1] [--delay-scale 0] [--warm-commands 20] [--sim process|inline] [--dump FILE]
+ *        [--warmup 10] [--ramp 200] [--qos 1] [--type flash_lights] [--socket 1] [--seed 1] [--delay-scale 0] [--warm-commands 20]
+ *        [--backend split|single] [--edges 2] [--codec binary|json] [--backend-node-options "..."] [--sim-nice 0] [--dump FILE]
  */
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { Type } from '@sinclair/typebox';
-import { createBackend } from '../backend/app.js';
 import { createKafkaClient, type InRecord } from '../backend/kafka/index.js';
-import { createBridgeMetrics } from '../backend/metrics/bridge-metrics.js';
 import { SERVICE_ROLES } from '../backend/roles.js';
 import { loadConfig } from '../core/config/load.js';
 import { configSchema } from '../core/config/schema.js';
 import { configureLogging } from '../core/log.js';
 import { defaultCacheDir, startLocalKafka, type LocalKafka } from '../infra/kafka/index.js';
 import { kafkaTopicName } from '../protocol/index.js';
-import { resolveSimSettings, simConfigSchema } from '../simulator/config.js';
+import { simConfigSchema } from '../simulator/config.js';
 import { FleetGenerator } from '../simulator/fleet/generate.js';
 import { Rng } from '../simulator/random.js';
-import type { UnitStats } from '../simulator/runtime/messages.js';
 import { startFleetProcess } from '../simulator/runtime/fleet-process.js';
-import { Simulation } from '../simulator/runtime/simulation.js';
 import { seedOf } from '../simulator/runtime/world.js';
 import { numberFlag, stringFlag } from './lib/flags.js';
-import { commandFigures, observeRecords, pct, r1, reportLines, stats, timelineJsonl, type Probe } from './lib/commands-figures.js';
+import { startBenchBackend, type BenchBackend } from './lib/commands-backend.js';
+import { commandFigures, observeRecords, r1, reportLines, stats, timelineJsonl, type Probe } from './lib/commands-figures.js';
 
 const CARS = numberFlag('cars', 5000);
 const COMMANDS = numberFlag('commands', 300);
@@ -65,11 +65,21 @@ const DELAY_SCALE = numberFlag('delay-scale', 0);
 const DUMP = stringFlag('dump', '');
 /** Commands sent first and not counted: the command path's first use (JIT, connections, partitions). */
 const WARM_COMMANDS = numberFlag('warm-commands', 20);
-/** process: the fleet in its own process (as `v2x sim` beside a backend); inline: in this one. */
-const SIM = stringFlag('sim', 'process');
-/** Niceness of the fleet's process (--sim process): 0 = the same priority as the backend. */
+/** split: broker+uplink (the edge) and the command service in their own processes; single: one process for all. */
+const LAYOUT = stringFlag('backend', 'split');
+/** Edge processes with --backend split, each with its broker and its share of the cars (a fleet process each). */
+const EDGES = numberFlag('edges', 2);
+if (!Number.isInteger(EDGES) || EDGES < 1) throw new Error(`--edges must be a whole number >= 1 (got ${EDGES})`);
+/** More Node options for the backend processes, space-separated (the edges have EDGE_NODE_OPTIONS already). */
+const BACKEND_NODE_OPTIONS = stringFlag('backend-node-options', '')
+  .split(' ')
+  .filter((o) => o !== '');
+/** The cars' payload codec: binary (compact, as a car on a mobile network would send) or json (protocol/codec). */
+const CODEC = stringFlag('codec', 'binary');
+if (CODEC !== 'json' && CODEC !== 'binary') throw new Error(`--codec must be json or binary (got ${CODEC})`);
+/** Niceness of the fleet's process: 0 = the same priority as the backend. */
 const SIM_NICE = numberFlag('sim-nice', 0);
-if (SIM !== 'process' && SIM !== 'inline') throw new Error(`--sim must be process or inline (got ${SIM})`);
+if (LAYOUT !== 'split' && LAYOUT !== 'single') throw new Error(`--backend must be split or single (got ${LAYOUT})`);
 const SOCKET = numberFlag('socket', 0) !== 0 && SERVICE_ROLES.some((r) => r.name === 'dashboard');
 const TOKEN = 'bench-operator-token';
 
@@ -86,7 +96,6 @@ if (fromEnv === undefined || fromEnv === '') {
 }
 const brokers = local?.brokers ?? (fromEnv ?? '').split(',');
 const prefix = `bench${randomUUID().slice(0, 8)}.`;
-const roles = ['broker', 'bridge', 'commands', ...(SOCKET ? ['dashboard'] : [])];
 const config = loadConfig(configSchema, {
   defaults: { kafka: { cacheDir: defaultCacheDir(process.env) } },
   flags: {
@@ -96,47 +105,38 @@ const config = loadConfig(configSchema, {
     'mqtt.wsPort': 0,
     'backend.httpPort': 0,
     'backend.httpHost': '127.0.0.1',
-    'backend.roles': roles.join(','),
     'bridge.topicPrefix': prefix,
     'api.tokens': `bench:operator:${TOKEN}`,
     'log.level': 'warn',
   },
 });
 const kafka = createKafkaClient({ brokers, clientId: 'bench-commands' });
-const backend = await createBackend({ config, kafka, metrics: createBridgeMetrics(undefined, false) }).start();
-const cleanup: (() => Promise<unknown>)[] = [() => backend.close()];
+const cleanup: (() => Promise<unknown>)[] = [];
 let exitCode = 0;
-
-/** Sum and count of the produce-latency histograms (the service's and the bridge's), from the registry. */
-async function produceStats(): Promise<Record<string, { sum: number; count: number }>> {
-  const out: Record<string, { sum: number; count: number }> = {};
-  for (const name of ['v2x_commands_produce_seconds', 'v2x_bridge_produce_seconds']) {
-    const m = backend.metrics.registry.getSingleMetric(name);
-    if (m === undefined) continue;
-    const values = (await m.get()).values;
-    const sum = values.filter((v) => (v as { metricName?: string }).metricName === `${name}_sum`).reduce((n, v) => n + v.value, 0);
-    const count = values.filter((v) => (v as { metricName?: string }).metricName === `${name}_count`).reduce((n, v) => n + v.value, 0);
-    out[name] = { sum, count };
-  }
-  return out;
-}
 
 const probes = new Map<string, Probe>();
 const early = new Map<string, { to: string; at: number; epoch: number }[]>();
 
 try {
-  // observers: the service's transitions in-process, the request and result records on Kafka
-  backend.commands!.events.on('transition', (t) => {
-    const p = probes.get(t.commandId);
-    if (p === undefined) {
-      const list = early.get(t.commandId) ?? [];
-      list.push({ to: t.to, at: performance.now(), epoch: t.at });
-      early.set(t.commandId, list);
-      return;
-    }
-    p.eventSeen[t.to] ??= performance.now();
-    p.transitionAt[t.to] ??= t.at;
+  // observers: the service's transitions (forwarded by its process), the request and result records on Kafka
+  status(`backend (${LAYOUT}) starting`);
+  const backend: BenchBackend = await startBenchBackend(config, LAYOUT, {
+    dashboard: SOCKET,
+    execArgv: BACKEND_NODE_OPTIONS,
+    edges: EDGES,
+    onTransition(t) {
+      const p = probes.get(t.commandId);
+      if (p === undefined) {
+        const list = early.get(t.commandId) ?? [];
+        list.push({ to: t.to, at: performance.now(), epoch: t.at });
+        early.set(t.commandId, list);
+        return;
+      }
+      p.eventSeen[t.to] ??= performance.now();
+      p.transitionAt[t.to] ??= t.at;
+    },
   });
+  cleanup.push(() => backend.close());
   const pendingRequests = new Map<string, number>();
   const requestsTopic = kafkaTopicName('commands', prefix);
   const onRecords = async (records: readonly InRecord[]): Promise<void> => observeRecords(records, requestsTopic, probes, pendingRequests);
@@ -151,7 +151,7 @@ try {
   let socketConnected = false;
   if (SOCKET) {
     const { io } = await import('socket.io-client');
-    const socket = io(backend.httpUrl, { path: '/socket.io', auth: { token: TOKEN }, transports: ['websocket'] });
+    const socket = io(backend.apiUrl, { path: '/socket.io', auth: { token: TOKEN }, transports: ['websocket'] });
     cleanup.push(async () => socket.close());
     socket.on('command', (m: { commandId: string; to: string }) => {
       const p = probes.get(m.commandId);
@@ -165,14 +165,16 @@ try {
     status(`socket.io ${socketConnected ? 'connected' : 'did not connect: no socket figures'}`);
   }
 
-  // the fleet
-  const simFlags = {
-    'sim.broker': backend.broker!.tcpUrl,
+  // the fleet: one process per broker, each with its shard of the cars
+  const urls = backend.mqttUrls;
+  const simFlags = (i: number) => ({
+    'sim.broker': urls[i],
     'sim.cars': CARS,
+    'sim.shard': `${i}/${urls.length}`,
     'sim.seed': SEED,
     'sim.rate': 1,
     'sim.qos': QOS,
-    'sim.rampRate': RAMP,
+    'sim.rampRate': Math.max(1, Math.round(RAMP / urls.length)),
     'sim.workers': 1,
     'sim.credentials': 'fleet-key',
     'sim.fleetKey': config.mqtt.fleetKey,
@@ -180,47 +182,39 @@ try {
     'sim.coverageHolesPerHour': 0,
     'sim.connectTimeoutS': 120,
     'sim.commandDelayScale': DELAY_SCALE,
-  };
+    'sim.codec': CODEC,
+  });
+  const updates: { phase: string; connected: number; telemetry: number }[] = urls.map(() => ({
+    phase: 'starting',
+    connected: 0,
+    telemetry: 0,
+  }));
   let latest: { connected: number; telemetry: number } | undefined;
   let running!: () => void;
   const ramped = new Promise<void>((resolve) => (running = resolve));
   let lastPrint = 0;
-  const onUpdate = (phase: string, connected: number, telemetry: number): void => {
-    latest = { connected, telemetry };
-    if (phase === 'running') running();
+  const onUpdate = (i: number, phase: string, connected: number, telemetry: number): void => {
+    updates[i] = { phase, connected, telemetry };
+    latest = { connected: updates.reduce((n, u) => n + u.connected, 0), telemetry: updates.reduce((n, u) => n + u.telemetry, 0) };
+    if (updates.every((u) => u.phase === 'running')) running();
     if (performance.now() - lastPrint > 5000) {
       lastPrint = performance.now();
-      status(`${phase}: connected ${connected}, telemetry ${telemetry}`);
+      status(`${phase}: connected ${latest.connected}, telemetry ${latest.telemetry}`);
     }
   };
-  status(`${CARS} cars (${SIM}) connecting to ${backend.broker!.tcpUrl} (fleet-key credentials, 1 Hz, QoS ${QOS})`);
-  const simConfig = loadConfig(Type.Object({ sim: simConfigSchema }), { flags: simFlags }).sim;
-  let run: Promise<unknown>;
-  if (SIM === 'inline') {
-    const settings = resolveSimSettings(simConfig);
-    let requestStop!: () => void;
-    const stopRequested = new Promise<void>((resolve) => (requestStop = resolve));
-    run = new Simulation(settings).run({
-      stopRequested,
-      onUpdate: (phase, st: UnitStats) => onUpdate(phase, st.mqtt.states.connected, st.sim.published.telemetry),
-    });
-    cleanup.push(async () => {
-      requestStop();
-      await run;
-    });
-  } else {
-    const fleet = await startFleetProcess(simConfig, { nice: SIM_NICE, onUpdate: (u) => onUpdate(u.phase, u.connected, u.telemetry) });
-    run = fleet.done;
+  status(`${CARS} cars connecting to ${urls.join(' and ')} (fleet-key credentials, 1 Hz, QoS ${QOS})`);
+  const fleets = [];
+  for (const [i] of urls.entries()) {
+    const simConfig = loadConfig(Type.Object({ sim: simConfigSchema }), { flags: simFlags(i) }).sim;
+    const fleet = await startFleetProcess(simConfig, { nice: SIM_NICE, onUpdate: (u) => onUpdate(i, u.phase, u.connected, u.telemetry) });
     cleanup.push(() => fleet.stop());
+    fleets.push(fleet);
   }
+  const run = Promise.all(fleets.map((f) => f.done));
   await Promise.race([ramped, run.then(() => Promise.reject(new Error('the simulation ended before the ramp finished')))]);
   status(`ramp done; warming up ${WARMUP_S} s`);
   await wait(WARMUP_S * 1000);
 
-  const telemetryIn = async (): Promise<number> =>
-    (await backend.metrics.recordsOut.get()).values
-      .filter((v) => String(v.labels.topic).endsWith('telemetry'))
-      .reduce((n, v) => n + v.value, 0);
   const vins = new FleetGenerator({ seed: seedOf(SEED) }).cars(0, CARS).map((c) => c.vin);
   const rng = new Rng(`${SEED}:bench-commands`);
   for (let i = vins.length - 1; i > 0; i--) {
@@ -228,20 +222,10 @@ try {
     [vins[i], vins[j]] = [vins[j] as string, vins[i] as string];
   }
 
-  const lag = monitorEventLoopDelay({ resolution: 10 });
-  lag.enable();
-  // the main thread's GC pauses (backend; the cars run in a worker thread with their own heap)
-  const gcPauses: number[] = [];
-  const gcObserver = new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) gcPauses.push(e.duration);
-  });
-  gcObserver.observe({ entryTypes: ['gc'] });
-  const produce0 = await produceStats();
-  const win0 = { t: performance.now(), tel: await telemetryIn(), sim: latest?.telemetry ?? 0, cpu: process.cpuUsage() };
   const failures: Record<string, number> = {};
   const one = async (vin: string): Promise<void> => {
     const t0 = performance.now();
-    const res = await fetch(`${backend.httpUrl}/api/v1/vehicles/${vin}/commands`, {
+    const res = await fetch(`${backend.apiUrl}/api/v1/vehicles/${vin}/commands`, {
       method: 'POST',
       headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
       body: JSON.stringify({ type: TYPE, params: {}, ttlSeconds: 30 }),
@@ -275,7 +259,7 @@ try {
     const deadline = acceptedAt + 35_000;
     while (performance.now() < deadline) {
       const query = POLL_MS === 0 ? `?waitMs=${Math.max(1, Math.round(deadline - performance.now()))}` : '';
-      const g = await fetch(`${backend.httpUrl}/api/v1/commands/${id}${query}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+      const g = await fetch(`${backend.apiUrl}/api/v1/commands/${id}${query}`, { headers: { authorization: `Bearer ${TOKEN}` } });
       const s = ((await g.json()) as { status?: string }).status ?? '?';
       p.apiSeen[s] ??= performance.now();
       if (['SUCCEEDED', 'FAILED', 'REJECTED', 'TIMED_OUT', 'CANCELED'].includes(s)) {
@@ -300,9 +284,9 @@ try {
     early.clear();
     pendingRequests.clear();
     for (const k of Object.keys(failures)) delete failures[k];
-    lag.reset();
-    gcPauses.length = 0;
   }
+  const win = await backend.window();
+  const win0 = { t: performance.now(), sim: latest?.telemetry ?? 0 };
   status(`${COMMANDS} ${TYPE} commands at ${RATE}/s, ${POLL_MS === 0 ? 'long-polling' : `polling every ${POLL_MS} ms`}`);
   const inFlight: Promise<void>[] = [];
   const start = performance.now();
@@ -314,30 +298,16 @@ try {
     if ((i + 1) % 50 === 0) status(`${i + 1}/${COMMANDS} sent`);
   }
   await Promise.all(inFlight);
+  const w = await win.end();
   const winS = (performance.now() - win0.t) / 1000;
-  const cpu = process.cpuUsage(win0.cpu);
-  const telPerS = ((await telemetryIn()) - win0.tel) / winS;
   const simPerS = ((latest?.telemetry ?? 0) - win0.sim) / winS;
   const connected = latest?.connected ?? 0;
-  lag.disable();
-  const produce1 = await produceStats();
-  const meanMs = (name: string): number => {
-    const a = produce0[name];
-    const b = produce1[name];
-    return a && b && b.count > a.count ? r1(((b.sum - a.sum) / (b.count - a.count)) * 1000) : Number.NaN;
-  };
   const profile = {
-    event_loop_lag_p50_ms: r1(lag.percentile(50) / 1e6),
-    event_loop_lag_p99_ms: r1(lag.percentile(99) / 1e6),
-    event_loop_lag_max_ms: r1(lag.max / 1e6),
-    commands_produce_mean_ms: meanMs('v2x_commands_produce_seconds'),
-    commands_produce_batches: (produce1.v2x_commands_produce_seconds?.count ?? 0) - (produce0.v2x_commands_produce_seconds?.count ?? 0),
-    bridge_produce_mean_ms: meanMs('v2x_bridge_produce_seconds'),
-    gc_pauses: gcPauses.length,
-    gc_pause_p99_ms: r1(pct(gcPauses, 99)),
-    gc_pause_max_ms: r1(pct(gcPauses, 100)),
+    commands_produce_mean_ms: w.commandsProduceMeanMs,
+    commands_produce_batches: w.commandsProduceBatches,
+    bridge_produce_mean_ms: w.bridgeProduceMeanMs,
+    processes: w.processes,
   };
-  gcObserver.disconnect();
 
   // figures
   const { done, series, hops } = commandFigures(probes.values());
@@ -361,7 +331,10 @@ try {
     car_exec_p99_ms: stats(carExec).p99,
     car_delay_scale: DELAY_SCALE,
     warm_up_commands: WARM_COMMANDS,
-    sim: SIM,
+    backend: LAYOUT,
+    edges: LAYOUT === 'split' ? EDGES : 1,
+    codec: CODEC,
+    backend_node_options: BACKEND_NODE_OPTIONS.join(' '),
     sim_nice: SIM_NICE,
     target_p99_ms: 100,
     cars: CARS,
@@ -372,9 +345,8 @@ try {
     type: TYPE,
     rate_per_s: RATE,
     poll_ms: POLL_MS,
-    telemetry_msg_per_s: Math.round(telPerS),
+    telemetry_msg_per_s: w.telemetryPerS,
     sim_telemetry_msg_per_s: Math.round(simPerS),
-    bench_process_cpu_pct: Math.round(((cpu.user + cpu.system) / 1e6 / winS) * 100),
     window_s: r1(winS),
     kafka: local === undefined ? 'KAFKA_BROKERS' : 'local',
     hops,

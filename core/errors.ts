@@ -121,3 +121,13 @@ export function toV2xError(err: unknown, fallback: ErrorCode = 'INTERNAL'): V2xE
   const message = err instanceof Error ? err.message : String(err);
   return new V2xError(fallback, message, { cause: err });
 }
+
+/**
+ * Rebuilds an error that crossed a thread or process boundary as {code, message} (its message
+ * already carries the catalogue's text); an unknown code becomes INTERNAL.
+ */
+export function errorFromWire(code: string, message: string): V2xError {
+  const known = (Object.keys(errorCatalogue) as ErrorCode[]).find((c) => c === code) ?? 'INTERNAL';
+  const prefix = `${errorCatalogue[known].message}: `;
+  return new V2xError(known, message.startsWith(prefix) ? message.slice(prefix.length) : message);
+}

@@ -141,7 +141,7 @@ export interface ReportInput {
   };
   readonly series: ReturnType<typeof commandFigures>['series'];
   readonly hops: ReturnType<typeof commandFigures>['hops'];
-  readonly profile: Readonly<Record<string, number>>;
+  readonly profile: Readonly<Record<string, unknown>>;
   /** Whether the socket.io figures exist. */
   readonly socket: boolean;
 }

@@ -17,6 +17,7 @@ import type { configureLogging } from '../../core/log.js';
 import type { SimConfig } from '../config.js';
 import type { RunPhase } from './simulation.js';
 import { errorFromUnit } from './units.js';
+import { stopChild } from '../../core/child-stop.js';
 
 type LogLevel = NonNullable<Parameters<typeof configureLogging>[0]>;
 
@@ -90,12 +91,7 @@ export function startFleetProcess(sim: DeepReadonly<SimConfig>, options: FleetPr
           ramped,
           done,
           latest: () => latest,
-          async stop(graceMs = 30_000) {
-            send({ type: 'stop' });
-            const killer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-            await done.catch(() => undefined);
-            clearTimeout(killer);
-          },
+          stop: (graceMs = 30_000) => stopChild(child, () => send({ type: 'stop' }), done, graceMs),
         });
       }
     });

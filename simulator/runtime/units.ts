@@ -7,7 +7,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { errorCatalogue, V2xError, type ErrorCode } from '../../core/errors.js';
+import { errorFromWire } from '../../core/errors.js';
 import { isUnitMessage, type ParentToUnit, type UnitInit, type UnitToParent } from './messages.js';
 
 export interface Unit {
@@ -22,12 +22,8 @@ export interface Unit {
 
 export type UnitFactory = (init: UnitInit) => Unit;
 
-/** Rebuilds the error a unit reported (its message already carries the catalogue's text). */
-export function errorFromUnit(code: string, message: string): V2xError {
-  const known = (Object.keys(errorCatalogue) as ErrorCode[]).find((c) => c === code) ?? 'INTERNAL';
-  const prefix = `${errorCatalogue[known].message}: `;
-  return new V2xError(known, message.startsWith(prefix) ? message.slice(prefix.length) : message);
-}
+/** Rebuilds the error a unit reported. */
+export const errorFromUnit = errorFromWire;
 
 /**
  * Young generation of a worker's V8 heap, MB. V8 lets it grow to tens of MB per isolate; the
