@@ -76,7 +76,8 @@ export async function startExternalSource(opts: ExternalSourceOptions): Promise<
           connectedOnce?.();
         },
         disconnected(_s, reason) {
-          log.warn({ reason }, 'bridge lost the external broker; reconnecting');
+          // 'client': our own close(), nothing lost
+          if (reason !== 'client') log.warn({ reason }, 'bridge lost the external broker; reconnecting');
         },
         error(_s, err) {
           log.warn({ code: err.code, err: err.message }, 'bridge MQTT error');
