@@ -138,6 +138,9 @@ export class BrokerProcess {
       seen = (seen + chunk.toString('utf8')).slice(-200_000);
       if (seen.includes(READY_LINE) && (await canConnect(this.launch.brokerPort))) return;
       if (!this.running) {
+        // its last words may have reached the log after the read above: read what is left
+        const rest = await readFrom(this.launch.logFile, pos);
+        seen = (seen + rest.toString('utf8')).slice(-200_000);
         throw new V2xError(
           'KAFKA_START_FAILED',
           `node ${this.launch.nodeId} (pid ${this.pid}) exited before it was ready; last lines of ${this.launch.logFile}:\n${tailLines(seen, 25)}`,
