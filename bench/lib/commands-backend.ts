@@ -1,9 +1,10 @@
 /**
  * The commands benchmark's backend: the real backend in child processes of this one, laid out as
- * `split` (backend/process/layout.ts: the broker and the bridge's uplink in one process, the command
- * service, its API and the command downlink in another) or `single` (all in one process). The bench process itself only acts as the API's client,
- * so its own work never sits on the backend's event loop. Window figures (CPU, event-loop delay, GC,
- * Kafka produce times, telemetry rate) come from the children's probes (backend/process).
+ * `split` (backend/process/layout.ts: edge processes with the broker and the bridge's uplink, each
+ * for its share of the cars, and a service process with the command service, its API and the
+ * command downlink) or `single` (all in one process). The bench process itself only acts as the
+ * API's client, so its own work never sits on the backend's event loop. Window figures (CPU,
+ * event-loop delay, GC, Kafka produce times, telemetry rate) come from the children's probes.
  */
 import type { DeepReadonly } from '../../core/config/load.js';
 import type { Config } from '../../core/config/schema.js';
