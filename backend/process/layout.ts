@@ -18,11 +18,14 @@ import type { Config } from '../../core/config/schema.js';
 import type { BackendRole } from '../config.js';
 
 /**
- * Node options for a process that carries the cars' connections: a young generation of 3 x 64 MB
- * (V8's default semi-space is 16 MB). With 2,500 cars per edge it collected about every 150 ms
- * (200 pauses a minute); with this, a quarter as often (decision 0022).
+ * Node options for a process that carries the cars' connections (decision 0022):
+ * - a young generation of 3 x 64 MB (V8's default semi-space is 16 MB): a quarter as many scavenges;
+ * - GC on the main thread only: on a machine shared with the fleet and Kafka, V8's helper threads
+ *   competed for the cores (the edge went to 116-132% CPU in a full collection);
+ * - an initial old space of 512 MB: full collections every few minutes, not every 26 s. Each one,
+ *   single-threaded, then takes longer (up to 120 ms measured without this setting).
  */
-export const EDGE_NODE_OPTIONS: readonly string[] = ['--max-semi-space-size=64'];
+export const EDGE_NODE_OPTIONS: readonly string[] = ['--max-semi-space-size=64', '--single-threaded-gc', '--initial-old-space-size=512'];
 
 /** The service process's account on the edge broker. */
 export interface DownlinkAccount {
