@@ -9,7 +9,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import type { DeepReadonly } from '../core/config/load.js';
-import type { Config } from '../core/config/schema.js';
+import { pickSections, type BackendConfig } from './config.js';
 import { V2xError } from '../core/errors.js';
 import { logger } from '../core/log.js';
 import { startBridge, type Bridge } from './bridge/bridge.js';
@@ -25,8 +25,8 @@ import { commandsRole } from './services/commands/role.js';
 import type { CommandService } from './services/commands/service.js';
 import { transitionMessage } from './services/commands/realtime.js';
 import type { RouteHook } from './http.js';
-import { nullRealtimeSink, type RealtimeSink } from './realtime/events.js';
-import { SERVICE_ROLES, type StartedRole } from './roles.js';
+import { nullRealtimeSink, type RealtimeSink } from './dashboard/hub/events.js';
+import { SERVICE_ROLES, type NetworkSource, type StartedRole } from './roles.js';
 
 export interface RunningBackend {
   readonly broker: RunningBroker | undefined;
@@ -41,8 +41,11 @@ export interface RunningBackend {
 }
 
 export interface BackendDeps {
-  readonly config: DeepReadonly<Config>;
+  /** The backend's own sections of the root config (app/config-schema.ts). */
+  readonly config: DeepReadonly<BackendConfig>;
   readonly kafka: KafkaClient;
+  /** The road network, for the traffic and dashboard roles: the application decides where it comes from. */
+  readonly network?: NetworkSource;
   /** Fresh registry per backend (tests run several in one process). */
   readonly metrics?: BridgeMetrics;
 }
@@ -161,9 +164,24 @@ export function createBackend(deps: BackendDeps): { start(): Promise<RunningBack
         const realtime: RealtimeSink = { emit: (event, ...args) => hub.emit(event, ...args) };
         commands?.events.on('transition', (t) => realtime.emit('command', transitionMessage(t)));
         const services = new Map<string, StartedRole>();
+        const network: NetworkSource = () => {
+          if (deps.network === undefined)
+            throw new V2xError(
+              'CONFIG_INVALID',
+              'the traffic and dashboard roles need a road network, and none was given to createBackend',
+            );
+          return deps.network();
+        };
         for (const role of SERVICE_ROLES) {
           if (!roles.has(role.name)) continue;
-          const started = await role.start({ config, kafka: deps.kafka, metrics, realtime, commands });
+          const started = await role.start({
+            config: pickSections(config, role.sections),
+            kafka: deps.kafka,
+            network,
+            metrics,
+            realtime,
+            commands,
+          });
           services.set(role.name, started);
           closers.push({ name: role.name, close: () => started.close() });
           if (started.routes) routes.push(started.routes);

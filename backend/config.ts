@@ -1,5 +1,13 @@
 /** The `backend` config section: which roles this process runs and where it serves HTTP. */
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
+import type { DeepReadonly } from '../core/config/load.js';
+import { apiConfigSchema } from './api/config.js';
+import { mqttConfigSchema } from './broker/config.js';
+import { bridgeConfigSchema } from './bridge/config.js';
+import { dashboardConfigSchema } from './dashboard/config.js';
+import { commandsConfigSchema } from './services/commands/config.js';
+import { geofencingConfigSchema } from './services/geofencing/config.js';
+import { trafficConfigSchema } from './services/traffic/config.js';
 
 export const BACKEND_ROLES = ['broker', 'bridge', 'commands', 'geofencing', 'traffic', 'dashboard'] as const;
 export type BackendRole = (typeof BACKEND_ROLES)[number];
@@ -22,3 +30,32 @@ export const backendConfigSchema = Type.Object(
   },
   { additionalProperties: false, default: {} },
 );
+
+/**
+ * The backend's own config sections, the part of the root config (app/config-schema.ts) that
+ * createBackend receives. Each role is handed only the sections it names (backend/roles.ts).
+ */
+export const backendSections = {
+  mqtt: mqttConfigSchema,
+  bridge: bridgeConfigSchema,
+  backend: backendConfigSchema,
+  api: apiConfigSchema,
+  commands: commandsConfigSchema,
+  dashboard: dashboardConfigSchema,
+  geofencing: geofencingConfigSchema,
+  traffic: trafficConfigSchema,
+} as const;
+
+export const backendConfigSectionsSchema = Type.Object(backendSections, { additionalProperties: false });
+export type BackendConfig = Static<typeof backendConfigSectionsSchema>;
+export type BackendSection = keyof BackendConfig;
+
+/** The sections `names` of `config`, and nothing else: what a role is handed. */
+export function pickSections<K extends BackendSection>(
+  config: DeepReadonly<BackendConfig>,
+  names: readonly K[],
+): DeepReadonly<Pick<BackendConfig, K>> {
+  const out: Partial<Record<BackendSection, unknown>> = {};
+  for (const n of names) out[n] = config[n];
+  return Object.freeze(out) as DeepReadonly<Pick<BackendConfig, K>>;
+}

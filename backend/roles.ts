@@ -7,19 +7,25 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { DeepReadonly } from '../core/config/load.js';
-import type { Config } from '../core/config/schema.js';
+import type { RoadNetwork } from '../road/network.js';
 import type { RouteHook } from './http.js';
 import type { KafkaClient } from './kafka/types.js';
 import type { BridgeMetrics } from './metrics/bridge-metrics.js';
-import type { RealtimeSink } from './realtime/events.js';
+import type { RealtimeSink } from './dashboard/hub/events.js';
 import type { CommandService } from './services/commands/service.js';
-import type { BackendRole } from './config.js';
-import { dashboardRole } from './services/dashboard/role.js';
+import type { BackendConfig, BackendRole, BackendSection } from './config.js';
+import { dashboardRole } from './dashboard/role.js';
 import { geofencingRole } from './services/geofencing/role.js';
 import { trafficRole } from './services/traffic/role.js';
 
-export interface RoleContext {
-  readonly config: DeepReadonly<Config>;
+/** The road network the services work on, loaded once on first call (given by the application). */
+export type NetworkSource = () => RoadNetwork;
+
+export interface RoleContext<S extends BackendSection = BackendSection> {
+  /** Only the sections the role names in ServiceRole.sections. */
+  readonly config: DeepReadonly<Pick<BackendConfig, S>>;
+  /** The road network (traffic and dashboard); throws when the application gave none. */
+  readonly network: NetworkSource;
   readonly kafka: KafkaClient;
   /** The process's Prometheus registry and bridge metrics (roles add their own metrics to the registry). */
   readonly metrics: BridgeMetrics;
@@ -41,10 +47,13 @@ export interface StartedRole {
   close(): Promise<void>;
 }
 
-export interface ServiceRole {
+export interface ServiceRole<S extends BackendSection = BackendSection> {
   readonly name: BackendRole;
-  start(ctx: RoleContext): Promise<StartedRole>;
+  /** The config sections the role is handed. */
+  readonly sections: readonly S[];
+  start(ctx: RoleContext<S>): Promise<StartedRole>;
 }
 
 /** In start order. */
-export const SERVICE_ROLES: readonly ServiceRole[] = [geofencingRole, trafficRole, dashboardRole];
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each entry keeps its own section set
+export const SERVICE_ROLES: readonly ServiceRole<any>[] = [geofencingRole, trafficRole, dashboardRole];

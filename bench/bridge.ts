@@ -15,11 +15,12 @@ import { createBackend } from '../backend/app.js';
 import { createKafkaClient } from '../backend/kafka/index.js';
 import { createBridgeMetrics } from '../backend/metrics/bridge-metrics.js';
 import { loadConfig } from '../core/config/load.js';
-import { configSchema } from '../core/config/schema.js';
+import { configSchema } from '../app/config-schema.js';
 import { configureLogging } from '../core/log.js';
 import { defaultCacheDir, startLocalKafka } from '../infra/kafka/index.js';
 import { kafkaTopicName } from '../protocol/index.js';
 import { numberFlag, stringFlag } from './lib/flags.js';
+import { networkSource } from '../app/network.js';
 
 const cars = numberFlag('cars', 1000);
 const window = numberFlag('window', 8);
@@ -64,7 +65,12 @@ try {
     },
   });
   const client = createKafkaClient({ brokers: kafka.brokers, clientId: 'bench-bridge', fastProduce: config.kafka.fastProduce });
-  const backend = await createBackend({ config, kafka: client, metrics: createBridgeMetrics(undefined, false) }).start();
+  const backend = await createBackend({
+    config,
+    network: networkSource(config.sim),
+    kafka: client,
+    metrics: createBridgeMetrics(undefined, false),
+  }).start();
 
   status(`connecting ${cars} cars (window ${window} each)`);
   const load = fork(

@@ -37,7 +37,7 @@ import { createBackend } from '../backend/app.js';
 import { createKafkaClient } from '../backend/kafka/index.js';
 import { createBridgeMetrics } from '../backend/metrics/bridge-metrics.js';
 import { loadConfig } from '../core/config/load.js';
-import { configSchema } from '../core/config/schema.js';
+import { configSchema } from '../app/config-schema.js';
 import { configureLogging } from '../core/log.js';
 import { defaultCacheDir, startLocalKafka, type LocalKafka } from '../infra/kafka/index.js';
 import type { Browser, PlaywrightCore } from '../test/integration/dashboard-e2e/playwright.js';
@@ -46,6 +46,7 @@ import { startKafkaFleetFeed } from './lib/kafka-fleet-feed.js';
 import { cpuByChild } from './lib/proc-cpu.js';
 import { loadNetwork, seedOf } from '../simulator/runtime/world.js';
 import { CHROMIUM_ARGS, chromiumPath } from '../infra/chromium.js';
+import { networkSource } from '../app/network.js';
 
 const CARS = numberFlag('cars', 10_000);
 const RATE = numberFlag('rate', 1);
@@ -119,7 +120,12 @@ async function main(): Promise<Record<string, unknown>> {
   });
   configureLogging(config.log.level);
   const kafka = createKafkaClient({ brokers, clientId: 'bench-dashboard' });
-  const backend = await createBackend({ config, kafka, metrics: createBridgeMetrics(undefined, false) }).start();
+  const backend = await createBackend({
+    config,
+    network: networkSource(config.sim),
+    kafka,
+    metrics: createBridgeMetrics(undefined, false),
+  }).start();
   cleanup.push(() => backend.close());
   const api = async <T>(path: string): Promise<T> =>
     (await (await fetch(`${backend.httpUrl}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as T;

@@ -24,7 +24,7 @@ import {
 } from '../backend/services/geofencing/index.js';
 import { numberFlag } from './lib/flags.js';
 import { writeResult } from './lib/provenance.js';
-import { Rng } from '../simulator/random.js';
+import { Rng } from '../core/random.js';
 
 const FENCES = numberFlag('fences', 10_000);
 const CARS = numberFlag('cars', 5_000);

@@ -26,10 +26,10 @@ import { createInterface } from 'node:readline';
 import { spawnMosquitto } from '../test/helpers/mosquitto.js';
 // Types only (erased): each child loads just the client it measures, with a dynamic import.
 import type { MqttClient } from 'mqtt';
-import type { SessionPool as SessionPoolType } from '../simulator/mqtt/pool.js';
-import type { MqttSession } from '../simulator/mqtt/session.js';
-import type { EncodedTopic as EncodedTopicType } from '../simulator/mqtt/encode.js';
-import type { TimerNode as TimerNodeType } from '../simulator/mqtt/timer-wheel.js';
+import type { SessionPool as SessionPoolType } from '../mqtt/pool.js';
+import type { MqttSession } from '../mqtt/session.js';
+import type { EncodedTopic as EncodedTopicType } from '../mqtt/encode.js';
+import type { TimerNode as TimerNodeType } from '../mqtt/timer-wheel.js';
 import { writeResult } from './lib/provenance.js';
 
 type Variant = 'mqttjs' | 'lean';
@@ -214,7 +214,7 @@ type StartFleet = (o: FleetOptions) => Fleet;
 /** (a) one mqtt.js client and one setInterval per car, connections opened at the ramp rate. */
 async function mqttjsFleet(): Promise<StartFleet> {
   const { connect } = await import('mqtt');
-  const { Histogram } = await import('../loadtest/metrics/histogram.js');
+  const { Histogram } = await import('../core/histogram.js');
   return (o) => {
     const clients: MqttClient[] = [];
     const timers: NodeJS.Timeout[] = [];
@@ -283,9 +283,9 @@ async function mqttjsFleet(): Promise<StartFleet> {
 
 /** (b) lean sessions in one pool: one timer wheel drives every car's 1 Hz publish and keepalive. */
 async function leanFleet(): Promise<StartFleet> {
-  const { SessionPool } = await import('../simulator/mqtt/pool.js');
-  const { TimerNode } = await import('../simulator/mqtt/timer-wheel.js');
-  const { EncodedTopic } = await import('../simulator/mqtt/encode.js');
+  const { SessionPool } = await import('../mqtt/pool.js');
+  const { TimerNode } = await import('../mqtt/timer-wheel.js');
+  const { EncodedTopic } = await import('../mqtt/encode.js');
   type Pool = SessionPoolType<Car>;
   type Session = MqttSession<Car>;
 

@@ -9,7 +9,7 @@
  * --warmup runs that many simulated seconds before measuring (JIT warm-up; a long warm-up measures
  * the settled traffic state instead of the first minutes after random placement).
  */
-import { generateCity } from '../simulator/road/city.js';
+import { generateCity } from '../road/city.js';
 import { TrafficModel } from '../simulator/traffic/model.js';
 import { emptyKinematics } from '../simulator/traffic/kinematics.js';
 import { numberFlag } from './lib/flags.js';

@@ -12,7 +12,7 @@
 import { encode } from '../protocol/codec/index.js';
 import type { Telemetry } from '../protocol/schemas/telemetry.js';
 import { carRng, FleetGenerator, type CarSpec } from '../simulator/fleet/generate.js';
-import type { Rng } from '../simulator/random.js';
+import type { Rng } from '../core/random.js';
 import { emptyKinematics, type CarKinematics } from '../simulator/traffic/kinematics.js';
 import { vehicleConfig } from '../simulator/vehicle/config.js';
 import { environmentAt } from '../simulator/vehicle/environment.js';

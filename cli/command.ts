@@ -4,7 +4,7 @@
  * picked from the table in cli/commands/index.ts; nested commands (`v2x kafka start`) are tables too.
  */
 import type { DeepReadonly } from '../core/config/load.js';
-import type { Config } from '../core/config/schema.js';
+import type { Config } from '../app/config-schema.js';
 
 export interface OptionSpec {
   readonly type: 'string' | 'boolean';

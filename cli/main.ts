@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../core/config/load.js';
-import { configSchema } from '../core/config/schema.js';
+import { configSchema } from '../app/config-schema.js';
 import { V2xError, toV2xError } from '../core/errors.js';
 import { configureLogging } from '../core/log.js';
 import { defaultCacheDir } from '../infra/kafka/config.js';

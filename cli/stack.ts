@@ -6,11 +6,12 @@
 import { createBackend, type RunningBackend } from '../backend/app.js';
 import { createKafkaClient } from '../backend/kafka/index.js';
 import type { DeepReadonly } from '../core/config/load.js';
-import type { Config } from '../core/config/schema.js';
+import type { Config } from '../app/config-schema.js';
 import { onShutdown } from '../core/lifecycle.js';
 import { resolveKafka, type ResolvedKafka } from '../infra/kafka/index.js';
 import { startFleetProcess } from '../simulator/runtime/fleet-process.js';
 import type { ProgressLine } from './progress.js';
+import { networkSource } from '../app/network.js';
 
 export interface Stack {
   readonly kafka: ResolvedKafka;
@@ -24,6 +25,7 @@ export async function startStack(config: DeepReadonly<Config>, progress: Progres
   progress.update(`starting the backend (${config.backend.roles.join(', ')})`);
   const backend = await createBackend({
     config,
+    network: networkSource(config.sim),
     kafka: createKafkaClient({ brokers: kafka.brokers, clientId: config.kafka.clientId, fastProduce: config.kafka.fastProduce }),
   }).start();
   onShutdown('backend', () => backend.close());

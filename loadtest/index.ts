@@ -16,7 +16,7 @@ export {
   type ThresholdSpec,
   type ThresholdResult,
 } from './thresholds/evaluate.js';
-export { Histogram, type SerializedHistogram } from './metrics/histogram.js';
+export { Histogram, type SerializedHistogram } from '../core/histogram.js';
 export { subtractHistogram } from './metrics/histogram-diff.js';
 export { SeqTracker, mergeSeqSnapshots, type SeqSnapshot } from './metrics/seq-tracker.js';
 export {

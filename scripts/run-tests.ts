@@ -16,7 +16,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../core/config/load.js';
-import { configSchema } from '../core/config/schema.js';
+import { configSchema } from '../app/config-schema.js';
 import { onShutdown, runCleanups } from '../core/lifecycle.js';
 import { configureLogging } from '../core/log.js';
 import { defaultCacheDir, startLocalKafka } from '../infra/kafka/index.js';

@@ -9,7 +9,7 @@ import { systemClock, type Clock } from '../../core/clock.js';
 import { logger } from '../../core/log.js';
 import { kafkaTopicName } from '../../protocol/index.js';
 import type { DeepReadonly } from '../../core/config/load.js';
-import type { Config } from '../../core/config/schema.js';
+import type { BackendConfig } from '../config.js';
 import type { Consumer, KafkaClient, Producer } from '../kafka/types.js';
 import type { BridgeMetrics } from '../metrics/bridge-metrics.js';
 import { startCommandsOut } from './commands-out.js';
@@ -19,7 +19,7 @@ import { KafkaSink } from './kafka-sink.js';
 import { LanedSink, type ExpressLane, type RecordSink } from './laned-sink.js';
 import type { MqttPublisher } from './publisher.js';
 
-export type BridgeConfig = DeepReadonly<Config['bridge']>;
+export type BridgeConfig = DeepReadonly<BackendConfig['bridge']>;
 
 export interface Bridge {
   readonly ingest: Ingest;

@@ -11,7 +11,7 @@ import { systemClock, type Clock } from '../../core/clock.js';
 import { V2xError } from '../../core/errors.js';
 import { logger } from '../../core/log.js';
 import { backendSubscriptions } from '../../protocol/index.js';
-import { MqttSession, PublishResult, TimerWheel, type ProtocolVersion } from '../../simulator/mqtt/index.js';
+import { MqttSession, PublishResult, TimerWheel, type ProtocolVersion } from '../../mqtt/index.js';
 import type { Ingest } from './ingest.js';
 import type { MqttPublisher } from './publisher.js';
 

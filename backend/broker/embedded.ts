@@ -11,10 +11,10 @@ import { WebSocketServer, createWebSocketStream } from 'ws';
 import { V2xError } from '../../core/errors.js';
 import { logger } from '../../core/log.js';
 import type { DeepReadonly } from '../../core/config/load.js';
-import type { Config } from '../../core/config/schema.js';
+import type { BackendConfig } from '../config.js';
 import { withRetainedIndex, type RetainedStore } from './retained-index.js';
 
-export type MqttConfig = DeepReadonly<Config['mqtt']>;
+export type MqttConfig = DeepReadonly<BackendConfig['mqtt']>;
 
 export interface RunningBroker {
   readonly aedes: Aedes;

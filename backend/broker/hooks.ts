@@ -12,7 +12,7 @@
 import type { AedesOptions, Client, PublishPacket, Subscription } from 'aedes';
 import { checkPublish, checkSubscribe, type AclClient } from '../../protocol/index.js';
 import { logger } from '../../core/log.js';
-import { authenticate, type CredentialPolicy } from './credentials.js';
+import { authenticate, type CredentialPolicy } from '../../protocol/credentials.js';
 
 export interface IngestFn {
   /** Resolves when the message may be acknowledged to the car (it is in Kafka). */

@@ -6,9 +6,9 @@
  *
  *   node bridge-load.js <mqtt-url> <cars> <fleetKey> <window> <first-vin-index>
  */
-import { carPassword } from '../../backend/broker/credentials.js';
+import { carPassword } from '../../protocol/credentials.js';
 import { completeVin, encode, protocolExamples, telemetryTopic } from '../../protocol/index.js';
-import { encodeTopic, PublishResult, SessionPool, type MqttSession, type EncodedTopic } from '../../simulator/mqtt/index.js';
+import { encodeTopic, PublishResult, SessionPool, type MqttSession, type EncodedTopic } from '../../mqtt/index.js';
 
 const [url = '', carsArg = '100', fleetKey = '', windowArg = '8', firstArg = '0'] = process.argv.slice(2);
 const { hostname, port } = new URL(url);

@@ -7,16 +7,16 @@
  * event-loop delay, GC, Kafka produce times, telemetry rate) come from the children's probes.
  */
 import type { DeepReadonly } from '../../core/config/load.js';
-import type { Config } from '../../core/config/schema.js';
+import type { Config } from '../../app/config-schema.js';
 import type { BackendRole } from '../../backend/config.js';
-import { downlinkAccount, EDGE_NODE_OPTIONS, edgeConfig, serviceConfig } from '../../backend/process/layout.js';
+import { downlinkAccount, EDGE_NODE_OPTIONS, edgeConfig, serviceConfig } from '../../app/layout.js';
 import {
   startBackendProcess,
   type BackendProbe,
   type BackendProcess,
   type ForwardedTransition,
   type MetricJson,
-} from '../../backend/process/backend-process.js';
+} from '../../app/backend-process.js';
 
 export type BackendLayout = 'split' | 'single';
 

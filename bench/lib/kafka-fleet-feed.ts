@@ -9,8 +9,8 @@
 import type { KafkaClient, OutRecord } from '../../backend/kafka/types.js';
 import { encode, kafkaTopicName } from '../../protocol/index.js';
 import { FleetGenerator } from '../../simulator/fleet/generate.js';
-import type { RoadNetwork } from '../../simulator/road/network.js';
-import { Rng } from '../../simulator/random.js';
+import type { RoadNetwork } from '../../road/network.js';
+import { Rng } from '../../core/random.js';
 
 const SLOTS = 10;
 const M_PER_DEG = 111_320;

@@ -7,8 +7,8 @@
  * JSON (stdout; --json also writes it to a file); progress on stderr. Exit 0.
  */
 import { writeFileSync } from 'node:fs';
-import { runTrafficEvaluation, type EvaluationDetails } from '../../backend/services/traffic/eval/evaluate.js';
-import type { TrafficReport } from '../../backend/services/traffic/eval/score.js';
+import { runTrafficEvaluation, type EvaluationDetails } from '../../eval/traffic/evaluate.js';
+import type { TrafficReport } from '../../eval/traffic/score.js';
 import type { Command, LeafCommand } from '../command.js';
 
 function num(v: unknown, name: string, check: (n: number) => boolean, rule: string): number | string | undefined {

@@ -9,7 +9,7 @@
 import { writeFileSync } from 'node:fs';
 import { shutdownRequested } from '../../core/lifecycle.js';
 import { resolveSimSettings } from '../../simulator/config.js';
-import { exportGeoJson } from '../../simulator/road/geojson-export.js';
+import { exportGeoJson } from '../../road/geojson-export.js';
 import { loadScenarioFile } from '../../simulator/scenario/scenario.js';
 import { Simulation, type RunPhase } from '../../simulator/runtime/simulation.js';
 import { formatSummary, rampBar, statusLine } from '../../simulator/runtime/summary.js';

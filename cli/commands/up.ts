@@ -8,7 +8,7 @@
  * simulator use that broker and no embedded broker starts. Ctrl-C stops it all, the simulator first.
  */
 import type { DeepReadonly } from '../../core/config/load.js';
-import type { Config } from '../../core/config/schema.js';
+import type { Config } from '../../app/config-schema.js';
 import { runCleanups, shutdownRequested } from '../../core/lifecycle.js';
 import type { LeafCommand } from '../command.js';
 import { progressLine } from '../progress.js';

@@ -13,7 +13,7 @@
  *   meanwhile (a ramp-down, a dropped connection). An answer after that is counted `late` only.
  *   Results for commands that are not ours (the dashboard's) are ignored.
  */
-import type { Rng } from '../../simulator/random.js';
+import type { Rng } from '../../core/random.js';
 import type { CommandOutcome, LatencySeries } from '../metrics/collector.js';
 
 /** Where outcomes and latencies go: the MetricsCollector. */

@@ -5,7 +5,7 @@
  * tracker. Time is passed in (ms since the run started), never read. `snapshot()` is plain data
  * (JSON and structured-clone safe) and `mergeCollectorSnapshots` adds up workers or processes.
  */
-import { Histogram, type SerializedHistogram } from './histogram.js';
+import { Histogram, type SerializedHistogram } from '../../core/histogram.js';
 import { SeqTracker, mergeSeqSnapshots, type SeqSnapshot } from './seq-tracker.js';
 
 /**

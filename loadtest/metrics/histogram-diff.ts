@@ -4,7 +4,7 @@
  * snapshots; the collector needs per-second histograms. min and max of the difference are the
  * bounds of its lowest and highest non-empty buckets (within the histogram's precision).
  */
-import { Histogram, type SerializedHistogram } from './histogram.js';
+import { Histogram, type SerializedHistogram } from '../../core/histogram.js';
 
 function decode(h: SerializedHistogram): Map<number, number> {
   const out = new Map<number, number>();

@@ -3,7 +3,7 @@
  * MetricsSummary that thresholds are evaluated against and reports print, and the per-bucket
  * timeline the charts draw. Latencies are converted from microseconds to milliseconds here.
  */
-import { Histogram, type SerializedHistogram } from './histogram.js';
+import { Histogram, type SerializedHistogram } from '../../core/histogram.js';
 import {
   COMMAND_OUTCOMES,
   LATENCY_SERIES,

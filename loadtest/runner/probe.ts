@@ -10,7 +10,7 @@ import type { V2xError } from '../../core/errors.js';
 import { logger } from '../../core/log.js';
 import { telemetryTopic } from '../../protocol/topics.js';
 import type { BrokerAddress } from '../../simulator/config.js';
-import type { ProtocolVersion, QoS } from '../../simulator/mqtt/index.js';
+import type { ProtocolVersion, QoS } from '../../mqtt/index.js';
 import type { MetricsCollector } from '../metrics/collector.js';
 import { openServiceSession, type ServiceSession } from './service-session.js';
 import { TelemetryObserver } from './telemetry-observer.js';

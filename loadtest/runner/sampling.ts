@@ -5,7 +5,7 @@
 import { FleetGenerator } from '../../simulator/fleet/generate.js';
 import { unitHash } from '../../simulator/runtime/connectivity.js';
 import { seedOf } from '../../simulator/runtime/world.js';
-import { Rng } from '../../simulator/random.js';
+import { Rng } from '../../core/random.js';
 
 /** The VINs to probe, or undefined for every car. At least one car is probed. */
 export function probedVins(seed: string, fleetSize: number, share: number): string[] | undefined {

@@ -7,7 +7,7 @@
 import { systemClock, type Clock } from '../../core/clock.js';
 import { V2xError } from '../../core/errors.js';
 import type { BrokerAddress } from '../../simulator/config.js';
-import { MqttSession, TimerWheel, type IncomingMessage, type ProtocolVersion, type QoS } from '../../simulator/mqtt/index.js';
+import { MqttSession, TimerWheel, type IncomingMessage, type ProtocolVersion, type QoS } from '../../mqtt/index.js';
 
 /** Connection refusals that no retry will cure: fail at once instead of at the connect timeout. */
 const REFUSALS = new Set(['MQTT_BAD_CREDENTIALS', 'MQTT_NOT_AUTHORIZED']);

@@ -6,7 +6,7 @@
  */
 import { Faker, base, de, en, type Randomizer } from '@faker-js/faker';
 import { V2xError } from '../../core/errors.js';
-import { Rng, type Seed } from '../random.js';
+import { Rng, type Seed } from '../../core/random.js';
 import { choicesFor, type FleetPowertrain, type Fuel, type MakeModel } from './catalogue.js';
 import { germanPlate } from './plate.js';
 import { buildVin } from './vin.js';

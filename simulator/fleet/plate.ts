@@ -3,7 +3,7 @@
  * trailing E that electric cars may carry ("M-AB 1234", "FS-K 77E"). Munich's M dominates; the
  * districts around it make up the rest.
  */
-import type { Rng } from '../random.js';
+import type { Rng } from '../../core/random.js';
 
 const DISTRICTS: readonly (readonly [string, number])[] = [
   ['M', 60],

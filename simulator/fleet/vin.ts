@@ -4,7 +4,7 @@
  * car index (below one million cars), so two cars of one fleet never share a VIN.
  */
 import { VIN_ALPHABET, completeVin } from '../../protocol/vin.js';
-import type { Rng } from '../random.js';
+import type { Rng } from '../../core/random.js';
 import type { MakeSpec, ModelSpec } from './catalogue.js';
 
 /** VIN position 10: the 30-year cycle of model-year codes (I, O, Q, U, Z and 0 are not used). */

@@ -10,8 +10,8 @@
  * telemetry at any tick, aligned or not). Lon/lat interpolation is linear in degrees, which is well
  * within GPS error for fixes seconds apart (it does not handle crossing the antimeridian).
  */
-import { MinHeap } from '../road/heap.js';
-import { distanceM } from '../road/geo.js';
+import { MinHeap } from '../../road/heap.js';
+import { distanceM } from '../../road/geo.js';
 import type { CarKinematics } from '../traffic/kinematics.js';
 import type { Trace, TraceVehicle } from './trace.js';
 

@@ -5,7 +5,7 @@
  * a sleep period from an Rng seeded by (seed, car, decision number), so the schedule of a car does
  * not depend on which worker runs it.
  */
-import { Rng } from '../random.js';
+import { Rng } from '../../core/random.js';
 import type { SleepConfig } from '../vehicle/config.js';
 import { planSleep, type SleepMode, type SleepState } from '../vehicle/sleep.js';
 

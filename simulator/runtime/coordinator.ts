@@ -5,7 +5,7 @@
  * stops them (final stats, then exit). A unit that fails before it is ready fails the whole start.
  */
 import { V2xError } from '../../core/errors.js';
-import { mergeSnapshots } from '../mqtt/stats.js';
+import { mergeSnapshots } from '../../mqtt/stats.js';
 import type { SimSettings } from '../config.js';
 import { sliceTrace } from '../replay/trace.js';
 import type { GroundTruthRecord } from '../traffic/ground-truth.js';

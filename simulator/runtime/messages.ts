@@ -4,7 +4,7 @@
  * `UnitToParent` and `ParentToUnit` are all that crosses a thread or process boundary.
  */
 import type { GroundTruthRecord } from '../traffic/ground-truth.js';
-import type { StatsSnapshot } from '../mqtt/stats.js';
+import type { StatsSnapshot } from '../../mqtt/stats.js';
 import type { SimSettings } from '../config.js';
 import type { SimCounters } from './counters.js';
 import type { ReplayUnitData } from './replay-source.js';

@@ -6,7 +6,7 @@
  * Rng drawn in car order on the model's own events, so every replica of the model (one per worker)
  * parks the same cars at the same ticks.
  */
-import { Rng, type Seed } from '../random.js';
+import { Rng, type Seed } from '../../core/random.js';
 import type { TrafficModel } from '../traffic/model.js';
 import { isParked, parkCar, unparkCar } from '../traffic/parking.js';
 

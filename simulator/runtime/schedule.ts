@@ -4,7 +4,7 @@
  * and a car's due times do not depend on which worker or process runs it. Cars are kept in phase
  * order, so finding the cars due costs O(1) per message (no scan of the fleet).
  */
-import { Rng } from '../random.js';
+import { Rng } from '../../core/random.js';
 
 /** Interval between two telemetry messages of one car, simulated ms (at least 1). */
 export function telemetryIntervalMsOf(rateHz: number): number {

@@ -5,10 +5,10 @@
  */
 import { encode } from '../../protocol/codec/index.js';
 import { commandRequestTopic, statusTopic, warningsTopic } from '../../protocol/topics.js';
-import { carPassword } from '../../backend/broker/credentials.js';
+import { carPassword } from '../../protocol/credentials.js';
 import type { SimSettings } from '../config.js';
 import type { CarSpec } from '../fleet/generate.js';
-import type { SessionOptions } from '../mqtt/index.js';
+import type { SessionOptions } from '../../mqtt/index.js';
 import { lastWill } from '../vehicle/status.js';
 
 export function carSessionOptions(s: SimSettings, car: CarSpec, global: number): SessionOptions {

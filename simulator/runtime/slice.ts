@@ -29,8 +29,8 @@ import {
   type QoS,
   type SessionEvents,
   type TimerTarget,
-} from '../mqtt/index.js';
-import { Rng } from '../random.js';
+} from '../../mqtt/index.js';
+import { Rng } from '../../core/random.js';
 import type { GroundTruthRecord } from '../traffic/ground-truth.js';
 import { emptyKinematics, type CarKinematics } from '../traffic/kinematics.js';
 import { vehicleConfig, type VehicleConfig } from '../vehicle/config.js';

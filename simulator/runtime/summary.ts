@@ -2,7 +2,7 @@
  * The run's figures from the merged stats: a plain summary object (what --summary-json writes), its
  * text form, and the live status line. Pure: the caller measures time, CPU and memory.
  */
-import { Histogram } from '../../loadtest/metrics/histogram.js';
+import { Histogram } from '../../core/histogram.js';
 import type { UnitStats } from './messages.js';
 import { SENT_KINDS } from './counters.js';
 

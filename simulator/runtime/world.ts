@@ -6,10 +6,10 @@
  */
 import { V2xError } from '../../core/errors.js';
 import type { SimSettings } from '../config.js';
-import { generateCity } from '../road/city.js';
-import { loadGeoJsonFile } from '../road/geojson-import.js';
-import type { RoadNetwork } from '../road/network.js';
-import type { Seed } from '../random.js';
+import { generateCity } from '../../road/city.js';
+import { loadGeoJsonFile } from '../../road/geojson-import.js';
+import type { RoadNetwork } from '../../road/network.js';
+import type { Seed } from '../../core/random.js';
 import { modelOptionsForScenario } from '../scenario/build.js';
 import { loadScenarioFile, type Scenario } from '../scenario/scenario.js';
 import type { GroundTruthRecord } from '../traffic/ground-truth.js';

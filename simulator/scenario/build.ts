@@ -2,9 +2,9 @@
  * From a validated scenario to a running model: the network (built-in city or imported file) and
  * the traffic model options. Thin: the CLI adds its flags on top (e.g. --cars overrides cars).
  */
-import { generateCity } from '../road/city.js';
-import { loadGeoJsonFile } from '../road/geojson-import.js';
-import type { RoadNetwork } from '../road/network.js';
+import { generateCity } from '../../road/city.js';
+import { loadGeoJsonFile } from '../../road/geojson-import.js';
+import type { RoadNetwork } from '../../road/network.js';
 import { TrafficModel, type TrafficModelOptions } from '../traffic/model.js';
 import type { Scenario } from './scenario.js';
 

@@ -25,9 +25,9 @@ import { readFileSync } from 'node:fs';
 import { dirname, extname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { V2xError } from '../../core/errors.js';
-import type { CityOptions } from '../road/city.js';
-import type { ImportOptions } from '../road/geojson-import.js';
-import { ROAD_CLASSES, type RoadClass } from '../road/network.js';
+import type { CityOptions } from '../../road/city.js';
+import type { ImportOptions } from '../../road/geojson-import.js';
+import { ROAD_CLASSES, type RoadClass } from '../../road/network.js';
 import type { IncidentSpec, RandomIncidentOptions } from '../traffic/incidents.js';
 import { bad, bool, num, obj, oneOf, seconds, str } from './fields.js';
 

@@ -6,7 +6,7 @@
  * so an empty road is never mistaken for a measured free-flowing one; `freeFlowMps` is given next to
  * it). Incident records come from incidents.ts. All records are plain objects ready for JSONL.
  */
-import type { RoadNetwork } from '../road/network.js';
+import type { RoadNetwork } from '../../road/network.js';
 import type { IncidentRecord } from './incidents.js';
 
 export interface SegmentTruthRecord {

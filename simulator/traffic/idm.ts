@@ -6,7 +6,7 @@
  *
  * v speed, v0 desired speed, s gap to the leader (front bumper to rear bumper), dv = v - vLeader.
  */
-import type { Rng } from '../random.js';
+import type { Rng } from '../../core/random.js';
 
 export interface DriverParams {
   /** Desired speed as a factor of the speed limit. */

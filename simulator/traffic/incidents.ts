@@ -7,8 +7,8 @@
  * following when it clears.
  */
 import { V2xError } from '../../core/errors.js';
-import type { Rng } from '../random.js';
-import type { RoadClass, RoadNetwork } from '../road/network.js';
+import type { Rng } from '../../core/random.js';
+import type { RoadClass, RoadNetwork } from '../../road/network.js';
 import type { FleetState } from './state.js';
 
 export interface IncidentSpec {

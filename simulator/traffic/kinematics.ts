@@ -4,9 +4,9 @@
  * directions of a street do not draw on top of each other), heading, speed, acceleration, odometer.
  * Filled into a caller-owned object so reading 15,000 cars a second allocates nothing.
  */
-import type { LonLat } from '../road/geo.js';
-import { bearingDeg } from '../road/geo.js';
-import type { RoadNetwork } from '../road/network.js';
+import type { LonLat } from '../../road/geo.js';
+import { bearingDeg } from '../../road/geo.js';
+import type { RoadNetwork } from '../../road/network.js';
 import type { FleetState } from './state.js';
 
 export interface CarKinematics {

@@ -16,10 +16,10 @@
  * junction at once) waits at the end of its segment.
  */
 import { V2xError } from '../../core/errors.js';
-import { Rng, type Seed } from '../random.js';
-import type { RoadNetwork } from '../road/network.js';
-import { Router } from '../road/routing.js';
-import { stronglyConnectedComponents } from '../road/connectivity.js';
+import { Rng, type Seed } from '../../core/random.js';
+import type { RoadNetwork } from '../../road/network.js';
+import { Router } from '../../road/routing.js';
+import { stronglyConnectedComponents } from '../../road/connectivity.js';
 import { GroundTruthWindow, type GroundTruthRecord } from './ground-truth.js';
 import { idmAccel, MAX_BRAKE, sampleDriver, type DriverParams } from './idm.js';
 import { IncidentManager, type IncidentRecord, type IncidentSpec, type RandomIncidentOptions } from './incidents.js';

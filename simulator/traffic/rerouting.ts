@@ -3,7 +3,7 @@
  * closures changed), and gridlock relief (a car that waited too long at a junction takes another
  * exit with room and plans from there). Allocates only the new route.
  */
-import type { RoadNetwork } from '../road/network.js';
+import type { RoadNetwork } from '../../road/network.js';
 import type { FleetState } from './state.js';
 import type { TripPlanner } from './trips.js';
 

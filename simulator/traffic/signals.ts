@@ -6,8 +6,8 @@
  * Red (and amber, for a driver who can still stop comfortably) is a stopped virtual leader at the
  * stop line (the end of the segment); the model decides that, this file only tells the colour.
  */
-import type { Rng } from '../random.js';
-import type { RoadNetwork } from '../road/network.js';
+import type { Rng } from '../../core/random.js';
+import type { RoadNetwork } from '../../road/network.js';
 
 export const GREEN = 0;
 export const AMBER = 1;

@@ -4,8 +4,8 @@
  * Refused with SCENARIO_INVALID when the network has no room for that many cars.
  */
 import { V2xError } from '../../core/errors.js';
-import type { Rng } from '../random.js';
-import type { RoadNetwork } from '../road/network.js';
+import type { Rng } from '../../core/random.js';
+import type { RoadNetwork } from '../../road/network.js';
 import { sampleDriver } from './idm.js';
 import { NONE, type FleetState } from './state.js';
 import type { TripPlanner } from './trips.js';

@@ -7,7 +7,7 @@
  * Lanes are numbered globally: lanes of segment s are laneBase[s] .. laneBase[s+1]-1; local lane 0 is
  * the rightmost.
  */
-import type { RoadNetwork } from '../road/network.js';
+import type { RoadNetwork } from '../../road/network.js';
 import type { DriverParams } from './idm.js';
 
 export const NONE = -1;

@@ -4,9 +4,9 @@
  * free-flow travel times, or (routing 'live') the travel times measured in the last ground-truth
  * window; closed segments cost Infinity. Allocation happens once per trip, never per tick.
  */
-import type { Rng } from '../random.js';
-import type { RoadNetwork } from '../road/network.js';
-import type { Router } from '../road/routing.js';
+import type { Rng } from '../../core/random.js';
+import type { RoadNetwork } from '../../road/network.js';
+import type { Router } from '../../road/routing.js';
 
 export class TripPlanner {
   readonly costs: Float64Array;

@@ -4,7 +4,7 @@
  * what the events come from; the step calls them on the moving/stopped edges.
  */
 import type { CarSpec } from '../fleet/generate.js';
-import type { Rng } from '../random.js';
+import type { Rng } from '../../core/random.js';
 import type { EventDraft } from './events.js';
 import { F, F2, PHASE, type VehicleState } from './state.js';
 

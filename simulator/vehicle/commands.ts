@@ -16,7 +16,7 @@ import { commandMeta, isExpired } from '../../protocol/commands.js';
 import { validateCommandRequest } from '../../protocol/messages.js';
 import type { CommandReason, CommandRequest, CommandResult } from '../../protocol/schemas/commands.js';
 import type { CarSpec } from '../fleet/generate.js';
-import type { Rng } from '../random.js';
+import type { Rng } from '../../core/random.js';
 import type { CarKinematics } from '../traffic/kinematics.js';
 import type { CommandEffect } from './command-effects.js';
 import type { VehicleConfig } from './config.js';

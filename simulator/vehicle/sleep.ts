@@ -4,7 +4,7 @@
  * then delivers what was queued for it), and wakes for good when a trip starts. Pure: the caller
  * asks what to do now and when to ask again.
  */
-import type { Rng } from '../random.js';
+import type { Rng } from '../../core/random.js';
 import type { SleepConfig } from './config.js';
 
 export type SleepMode = 'awake' | 'asleep' | 'checkin';

@@ -6,7 +6,7 @@
  */
 import type { Gear, Lights } from '../../protocol/schemas/telemetry.js';
 import type { CarSpec } from '../fleet/generate.js';
-import type { Rng } from '../random.js';
+import type { Rng } from '../../core/random.js';
 
 /** Bits of `flags`. */
 export const F = {

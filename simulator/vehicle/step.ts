@@ -5,7 +5,7 @@
  * step) and appends event drafts to `events`.
  */
 import type { CarSpec } from '../fleet/generate.js';
-import type { Rng } from '../random.js';
+import type { Rng } from '../../core/random.js';
 import type { CarKinematics } from '../traffic/kinematics.js';
 import { park, startTrip, whileParked } from './body.js';
 import type { VehicleConfig } from './config.js';

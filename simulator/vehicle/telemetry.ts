@@ -5,7 +5,7 @@
  */
 import type { Telemetry } from '../../protocol/schemas/telemetry.js';
 import type { CarSpec } from '../fleet/generate.js';
-import type { Rng } from '../random.js';
+import type { Rng } from '../../core/random.js';
 import type { CarKinematics } from '../traffic/kinematics.js';
 import { F, GEAR_LETTERS, LIGHT_VALUES, type VehicleState } from './state.js';
 import { tyrePressureKpa } from './thermal.js';

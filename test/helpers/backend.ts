@@ -5,13 +5,14 @@
 import { randomUUID } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
 import { loadConfig, type DeepReadonly } from '../../core/config/load.js';
-import { configSchema, type Config } from '../../core/config/schema.js';
+import { configSchema, type Config } from '../../app/config-schema.js';
 import { createBackend, type RunningBackend } from '../../backend/app.js';
 import { createKafkaClient, type InRecord, type KafkaClient } from '../../backend/kafka/index.js';
 import { createBridgeMetrics } from '../../backend/metrics/bridge-metrics.js';
-import { carPassword } from '../../backend/broker/credentials.js';
+import { carPassword } from '../../protocol/credentials.js';
 import { completeVin } from '../../protocol/index.js';
 import { configureLogging } from '../../core/log.js';
+import { networkSource } from '../../app/network.js';
 
 type After = { after(fn: () => unknown): void };
 
@@ -34,7 +35,12 @@ export function backendConfig(brokers: readonly string[], flags: Record<string, 
 export async function startTestBackend(t: After, config: DeepReadonly<Config>): Promise<{ backend: RunningBackend; kafka: KafkaClient }> {
   configureLogging(config.log.level);
   const kafka = createKafkaClient({ brokers: config.kafka.brokers, clientId: 'test-backend' });
-  const backend = await createBackend({ config, kafka, metrics: createBridgeMetrics(undefined, false) }).start();
+  const backend = await createBackend({
+    config,
+    network: networkSource(config.sim),
+    kafka,
+    metrics: createBridgeMetrics(undefined, false),
+  }).start();
   t.after(() => backend.close());
   return { backend, kafka };
 }

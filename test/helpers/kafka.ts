@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { createTopicsAndWait } from '../../backend/kafka/kafkajs-client.js';
 import type { Admin } from 'kafkajs';
 import { loadConfig, type DeepReadonly } from '../../core/config/load.js';
-import { configSchema, type Config } from '../../core/config/schema.js';
+import { configSchema, type Config } from '../../app/config-schema.js';
 import { defaultCacheDir, startLocalKafka, type LocalKafka, type StartLocalOptions } from '../../infra/kafka/index.js';
 
 interface AfterHook {

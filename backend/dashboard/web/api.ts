@@ -3,7 +3,7 @@
  * the backend's error code and message (backend/api/errors.ts renders {code, message, details}).
  */
 import type { CommandAccepted, Fence, JamsResponse, Me, NetworkGeoJson, TelemetryList, VehicleDetail } from './types.js';
-import type { SegmentsFrame, SystemMetricsMsg } from '../../realtime/events.js';
+import type { SegmentsFrame, SystemMetricsMsg } from '../hub/events.js';
 
 export class ApiError extends Error {
   constructor(

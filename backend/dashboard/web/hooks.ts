@@ -3,7 +3,7 @@
  * cluster positions are page (client) coordinates of the last drawn frame, so a test can click a car
  * exactly; fps comes from the requestAnimationFrame timestamps of the map's render loop.
  */
-import type { ClusterTuple, Viewport } from '../../realtime/events.js';
+import type { ClusterTuple, Viewport } from '../hub/events.js';
 import type { CarsLayer } from './layers/cars-layer.js';
 import type { TrafficLayer } from './layers/traffic-layer.js';
 import type { MapView } from './map-view.js';

@@ -4,7 +4,7 @@
  * a fractional web-map zoom (the world is 256 * 2^zoom pixels wide) and the canvas size in CSS pixels.
  * No tiles: the base map is the road network itself.
  */
-import type { Viewport } from '../../realtime/events.js';
+import type { Viewport } from '../hub/events.js';
 
 export const TILE_PX = 256;
 export const MIN_ZOOM = 3;

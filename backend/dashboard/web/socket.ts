@@ -3,7 +3,7 @@
  * serves it on the same origin, and long-polling would only double the bytes of position frames.
  */
 import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, ServerToClientEvents } from '../../realtime/events.js';
+import type { ClientToServerEvents, ServerToClientEvents } from '../hub/events.js';
 
 export type HubSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 

@@ -2,7 +2,7 @@
  * The REST shapes the dashboard reads (the agreed API: docs/dashboard.md). The socket.io payloads
  * come from backend/realtime/events.ts, imported type-only so the browser bundle holds no backend code.
  */
-import type { JamMsg, SystemMetricsMsg } from '../../realtime/events.js';
+import type { JamMsg, SystemMetricsMsg } from '../hub/events.js';
 
 export type Role = 'viewer' | 'operator' | 'admin';
 

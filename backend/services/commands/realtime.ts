@@ -1,5 +1,5 @@
 /** A command lifecycle transition as the dashboards receive it over socket.io. */
-import type { CommandTransitionMsg } from '../../realtime/events.js';
+import type { CommandTransitionMsg } from '../../dashboard/hub/events.js';
 import type { Transition } from './types.js';
 
 export function transitionMessage(t: Transition): CommandTransitionMsg {

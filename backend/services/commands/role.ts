@@ -3,7 +3,7 @@
  * Routes are registered before the service is up; until then they answer NOT_READY (503).
  */
 import type { DeepReadonly } from '../../../core/config/load.js';
-import type { Config } from '../../../core/config/schema.js';
+import type { BackendConfig } from '../../config.js';
 import { V2xError } from '../../../core/errors.js';
 import { parseTokens } from '../../api/auth.js';
 import type { RouteHook } from '../../http.js';
@@ -19,7 +19,11 @@ export interface CommandsRole {
 }
 
 /** `registry`: the process's Prometheus registry; the service's metrics (metrics.ts) go there when given. */
-export function commandsRole(config: DeepReadonly<Config>, kafka: KafkaClient, registry?: Registry): CommandsRole {
+export function commandsRole(
+  config: DeepReadonly<Pick<BackendConfig, 'api' | 'commands' | 'bridge'>>,
+  kafka: KafkaClient,
+  registry?: Registry,
+): CommandsRole {
   let service: CommandService | undefined;
   const routes = commandRoutes({
     service: () => {

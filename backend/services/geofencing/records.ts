@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { kafkaTopicName, tryDecode } from '../../../protocol/index.js';
 import type { InRecord, OutRecord } from '../../kafka/types.js';
-import type { GeofenceEventMsg } from '../../realtime/events.js';
+import type { GeofenceEventMsg } from '../../dashboard/hub/events.js';
 import type { FleetTags } from './fleet-tags.js';
 import type { Fence } from './schema.js';
 import type { FixInput, GeofenceEvent } from './types.js';

@@ -14,9 +14,12 @@ export interface GeofencingRole extends StartedRole {
   readonly service: GeofencingService;
 }
 
-export const geofencingRole: ServiceRole = {
+type Sections = 'geofencing' | 'bridge' | 'api';
+
+export const geofencingRole: ServiceRole<Sections> = {
   name: 'geofencing',
-  async start(ctx: RoleContext): Promise<GeofencingRole> {
+  sections: ['geofencing', 'bridge', 'api'],
+  async start(ctx: RoleContext<Sections>): Promise<GeofencingRole> {
     const service = await startGeofencing({
       kafka: ctx.kafka,
       config: ctx.config.geofencing,

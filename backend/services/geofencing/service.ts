@@ -22,7 +22,7 @@ import { logger } from '../../../core/log.js';
 import { kafkaTopicName, kafkaTopicSpecs } from '../../../protocol/index.js';
 import type { Consumer, InRecord, KafkaClient, OutRecord, Producer } from '../../kafka/types.js';
 import { BULK_FETCH } from '../../kafka/types.js';
-import type { GeofenceEventMsg, RealtimeSink } from '../../realtime/events.js';
+import type { GeofenceEventMsg, RealtimeSink } from '../../dashboard/hub/events.js';
 import type { CommandService } from '../commands/service.js';
 import { actionSender } from './actions.js';
 import type { geofencingConfigSchema } from './config.js';

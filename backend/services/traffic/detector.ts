@@ -13,8 +13,8 @@
  * phase alone keeps an approach slow for 30-40 s. It leaves when `exitSlots` (2) consecutive slot
  * speeds are at or above `exitRatio` (0.5) x free flow, or when no car was seen in the 60 s window.
  */
-import type { RoadNetwork } from '../../../simulator/road/network.js';
-import type { SegmentIndex } from '../../../simulator/road/spatial-index.js';
+import type { RoadNetwork } from '../../../road/network.js';
+import type { SegmentIndex } from '../../../road/spatial-index.js';
 import { Forecaster } from './forecaster.js';
 import { FreeFlowLearner } from './free-flow.js';
 import { JAM_THRESHOLD, jamFactor } from './jam-factor.js';

@@ -10,7 +10,7 @@ export { Forecaster, type ForecasterOptions, type SegmentInput } from './forecas
 export { spillbackWarnings } from './spillback.js';
 export { TrafficDetector, type DetectorOptions, type StepOutput } from './detector.js';
 export * from './types.js';
-export { trueJams, parseGroundTruthJsonl, TruthSpeeds, type TrueJam } from './eval/truth.js';
+export { trueJams, parseGroundTruthJsonl, TruthSpeeds, type TrueJam } from '../../../eval/traffic/truth.js';
 export {
   scoreDetection,
   scoreForecasts,
@@ -19,5 +19,10 @@ export {
   type TrafficReport,
   type Trio,
   type Coverage,
-} from './eval/score.js';
-export { evaluateTrafficScenario, runTrafficEvaluation, type EvaluateOptions, type EvaluationDetails } from './eval/evaluate.js';
+} from '../../../eval/traffic/score.js';
+export {
+  evaluateTrafficScenario,
+  runTrafficEvaluation,
+  type EvaluateOptions,
+  type EvaluationDetails,
+} from '../../../eval/traffic/evaluate.js';

@@ -5,7 +5,7 @@
  * one predecessor, so jams are simple chains, listed tail (upstream) to head (downstream). A ring
  * whose every segment is jammed is cut at its lowest segment index.
  */
-import type { RoadNetwork } from '../../../simulator/road/network.js';
+import type { RoadNetwork } from '../../../road/network.js';
 
 export function continues(net: RoadNetwork, a: number, b: number): boolean {
   if (net.segTo[a] !== net.segFrom[b] || net.segTo[b] === net.segFrom[a]) return false;

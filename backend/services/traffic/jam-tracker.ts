@@ -13,7 +13,7 @@
  * end a jam and start another). jam_updated is emitted when the segments, length (by >= 1 m) or
  * max jam factor change.
  */
-import type { RoadNetwork } from '../../../simulator/road/network.js';
+import type { RoadNetwork } from '../../../road/network.js';
 import type { Jam, JamEvent } from './types.js';
 
 export interface JamTrackerOptions {

@@ -14,9 +14,9 @@
  * A stopped or crawling car (speed < `minHeadingSpeedMps`) reports a meaningless heading, so it
  * keeps its previous segment while within reach.
  */
-import { angleDiffDeg } from '../../../simulator/road/geo.js';
-import type { RoadNetwork } from '../../../simulator/road/network.js';
-import type { SegmentIndex } from '../../../simulator/road/spatial-index.js';
+import { angleDiffDeg } from '../../../road/geo.js';
+import type { RoadNetwork } from '../../../road/network.js';
+import type { SegmentIndex } from '../../../road/spatial-index.js';
 import type { Fix, MatchedFix } from './types.js';
 
 export interface MatcherOptions {

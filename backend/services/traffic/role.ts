@@ -16,13 +16,11 @@ import { Counter, Gauge } from 'prom-client';
 import { systemClock, type Clock } from '../../../core/clock.js';
 import { logger } from '../../../core/log.js';
 import { encode, kafkaTopicName, tryDecode } from '../../../protocol/index.js';
-import { SegmentIndex } from '../../../simulator/road/spatial-index.js';
-import { loadNetwork } from '../../../simulator/runtime/world.js';
-import { loadScenarioFile } from '../../../simulator/scenario/scenario.js';
+import { SegmentIndex } from '../../../road/spatial-index.js';
 import { parseTokens } from '../../api/auth.js';
 import type { OutRecord } from '../../kafka/types.js';
 import { BULK_FETCH } from '../../kafka/types.js';
-import type { JamEventMsg, JamMsg } from '../../realtime/events.js';
+import type { JamEventMsg, JamMsg } from '../../dashboard/hub/events.js';
 import type { RoleContext, ServiceRole, StartedRole } from '../../roles.js';
 import { trafficRoutes } from './routes.js';
 import { TrafficService, type StepResult } from './service.js';
@@ -75,15 +73,16 @@ export function stepOutputs(
   return { records, jamMsgs };
 }
 
-export function createTrafficRole(clock: Clock = systemClock): ServiceRole {
+type Sections = 'traffic' | 'bridge' | 'api';
+
+export function createTrafficRole(clock: Clock = systemClock): ServiceRole<Sections> {
   return {
     name: 'traffic',
-    async start(ctx: RoleContext): Promise<StartedRole> {
+    sections: ['traffic', 'bridge', 'api'],
+    async start(ctx: RoleContext<Sections>): Promise<StartedRole> {
       const { config } = ctx;
       const tc = config.traffic;
-      const s = config.sim;
-      const scenario = s.scenario === '' ? undefined : loadScenarioFile(s.scenario);
-      const network = loadNetwork({ seed: s.seed, city: s.city, scenario: s.scenario }, scenario);
+      const network = ctx.network();
       const service = new TrafficService(new SegmentIndex(network), {
         stepMs: tc.stepMs,
         latenessMs: tc.latenessMs,
@@ -197,4 +196,4 @@ export function createTrafficRole(clock: Clock = systemClock): ServiceRole {
   };
 }
 
-export const trafficRole: ServiceRole = createTrafficRole();
+export const trafficRole: ServiceRole<Sections> = createTrafficRole();

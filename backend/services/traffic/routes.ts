@@ -7,7 +7,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { requireRole, type TokenTable } from '../../api/auth.js';
 import type { OpenApiRegistry } from '../../api/openapi.js';
-import type { JamMsg, SegmentsFrame } from '../../realtime/events.js';
+import type { JamMsg, SegmentsFrame } from '../../dashboard/hub/events.js';
 
 const ErrorBody = Type.Object({ code: Type.String(), message: Type.String(), details: Type.Record(Type.String(), Type.Unknown()) });
 const JamSchema = Type.Object({

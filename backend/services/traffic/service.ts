@@ -12,8 +12,8 @@
  * and direction, or its last two segments bring it closer), gets one warning per jam (a predicted
  * spillback counts as its jam; not again on jam_updated) (docs/traffic.md, "Warnings to cars").
  */
-import type { RoadNetwork } from '../../../simulator/road/network.js';
-import type { SegmentIndex } from '../../../simulator/road/spatial-index.js';
+import type { RoadNetwork } from '../../../road/network.js';
+import type { SegmentIndex } from '../../../road/spatial-index.js';
 import type { CarWarning } from '../../../protocol/schemas/warnings.js';
 import type { Telemetry } from '../../../protocol/schemas/telemetry.js';
 import { TrafficDetector, type DetectorOptions } from './detector.js';

@@ -5,7 +5,7 @@
  * road (predecessors that continue into it: same class and name), every segment the tail reaches
  * within `horizonMin` gets a warning with the expected arrival time. Pure.
  */
-import type { RoadNetwork } from '../../../simulator/road/network.js';
+import type { RoadNetwork } from '../../../road/network.js';
 import { continues } from './jam-merge.js';
 import type { Jam, JamWarning } from './types.js';
 

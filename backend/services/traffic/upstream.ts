@@ -6,7 +6,7 @@
  * one that may drive into it. The distance is from the car's segment's end to the jam's tail start,
  * so a car on the segment right before the tail is at distance 0. Pure.
  */
-import type { RoadNetwork } from '../../../simulator/road/network.js';
+import type { RoadNetwork } from '../../../road/network.js';
 import { continues } from './jam-merge.js';
 
 /** Upstream segment index -> road distance (m) from its end to the start of `target`. */

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import mqtt from 'mqtt';
 import { encode, kafkaTopicName, protocolExamples } from '../../../protocol/index.js';
-import { carPassword } from '../../../backend/broker/credentials.js';
+import { carPassword } from '../../../protocol/credentials.js';
 import { testKafka } from '../../helpers/kafka.js';
 import { backendConfig, collect, connectCar, startTestBackend, testVin } from '../../helpers/backend.js';
 

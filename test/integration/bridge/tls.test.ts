@@ -11,6 +11,7 @@ import { createKafkaClient } from '../../../backend/kafka/index.js';
 import { isV2xError } from '../../../core/errors.js';
 import { testKafka } from '../../helpers/kafka.js';
 import { backendConfig, collect, connectCar, startTestBackend, testVin } from '../../helpers/backend.js';
+import { networkSource } from '../../../app/network.js';
 
 test('a car connects over TLS (server verified with the CA) and its telemetry reaches Kafka', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'v2x-tls-'));
@@ -47,7 +48,7 @@ test('a TLS key without a certificate, or an unreadable file, is refused naming 
   ] as const) {
     const config = backendConfig(brokers, { ...flags, 'backend.roles': 'broker' });
     await assert.rejects(
-      createBackend({ config, kafka }).start(),
+      createBackend({ config, network: networkSource(config.sim), kafka }).start(),
       (err: unknown) => isV2xError(err, 'CONFIG_INVALID') && expected.test(err.message),
     );
   }

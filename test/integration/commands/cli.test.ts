@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { commandCommand } from '../../../cli/commands/command.js';
 import { loadConfig } from '../../../core/config/load.js';
-import { configSchema } from '../../../core/config/schema.js';
+import { configSchema } from '../../../app/config-schema.js';
 import { testKafka } from '../../helpers/kafka.js';
 import { backendConfig, startTestBackend, testVin } from '../../helpers/backend.js';
 import { apiClient, OPERATOR, testCar, TOKENS, waitKnown } from './helpers.js';

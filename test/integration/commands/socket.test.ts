@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, CommandTransitionMsg, ServerToClientEvents } from '../../../backend/realtime/events.js';
+import type { ClientToServerEvents, CommandTransitionMsg, ServerToClientEvents } from '../../../backend/dashboard/hub/events.js';
 import { testKafka } from '../../helpers/kafka.js';
 import { backendConfig, startTestBackend, testVin } from '../../helpers/backend.js';
 import { waitFor } from '../../helpers/poll.js';

@@ -8,8 +8,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startBackendProcess, type ForwardedTransition } from '../../../backend/process/backend-process.js';
-import { downlinkAccount, edgeConfig, serviceConfig } from '../../../backend/process/layout.js';
+import { startBackendProcess, type ForwardedTransition } from '../../../app/backend-process.js';
+import { downlinkAccount, edgeConfig, serviceConfig } from '../../../app/layout.js';
 import { testKafka } from '../../helpers/kafka.js';
 import { backendConfig, testVin } from '../../helpers/backend.js';
 import { isAlive } from '../../helpers/process.js';

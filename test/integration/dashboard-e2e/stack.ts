@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DeepReadonly } from '../../../core/config/load.js';
-import type { Config } from '../../../core/config/schema.js';
+import type { Config } from '../../../app/config-schema.js';
 import type { RunningBackend } from '../../../backend/app.js';
 import { backendConfig, startTestBackend } from '../../helpers/backend.js';
 import { waitFor } from '../../helpers/poll.js';

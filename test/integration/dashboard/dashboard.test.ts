@@ -12,7 +12,12 @@ import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, PositionsFrame, ServerToClientEvents, SystemMetricsMsg } from '../../../backend/realtime/events.js';
+import type {
+  ClientToServerEvents,
+  PositionsFrame,
+  ServerToClientEvents,
+  SystemMetricsMsg,
+} from '../../../backend/dashboard/hub/events.js';
 import { encode, statusTopic, telemetryTopic, type Telemetry } from '../../../protocol/index.js';
 import { testKafka } from '../../helpers/kafka.js';
 import { backendConfig, connectCar, startTestBackend, testVin } from '../../helpers/backend.js';

@@ -12,7 +12,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { io, type Socket } from 'socket.io-client';
 import { kafkaTopicName } from '../../../protocol/index.js';
-import type { ClientToServerEvents, GeofenceEventMsg, ServerToClientEvents } from '../../../backend/realtime/events.js';
+import type { ClientToServerEvents, GeofenceEventMsg, ServerToClientEvents } from '../../../backend/dashboard/hub/events.js';
 import type { GeofencingRole } from '../../../backend/services/geofencing/role.js';
 import { testKafka } from '../../helpers/kafka.js';
 import { backendConfig, collect, startTestBackend, testVin } from '../../helpers/backend.js';

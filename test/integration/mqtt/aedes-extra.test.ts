@@ -8,8 +8,8 @@ import { createServer } from 'node:net';
 import { once } from 'node:events';
 import { Aedes, type Client } from 'aedes';
 import { ManualClock } from '../../../core/clock.js';
-import { SessionEmitter } from '../../../simulator/mqtt/events.js';
-import { SessionPool } from '../../../simulator/mqtt/pool.js';
+import { SessionEmitter } from '../../../mqtt/events.js';
+import { SessionPool } from '../../../mqtt/pool.js';
 import { within, until } from './suite.js';
 
 async function aedes(t: { after(fn: () => Promise<void> | void): void }): Promise<{ broker: Aedes; port: number }> {

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startMosquitto } from '../../helpers/mosquitto.js';
-import { SessionEmitter } from '../../../simulator/mqtt/events.js';
-import { SessionPool } from '../../../simulator/mqtt/pool.js';
+import { SessionEmitter } from '../../../mqtt/events.js';
+import { SessionPool } from '../../../mqtt/pool.js';
 import { within, until } from './suite.js';
 
 test('TLS with a CA file: connect, publish QoS 1, PUBACK', async (t) => {

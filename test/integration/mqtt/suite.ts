@@ -7,10 +7,10 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { ManualClock, systemClock, type Clock } from '../../../core/clock.js';
 import type { V2xError } from '../../../core/errors.js';
-import { SessionEmitter } from '../../../simulator/mqtt/events.js';
-import { SessionPool } from '../../../simulator/mqtt/pool.js';
-import type { MqttSession } from '../../../simulator/mqtt/session.js';
-import { PublishResult, type IncomingMessage, type ProtocolVersion, type SessionOptions } from '../../../simulator/mqtt/types.js';
+import { SessionEmitter } from '../../../mqtt/events.js';
+import { SessionPool } from '../../../mqtt/pool.js';
+import type { MqttSession } from '../../../mqtt/session.js';
+import { PublishResult, type IncomingMessage, type ProtocolVersion, type SessionOptions } from '../../../mqtt/types.js';
 
 export interface TestBrokerOptions {
   readonly users?: Readonly<Record<string, string>>;

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { carPassword } from '../../../backend/broker/credentials.js';
+import { carPassword } from '../../../protocol/credentials.js';
 import { createCommandRequest, decode } from '../../../protocol/index.js';
 import { FleetGenerator } from '../../../simulator/fleet/generate.js';
 import { seedOf } from '../../../simulator/runtime/world.js';

@@ -13,7 +13,7 @@ import { decode, validateTelemetry, type Telemetry } from '../../../protocol/ind
 import { loadTrace } from '../../../simulator/replay/load.js';
 import { TraceTimeline } from '../../../simulator/replay/timeline.js';
 import type { SimSummary } from '../../../simulator/runtime/summary.js';
-import { distanceM } from '../../../simulator/road/geo.js';
+import { distanceM } from '../../../road/geo.js';
 import { emptyKinematics } from '../../../simulator/traffic/kinematics.js';
 import { startMosquitto } from '../../helpers/mosquitto.js';
 import { fixture } from '../../unit/replay/fixtures.js';

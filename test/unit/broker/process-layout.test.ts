@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { loadConfig } from '../../../core/config/load.js';
-import { configSchema } from '../../../core/config/schema.js';
-import { downlinkAccount, edgeConfig, serviceConfig } from '../../../backend/process/layout.js';
+import { configSchema } from '../../../app/config-schema.js';
+import { downlinkAccount, edgeConfig, serviceConfig } from '../../../app/layout.js';
 
 const base = loadConfig(configSchema, {
   defaults: { mqtt: { services: [{ username: 'ops', password: 'ops-secret-1' }] } },

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { hasRole, parseTokens, requireRole } from '../../../backend/api/auth.js';
 import { isV2xError } from '../../../core/errors.js';
 import { loadConfig } from '../../../core/config/load.js';
-import { configSchema } from '../../../core/config/schema.js';
+import { configSchema } from '../../../app/config-schema.js';
 
 const table = parseTokens(['alice:operator:alice-token-1', 'vic:viewer:viewer-token-1', 'root:admin:admin:with:colons']);
 

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, envNameToPath } from '../../../core/config/load.js';
-import { configSchema } from '../../../core/config/schema.js';
+import { configSchema } from '../../../app/config-schema.js';
 import { isV2xError } from '../../../core/errors.js';
 
 function tempFile(t: { after(fn: () => void): void }, name: string, text: string): string {

@@ -1,12 +1,12 @@
 /** Viewport filtering and grid clustering of the positions frames (backend/realtime), pure. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { CarTuple, Viewport } from '../../../backend/realtime/events.js';
-import { cellDegrees, clusterCars, mercatorY } from '../../../backend/realtime/cluster.js';
-import { FrameSource, toCarTuple } from '../../../backend/realtime/frames.js';
-import { PositionGrid } from '../../../backend/realtime/position-grid.js';
-import { boxesOf, checkViewport } from '../../../backend/realtime/viewport.js';
-import { Rng } from '../../../simulator/random.js';
+import type { CarTuple, Viewport } from '../../../backend/dashboard/hub/events.js';
+import { cellDegrees, clusterCars, mercatorY } from '../../../backend/dashboard/hub/cluster.js';
+import { FrameSource, toCarTuple } from '../../../backend/dashboard/hub/frames.js';
+import { PositionGrid } from '../../../backend/dashboard/hub/position-grid.js';
+import { boxesOf, checkViewport } from '../../../backend/dashboard/hub/viewport.js';
+import { Rng } from '../../../core/random.js';
 
 const car = (i: number, lon: number, lat: number): CarTuple => [`V${i}`, lon, lat, 0, 0, 0];
 /** n cars spread over a 0.2 x 0.1 degree box around Munich, seeded. */

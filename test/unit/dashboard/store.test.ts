@@ -1,11 +1,11 @@
 /** The fleet state (backend/services/vehicles/store.ts), its filters and the telemetry ring: pure. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseBbox } from '../../../backend/services/vehicles/filter.js';
-import { Ring } from '../../../backend/services/vehicles/ring.js';
-import { VehicleStore } from '../../../backend/services/vehicles/store.js';
-import { SystemMeter, p99 } from '../../../backend/services/dashboard/system-meter.js';
-import { resolveInside, contentTypeOf } from '../../../backend/services/dashboard/static.js';
+import { parseBbox } from '../../../backend/dashboard/vehicles/filter.js';
+import { Ring } from '../../../backend/dashboard/vehicles/ring.js';
+import { VehicleStore } from '../../../backend/dashboard/vehicles/store.js';
+import { SystemMeter, p99 } from '../../../backend/dashboard/system-meter.js';
+import { resolveInside, contentTypeOf } from '../../../backend/dashboard/static.js';
 import { completeVin, type StatusOnline, type Telemetry } from '../../../protocol/index.js';
 import { isV2xError } from '../../../core/errors.js';
 

@@ -17,7 +17,7 @@ import {
   fencesOf,
   type Fence,
 } from '../../../backend/services/geofencing/index.js';
-import { Rng } from '../../../simulator/random.js';
+import { Rng } from '../../../core/random.js';
 
 function rng(seed: number): () => number {
   const r = new Rng(seed);

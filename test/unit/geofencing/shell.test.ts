@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadConfig } from '../../../core/config/load.js';
-import { configSchema } from '../../../core/config/schema.js';
+import { configSchema } from '../../../app/config-schema.js';
 import { isV2xError } from '../../../core/errors.js';
 import { encode, kafkaTopicName } from '../../../protocol/index.js';
 import { telemetryExamples } from '../../../protocol/examples.js';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MetricsCollector, mergeCollectorSnapshots } from '../../../loadtest/metrics/collector.js';
-import { Histogram } from '../../../loadtest/metrics/histogram.js';
+import { Histogram } from '../../../core/histogram.js';
 import { subtractHistogram } from '../../../loadtest/metrics/histogram-diff.js';
 import { summarize, timelineOf } from '../../../loadtest/metrics/summary.js';
 

@@ -9,7 +9,7 @@ import { isV2xError } from '../../../core/errors.js';
 import { validators } from '../../../protocol/messages.js';
 import { completeVin } from '../../../protocol/vin.js';
 import { COMMAND_TYPES } from '../../../protocol/schemas/commands.js';
-import { Rng } from '../../../simulator/random.js';
+import { Rng } from '../../../core/random.js';
 import { commandsDue } from '../../../loadtest/commands/pacing.js';
 import { loadtestCommandRequest } from '../../../loadtest/commands/request.js';
 import { CommandTracker } from '../../../loadtest/commands/tracker.js';

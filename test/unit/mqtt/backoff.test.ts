@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Backoff, backoffCeiling } from '../../../simulator/mqtt/backoff.js';
+import { Backoff, backoffCeiling } from '../../../mqtt/backoff.js';
 
 test('the ceiling doubles from base and stops at max', () => {
   const o = { baseMs: 100, maxMs: 1000, jitter: 0, seed: 1 };

@@ -2,10 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generate, parser } from 'mqtt-packet';
 import type { IPublishPacket, Packet } from 'mqtt-packet';
-import { EncodedTopic, encodePublish, markDuplicate, publishQos, writePacketId } from '../../../simulator/mqtt/encode.js';
-import { Framer, decodeWhole } from '../../../simulator/mqtt/framer.js';
-import { InflightKind, InflightTable } from '../../../simulator/mqtt/inflight.js';
-import { PacketQueue } from '../../../simulator/mqtt/packet-queue.js';
+import { EncodedTopic, encodePublish, markDuplicate, publishQos, writePacketId } from '../../../mqtt/encode.js';
+import { Framer, decodeWhole } from '../../../mqtt/framer.js';
+import { InflightKind, InflightTable } from '../../../mqtt/inflight.js';
+import { PacketQueue } from '../../../mqtt/packet-queue.js';
 
 test('hand-encoded PUBLISH equals mqtt-packet generate() (3.1.1 and 5, QoS 0-2, properties)', () => {
   const topic = new EncodedTopic('v2x/v1/WVWZZZ1JZXW000001/telemetry');

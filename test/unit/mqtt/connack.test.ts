@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { connackError } from '../../../simulator/mqtt/connack.js';
+import { connackError } from '../../../mqtt/connack.js';
 
 test('3.1.1 return codes map to typed refusals', () => {
   const e = (code: number) => connackError(4, code, 'car-1');

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Histogram } from '../../../loadtest/metrics/histogram.js';
+import { Histogram } from '../../../core/histogram.js';
 
 test('small values are exact', () => {
   const h = new Histogram();

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ManualClock } from '../../../core/clock.js';
-import { MqttSession } from '../../../simulator/mqtt/session.js';
-import { MqttStats } from '../../../simulator/mqtt/stats.js';
-import { TimerWheel } from '../../../simulator/mqtt/timer-wheel.js';
-import { EncodedTopic } from '../../../simulator/mqtt/encode.js';
-import { PublishResult, type SessionOptions } from '../../../simulator/mqtt/types.js';
+import { MqttSession } from '../../../mqtt/session.js';
+import { MqttStats } from '../../../mqtt/stats.js';
+import { TimerWheel } from '../../../mqtt/timer-wheel.js';
+import { EncodedTopic } from '../../../mqtt/encode.js';
+import { PublishResult, type SessionOptions } from '../../../mqtt/types.js';
 
 function offline(overrides: Partial<SessionOptions>): { session: MqttSession<undefined>; stats: MqttStats } {
   const stats = new MqttStats();

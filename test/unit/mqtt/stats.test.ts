@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MqttStats, mergeSnapshots } from '../../../simulator/mqtt/stats.js';
-import { Histogram } from '../../../loadtest/metrics/histogram.js';
+import { MqttStats, mergeSnapshots } from '../../../mqtt/stats.js';
+import { Histogram } from '../../../core/histogram.js';
 
 test('worker snapshots are plain data and add up on the main thread', () => {
   const a = new MqttStats();

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ManualClock } from '../../../core/clock.js';
-import { TimerNode, TimerWheel, type TimerTarget } from '../../../simulator/mqtt/timer-wheel.js';
+import { TimerNode, TimerWheel, type TimerTarget } from '../../../mqtt/timer-wheel.js';
 
 class Recorder implements TimerTarget {
   readonly fired: { kind: number; at: number }[] = [];

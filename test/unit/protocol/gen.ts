@@ -7,7 +7,7 @@ import { Kind, OptionalKind, type TSchema } from '@sinclair/typebox';
 import { completeVin, VIN_ALPHABET } from '../../../protocol/vin.js';
 import { messageSchemas, type MessageMap } from '../../../protocol/messages.js';
 import type { MessageKind } from '../../../protocol/kinds.js';
-import { Rng as SeededRng } from '../../../simulator/random.js';
+import { Rng as SeededRng } from '../../../core/random.js';
 
 export type Rng = () => number;
 

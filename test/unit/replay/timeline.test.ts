@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isV2xError } from '../../../core/errors.js';
 import { ManualClock } from '../../../core/clock.js';
-import { distanceM } from '../../../simulator/road/geo.js';
+import { distanceM } from '../../../road/geo.js';
 import { parseCsvTrace } from '../../../simulator/replay/csv.js';
 import { ReplayPlayback, type PlayedFix } from '../../../simulator/replay/playback.js';
 import { TraceTimeline, type DueFix, type ReplayKinematics } from '../../../simulator/replay/timeline.js';

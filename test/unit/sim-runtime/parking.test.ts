@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { generateCity } from '../../../simulator/road/city.js';
+import { generateCity } from '../../../road/city.js';
 import { TrafficModel } from '../../../simulator/traffic/model.js';
 import { ParkingController } from '../../../simulator/runtime/parking.js';
 import { NONE } from '../../../simulator/traffic/state.js';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { generateCity } from '../../../simulator/road/city.js';
+import { generateCity } from '../../../road/city.js';
 import { TrafficModel } from '../../../simulator/traffic/model.js';
 
 test('a remote speed limit caps the car in the traffic model, and lifting it frees it', () => {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MqttStats, mergeSnapshots } from '../../../simulator/mqtt/stats.js';
+import { MqttStats, mergeSnapshots } from '../../../mqtt/stats.js';
 import { addCounters, emptyCounters } from '../../../simulator/runtime/counters.js';
 import { mergeUnitStats } from '../../../simulator/runtime/coordinator.js';
 import { buildSummary, formatSummary, rampBar, statusLine } from '../../../simulator/runtime/summary.js';

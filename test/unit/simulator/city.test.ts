@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { generateCity } from '../../../simulator/road/city.js';
-import { stronglyConnectedComponents } from '../../../simulator/road/connectivity.js';
-import { exportGeoJson } from '../../../simulator/road/geojson-export.js';
-import { distanceM } from '../../../simulator/road/geo.js';
+import { generateCity } from '../../../road/city.js';
+import { stronglyConnectedComponents } from '../../../road/connectivity.js';
+import { exportGeoJson } from '../../../road/geojson-export.js';
+import { distanceM } from '../../../road/geo.js';
 
 test('the built-in city is strongly connected and has every road class with its speeds', () => {
   const net = generateCity({ seed: 1 });

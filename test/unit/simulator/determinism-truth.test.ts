@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { generateCity } from '../../../simulator/road/city.js';
+import { generateCity } from '../../../road/city.js';
 import { TrafficModel } from '../../../simulator/traffic/model.js';
 import type { SegmentTruthRecord } from '../../../simulator/traffic/ground-truth.js';
 import { emptyKinematics } from '../../../simulator/traffic/kinematics.js';
-import { distanceM } from '../../../simulator/road/geo.js';
+import { distanceM } from '../../../road/geo.js';
 
 const city = generateCity({ seed: 11, sizeM: 2000 });
 

@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { importGeoJson, loadGeoJsonFile } from '../../../simulator/road/geojson-import.js';
-import { exportGeoJson } from '../../../simulator/road/geojson-export.js';
-import { generateCity } from '../../../simulator/road/city.js';
-import { parseMaxspeedKmh, parseOneway, parseLanesPerDirection } from '../../../simulator/road/osm-tags.js';
+import { importGeoJson, loadGeoJsonFile } from '../../../road/geojson-import.js';
+import { exportGeoJson } from '../../../road/geojson-export.js';
+import { generateCity } from '../../../road/city.js';
+import { parseMaxspeedKmh, parseOneway, parseLanesPerDirection } from '../../../road/osm-tags.js';
 import { isV2xError } from '../../../core/errors.js';
 import { at } from './net-fixtures.js';
 

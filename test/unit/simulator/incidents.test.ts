@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { TrafficModel } from '../../../simulator/traffic/model.js';
 import type { IncidentRecord } from '../../../simulator/traffic/incidents.js';
 import { isV2xError } from '../../../core/errors.js';
-import { generateCity } from '../../../simulator/road/city.js';
-import { createNetwork, toSpecs } from '../../../simulator/road/network.js';
-import { stronglyConnectedComponents } from '../../../simulator/road/connectivity.js';
+import { generateCity } from '../../../road/city.js';
+import { createNetwork, toSpecs } from '../../../road/network.js';
+import { stronglyConnectedComponents } from '../../../road/connectivity.js';
 import { loopNetwork } from './net-fixtures.js';
 
 function stoppedOn(model: TrafficModel, seg: number): number {

@@ -1,11 +1,5 @@
 /** Small hand-made networks for the simulator's unit tests. */
-import {
-  createNetwork,
-  type RoadClass,
-  type RoadNetwork,
-  type RoadNodeSpec,
-  type RoadSegmentSpec,
-} from '../../../simulator/road/network.js';
+import { createNetwork, type RoadClass, type RoadNetwork, type RoadNodeSpec, type RoadSegmentSpec } from '../../../road/network.js';
 
 const LAT0 = 48.1;
 const LON0 = 11.5;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Rng } from '../../../simulator/random.js';
+import { Rng } from '../../../core/random.js';
 
 test('the same seed gives the same numbers; another seed or fork gives others', () => {
   const a = new Rng(42);

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadScenarioFile, parseScenario, parseScenarioText } from '../../../simulator/scenario/scenario.js';
 import { buildScenario } from '../../../simulator/scenario/build.js';
-import { exportGeoJson } from '../../../simulator/road/geojson-export.js';
-import { generateCity } from '../../../simulator/road/city.js';
+import { exportGeoJson } from '../../../road/geojson-export.js';
+import { generateCity } from '../../../road/city.js';
 import { isV2xError } from '../../../core/errors.js';
 import { repoPath } from '../../helpers/repo.js';
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Rng } from '../../../simulator/random.js';
+import { Rng } from '../../../core/random.js';
 import { AMBER, GREEN, RED, SignalPlan } from '../../../simulator/traffic/signals.js';
 import { TrafficModel } from '../../../simulator/traffic/model.js';
 import { loopNetwork } from './net-fixtures.js';

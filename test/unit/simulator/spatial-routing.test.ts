@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createNetwork, type RoadClass } from '../../../simulator/road/network.js';
-import { Router } from '../../../simulator/road/routing.js';
-import { SegmentIndex } from '../../../simulator/road/spatial-index.js';
-import { generateCity } from '../../../simulator/road/city.js';
+import { createNetwork, type RoadClass } from '../../../road/network.js';
+import { Router } from '../../../road/routing.js';
+import { SegmentIndex } from '../../../road/spatial-index.js';
+import { generateCity } from '../../../road/city.js';
 import { at } from './net-fixtures.js';
 
 /**

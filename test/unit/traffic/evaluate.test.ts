@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { evaluateTrafficScenario } from '../../../backend/services/traffic/eval/evaluate.js';
+import { evaluateTrafficScenario } from '../../../eval/traffic/evaluate.js';
 import { loadScenarioFile } from '../../../simulator/scenario/scenario.js';
 import { repoPath } from '../../helpers/repo.js';
 

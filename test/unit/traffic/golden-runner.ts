@@ -3,8 +3,8 @@
  * `kind` (match, windows, merge), its inputs, and `expect`: short human-checked lines that survive
  * regeneration; out.json holds every output. `UPDATE_GOLDEN=1` rewrites out.json.
  */
-import { createNetwork, type RoadNetwork, type RoadNodeSpec, type RoadSegmentSpec } from '../../../simulator/road/network.js';
-import { SegmentIndex } from '../../../simulator/road/spatial-index.js';
+import { createNetwork, type RoadNetwork, type RoadNodeSpec, type RoadSegmentSpec } from '../../../road/network.js';
+import { SegmentIndex } from '../../../road/spatial-index.js';
 import { MapMatcher } from '../../../backend/services/traffic/map-matcher.js';
 import { SegmentWindows } from '../../../backend/services/traffic/windows.js';
 import { mergeJammed } from '../../../backend/services/traffic/jam-merge.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { coverageFromEvents, scoreDetection, scoreForecasts, scoreWarnings } from '../../../backend/services/traffic/eval/score.js';
-import { trueJams, TruthSpeeds } from '../../../backend/services/traffic/eval/truth.js';
+import { coverageFromEvents, scoreDetection, scoreForecasts, scoreWarnings } from '../../../eval/traffic/score.js';
+import { trueJams, TruthSpeeds } from '../../../eval/traffic/truth.js';
 import type { GroundTruthRecord } from '../../../simulator/traffic/ground-truth.js';
 import type { Jam, JamEvent, SpeedForecast } from '../../../backend/services/traffic/types.js';
 import { jamFactor } from '../../../backend/services/traffic/jam-factor.js';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { decode } from '../../../protocol/index.js';
-import { generateCity } from '../../../simulator/road/city.js';
-import { SegmentIndex } from '../../../simulator/road/spatial-index.js';
+import { generateCity } from '../../../road/city.js';
+import { SegmentIndex } from '../../../road/spatial-index.js';
 import { TrafficModel } from '../../../simulator/traffic/model.js';
 import { TrafficService } from '../../../backend/services/traffic/service.js';
 import { stepOutputs } from '../../../backend/services/traffic/role.js';

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { validateCommandResult } from '../../../protocol/messages.js';
 import { commandCatalogue, type CommandRequest, type CommandResult } from '../../../protocol/schemas/commands.js';
-import { Rng } from '../../../simulator/random.js';
+import { Rng } from '../../../core/random.js';
 import type { CarSpec } from '../../../simulator/fleet/generate.js';
 import { handleCommand, EMPTY_COMMAND_STATE, type CarCommandState, type CommandOutcome } from '../../../simulator/vehicle/commands.js';
 import { applyCommandEffect } from '../../../simulator/vehicle/command-effects.js';

@@ -1,7 +1,7 @@
 /** Test helpers: fake kinematics traces and a harness that drives one or many cars through them. */
 import { emptyKinematics, type CarKinematics } from '../../../simulator/traffic/kinematics.js';
 import { carRng, FleetGenerator, type CarSpec } from '../../../simulator/fleet/generate.js';
-import type { Rng } from '../../../simulator/random.js';
+import type { Rng } from '../../../core/random.js';
 import { vehicleConfig, type VehicleConfig, type VehicleConfigInput } from '../../../simulator/vehicle/config.js';
 import { environmentAt } from '../../../simulator/vehicle/environment.js';
 import type { EventDraft } from '../../../simulator/vehicle/events.js';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Rng } from '../../../simulator/random.js';
+import { Rng } from '../../../core/random.js';
 import { vehicleConfig } from '../../../simulator/vehicle/config.js';
 import { AWAKE, planSleep, type SleepState } from '../../../simulator/vehicle/sleep.js';
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { validateTelemetry, validateStatus, validateEvent } from '../../../protocol/messages.js';
 import { decode, encode } from '../../../protocol/codec/index.js';
-import { Rng } from '../../../simulator/random.js';
+import { Rng } from '../../../core/random.js';
 import { toTelemetry, nextTelemetrySeq } from '../../../simulator/vehicle/telemetry.js';
 import { toEvent } from '../../../simulator/vehicle/events.js';
 import { birthMessage, lastWill, offlineMessage } from '../../../simulator/vehicle/status.js';

@@ -5,7 +5,7 @@
  * instead (zoomed out), they are drawn as circles with their count. The screen positions of the
  * last drawn frame are kept for hit-testing and the test hooks.
  */
-import type { ClusterTuple, PositionsFrame } from '../../../realtime/events.js';
+import type { ClusterTuple, PositionsFrame } from '../../hub/events.js';
 import type { Layer } from '../map-view.js';
 import { mercX, mercY, scaleOf, type View } from '../projection.js';
 

@@ -4,7 +4,7 @@
  * stay apart; current jams outlined under them; predicted jams as dashed violet lines. One batched
  * stroke per colour band.
  */
-import type { JamEventMsg, JamMsg, SegmentsFrame } from '../../../realtime/events.js';
+import type { JamEventMsg, JamMsg, SegmentsFrame } from '../../hub/events.js';
 import type { Layer } from '../map-view.js';
 import type { RoadNetworkView } from '../network.js';
 import type { View } from '../projection.js';

@@ -4,7 +4,7 @@
  * CREATED → SENT → DELIVERED → SUCCEEDED | FAILED | REJECTED | TIMED_OUT | CANCELED. A transition may
  * arrive before the POST answers, so states only move forward (by rank).
  */
-import type { CommandTransitionMsg } from '../../../realtime/events.js';
+import type { CommandTransitionMsg } from '../../hub/events.js';
 import type { Api } from '../api.js';
 import { clear, h } from '../dom.js';
 

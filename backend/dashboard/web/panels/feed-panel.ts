@@ -2,7 +2,7 @@
  * The event feed: geofence, jam and command events, newest first, at most MAX entries. Each entry
  * carries data-kind and data-type so tests (and people) can filter it.
  */
-import type { CommandTransitionMsg, GeofenceEventMsg, JamEventMsg } from '../../../realtime/events.js';
+import type { CommandTransitionMsg, GeofenceEventMsg, JamEventMsg } from '../../hub/events.js';
 import { h, time } from '../dom.js';
 
 const MAX = 200;

@@ -1,5 +1,5 @@
 /** The system panel: car messages per second, Kafka lag, latency p99 and connected cars ('system' every second). */
-import type { SystemMetricsMsg } from '../../../realtime/events.js';
+import type { SystemMetricsMsg } from '../../hub/events.js';
 import { fmt, h } from '../dom.js';
 
 export class SystemPanel {

@@ -1,0 +1,114 @@
+/**
+ * Child process entry of backend-process.ts: starts the backend roles of the config its parent
+ * sends, reports over IPC (ready, transitions, probes); closes on 'stop' or when the parent goes away.
+ */
+import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+import { toV2xError } from '../core/errors.js';
+import { configureLogging } from '../core/log.js';
+import type { RunningBackend } from '../backend/app.js';
+import type { BackendProbe, BackendToParent, MetricJson, ParentToBackend, Percentiles } from './backend-process.js';
+import { networkSource } from './network.js';
+
+// The log level first, then the backend's modules (each creates its logger when loaded); the
+// message listener below is attached at once, so the parent's first message is never missed.
+configureLogging((process.argv[2] ?? 'warn') as Parameters<typeof configureLogging>[0]);
+const modules = Promise.all([
+  import('../backend/app.js'),
+  import('../backend/kafka/index.js'),
+  import('../backend/metrics/bridge-metrics.js'),
+]);
+
+const send = (m: BackendToParent): void => {
+  if (process.connected) process.send?.(m);
+};
+/** The last word, delivered before the exit (process.send is asynchronous). */
+const finish = (m: BackendToParent, code: number): void => {
+  if (process.connected && process.send !== undefined) process.send(m, () => process.exit(code));
+  else process.exit(code);
+};
+
+const delay = monitorEventLoopDelay({ resolution: 10 });
+delay.enable();
+let gcPauses: number[] = [];
+let majorGcPauses: number[] = [];
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    gcPauses.push(e.duration);
+    if ((e as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) majorGcPauses.push(e.duration);
+  }
+}).observe({ entryTypes: ['gc'] });
+
+const r1 = (x: number): number => Math.round(x * 10) / 10;
+function percentiles(values: number[]): Percentiles {
+  const v = [...values].sort((a, b) => a - b);
+  const at = (q: number): number => (v.length === 0 ? 0 : (v[Math.min(v.length - 1, Math.ceil(q * v.length) - 1)] as number));
+  return { p50: r1(at(0.5)), p99: r1(at(0.99)), max: r1(v.at(-1) ?? 0), count: v.length };
+}
+
+let backend: RunningBackend | undefined;
+let stopping: Promise<void> | undefined;
+const stop = (): Promise<void> =>
+  (stopping ??= (async () => {
+    try {
+      await backend?.close();
+      finish({ type: 'done' }, 0);
+    } catch (err) {
+      const e = toV2xError(err);
+      finish({ type: 'done', error: { code: e.code, message: e.message } }, 1);
+    }
+  })());
+process.on('disconnect', () => void stop());
+
+async function probe(reset: boolean): Promise<BackendProbe> {
+  const cpu = process.cpuUsage();
+  const out: BackendProbe = {
+    cpuUs: cpu.user + cpu.system,
+    loopDelayMs: {
+      p50: r1(delay.percentile(50) / 1e6),
+      p99: r1(delay.percentile(99) / 1e6),
+      max: r1(delay.max / 1e6),
+      count: delay.count,
+    },
+    gcPauseMs: percentiles(gcPauses),
+    majorGcPauseMs: percentiles(majorGcPauses),
+    heapUsedMb: Math.round(process.memoryUsage().heapUsed / 1e6),
+    metrics: backend === undefined ? [] : ((await backend.metrics.registry.getMetricsAsJSON()) as unknown as MetricJson[]),
+  };
+  if (reset) {
+    delay.reset();
+    gcPauses = [];
+    majorGcPauses = [];
+  }
+  return out;
+}
+
+process.on('message', (m: ParentToBackend) => {
+  if (m.type === 'stop') void stop();
+  else if (m.type === 'probe') {
+    void probe(m.reset).then((p) => send({ type: 'probe', id: m.id, probe: p }));
+  } else if (m.type === 'start') {
+    void (async () => {
+      try {
+        const [{ createBackend }, { createKafkaClient }, { createBridgeMetrics }] = await modules;
+        const { config } = m;
+        const kafka = createKafkaClient({
+          brokers: config.kafka.brokers,
+          clientId: config.kafka.clientId,
+          fastProduce: config.kafka.fastProduce,
+        });
+        backend = await createBackend({
+          config,
+          network: networkSource(config.sim),
+          kafka,
+          metrics: createBridgeMetrics(undefined, false),
+        }).start();
+        if (m.forwardTransitions)
+          backend.commands?.events.on('transition', (t) => send({ type: 'transition', commandId: t.commandId, to: t.to, at: t.at }));
+        send({ type: 'ready', httpUrl: backend.httpUrl, ...(backend.broker ? { mqttUrl: backend.broker.tcpUrl } : {}) });
+      } catch (err) {
+        const e = toV2xError(err);
+        finish({ type: 'done', error: { code: e.code, message: e.message } }, 1);
+      }
+    })();
+  }
+});

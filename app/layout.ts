@@ -1,0 +1,71 @@
+/**
+ * The backend's roles split over two processes (decision 0022):
+ *
+ * - the edge: the embedded broker and the bridge's uplink (cars -> Kafka, each PUBACK after Kafka's
+ *   acknowledgement), the process that carries the fleet's load; one or several, each with its share
+ *   of the cars (a machine's cores, or several machines, behind the cars' broker addresses);
+ * - the service: the command service, its API, and a bridge that only forwards commands, through
+ *   its own MQTT session on each edge's broker (a service account there). Every edge gets every
+ *   command; only the edge the car is connected to has its subscription and delivers it.
+ *
+ * A command's Kafka steps (the request fetched, offsets committed, the car's result fetched, the
+ * lifecycle journaled) then all run on the quiet service process; on the edge a command costs one
+ * inbound publish and one delivery. Pure: builds the two configs from one.
+ */
+import { randomBytes } from 'node:crypto';
+import type { DeepReadonly } from '../core/config/load.js';
+import type { Config } from './config-schema.js';
+import type { BackendRole } from '../backend/config.js';
+
+/**
+ * Node options for a process that carries the cars' connections (decision 0022):
+ * - a young generation of 3 x 64 MB (V8's default semi-space is 16 MB): a quarter as many scavenges;
+ * - GC on the main thread only: on a machine shared with the fleet and Kafka, V8's helper threads
+ *   competed for the cores (the edge went to 116-132% CPU in a full collection);
+ * - an initial old space of 512 MB: full collections every few minutes, not every 26 s. Each one,
+ *   single-threaded, then takes longer (up to 120 ms measured without this setting).
+ */
+export const EDGE_NODE_OPTIONS: readonly string[] = ['--max-semi-space-size=64', '--single-threaded-gc', '--initial-old-space-size=512'];
+
+/** The service process's account on the edge broker. */
+export interface DownlinkAccount {
+  readonly username: string;
+  readonly password: string;
+}
+
+export function downlinkAccount(): DownlinkAccount {
+  return { username: 'v2x-command-downlink', password: randomBytes(18).toString('base64url') };
+}
+
+/** The edge: broker and uplink, commands not forwarded from here; the downlink account allowed in. */
+export function edgeConfig(config: DeepReadonly<Config>, account: DownlinkAccount): DeepReadonly<Config> {
+  return {
+    ...config,
+    backend: { ...config.backend, roles: ['broker', 'bridge'] },
+    bridge: { ...config.bridge, commands: false },
+    mqtt: { ...config.mqtt, services: [...config.mqtt.services.filter((s) => s.username !== account.username), account] },
+  };
+}
+
+/** The service: the command service (plus `extraRoles`) and a downlink-only bridge on the edges' brokers. */
+export function serviceConfig(
+  config: DeepReadonly<Config>,
+  edgeMqttUrls: readonly string[],
+  account: DownlinkAccount,
+  extraRoles: readonly BackendRole[] = [],
+): DeepReadonly<Config> {
+  return {
+    ...config,
+    backend: { ...config.backend, roles: ['bridge', 'commands', ...extraRoles] },
+    bridge: {
+      ...config.bridge,
+      uplink: false,
+      commands: true,
+      brokerUrl: edgeMqttUrls.join(','),
+      username: account.username,
+      password: account.password,
+      clientId: `${account.username}-1`,
+      shareGroup: '',
+    },
+  };
+}

@@ -1,0 +1,22 @@
+/**
+ * The road network the backend's services work on, from the simulator's settings (seed, city,
+ * scenario): the same network the simulated cars drive. Loaded on first use and kept; handed to
+ * createBackend as its NetworkSource, so backend/ never imports the simulator.
+ */
+import type { DeepReadonly } from '../core/config/load.js';
+import type { NetworkSource } from '../backend/roles.js';
+import type { RoadNetwork } from '../road/network.js';
+import type { SimSettings } from '../simulator/config.js';
+import { loadNetwork } from '../simulator/runtime/world.js';
+import { loadScenarioFile } from '../simulator/scenario/scenario.js';
+
+export function networkSource(sim: DeepReadonly<Pick<SimSettings, 'seed' | 'city' | 'scenario'>>): NetworkSource {
+  let network: RoadNetwork | undefined;
+  return () => {
+    if (network === undefined) {
+      const scenario = sim.scenario === '' ? undefined : loadScenarioFile(sim.scenario);
+      network = loadNetwork({ seed: sim.seed, city: sim.city, scenario: sim.scenario }, scenario);
+    }
+    return network;
+  };
+}

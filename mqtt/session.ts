@@ -1,0 +1,445 @@
+/**
+ * A lean MQTT 3.1.1 / 5 client session, cheap enough to hold thousands per worker thread:
+ * - no timer of its own: connect timeout, keepalive and reconnect delay share one TimerNode on the
+ *   worker's TimerWheel, its meaning given by the session state;
+ * - no per-message closure or listener: a PUBLISH is one buffer and one socket.write; acks are read
+ *   in place (framer.ts) and matched in a fixed in-flight window (outbox.ts, inflight.ts);
+ * - counting goes straight into a shared MqttStats; events go to one shared SessionEvents object.
+ *
+ * Delivery: QoS 1/2 publishes not acknowledged when the connection drops are sent again after the
+ * reconnect (with DUP when the broker kept the session; as new publishes when it did not), then
+ * the offline queue is flushed in order. PUBACK latency is measured from the last transmission.
+ */
+import type { OnReadOpts, Socket } from 'node:net';
+import { V2xError } from '../core/errors.js';
+import { Backoff, defaultBackoff, seedOf } from './backoff.js';
+import { connackError } from './connack.js';
+import { DISCONNECT_V4, EncodedTopic, PINGREQ, encodePublish } from './encode.js';
+import type { DisconnectReason, SessionEvents } from './events.js';
+import { Framer, type FrameSink } from './framer.js';
+import { Inbox } from './inbox.js';
+import { InflightKind } from './inflight.js';
+import { ACK_REJECTED, ACK_UNKNOWN, Outbox } from './outbox.js';
+import { encodeConnect, parseConnack, subackCodes } from './packets.js';
+import { Subscriptions } from './subscriptions.js';
+import { MqttStats } from './stats.js';
+import { TimerNode, type TimerTarget, type TimerWheel } from './timer-wheel.js';
+import { openTransport, readyEvent, sharedBuffer, usesOnRead } from './transport.js';
+import {
+  PublishResult,
+  type IncomingMessage,
+  type ProtocolVersion,
+  type PublishOptions,
+  type QoS,
+  type SessionOptions,
+  type SessionState,
+  type Subscription,
+} from './types.js';
+
+export interface SessionContext<Tag> {
+  readonly wheel: TimerWheel;
+  readonly stats?: MqttStats;
+  readonly events?: SessionEvents<Tag>;
+}
+
+export class MqttSession<Tag = unknown> implements TimerTarget, FrameSink {
+  readonly options: SessionOptions;
+  readonly version: ProtocolVersion;
+  readonly tag: Tag;
+  readonly stats: MqttStats;
+  #events: SessionEvents<Tag>;
+  readonly #wheel: TimerWheel;
+  readonly #timer = new TimerNode(this);
+  readonly #framer = new Framer();
+  readonly #outbox: Outbox;
+  readonly #backoff: Backoff | undefined;
+  readonly #keepaliveMs: number;
+  #state: SessionState = 'idle';
+  #holdUntil = 0;
+  #socket: Socket | undefined;
+  #connectPacket: Buffer | undefined;
+  readonly #subscriptions: Subscriptions;
+  readonly #inbox = new Inbox();
+  #lastWrite = 0;
+  #pingOutstanding = false;
+  #openedAt = 0;
+  #lostReason: DisconnectReason = 'connection-lost';
+  /** The error that ended this connection attempt, when already reported (refusal, timeout). */
+  #failure: V2xError | undefined;
+  #socketError: Error | undefined;
+
+  constructor(options: SessionOptions, context: SessionContext<Tag>, tag: Tag) {
+    this.options = options;
+    this.version = options.protocolVersion ?? 4;
+    this.tag = tag;
+    this.#wheel = context.wheel;
+    this.stats = context.stats ?? new MqttStats();
+    this.#events = context.events ?? {};
+    this.#outbox = new Outbox(
+      { window: options.inflightWindow ?? 16, maxQueued: options.maxQueued ?? 100, policy: options.queuePolicy ?? 'drop-oldest' },
+      this.stats,
+      this.#wheel.clock,
+    );
+    // Without explicit options the jitter is seeded from the client id, so cars do not reconnect in step.
+    this.#backoff =
+      options.reconnect === false ? undefined : new Backoff(options.reconnect ?? { ...defaultBackoff, seed: seedOf(options.clientId) });
+    this.#keepaliveMs = (options.keepalive ?? 60) * 1000;
+    this.#subscriptions = new Subscriptions(options.subscriptions ?? []);
+    this.stats.states.idle++;
+  }
+
+  get state(): SessionState {
+    return this.#state;
+  }
+  get clientId(): string {
+    return this.options.clientId;
+  }
+  get queued(): number {
+    return this.#outbox.queued;
+  }
+  get inflight(): number {
+    return this.#outbox.inflight;
+  }
+  /** True between a PINGREQ and its PINGRESP. */
+  get awaitingPingResponse(): boolean {
+    return this.#pingOutstanding;
+  }
+
+  /** Replaces the event sink (e.g. to attach after construction). */
+  setEvents(events: SessionEvents<Tag>): void {
+    this.#events = events;
+  }
+
+  /** Opens the connection; from then on the session reconnects by itself until close(). */
+  start(): void {
+    if (this.#state !== 'idle' && this.#state !== 'closed') return;
+    this.#connect();
+  }
+
+  /**
+   * Publishes bytes. Returns SENT when written, QUEUED when held (offline, or window full), DROPPED
+   * when refused (queue full with 'drop-newest', or session closed). Drops are counted in stats.
+   */
+  publish(topic: EncodedTopic | string, payload: Uint8Array, qos: QoS = 0, options?: PublishOptions): PublishResult {
+    if (this.#state === 'closed') {
+      this.stats.dropped++;
+      return PublishResult.DROPPED;
+    }
+    const encoded = typeof topic === 'string' ? new EncodedTopic(topic) : topic;
+    const packet = encodePublish(this.version, encoded, payload, qos, options);
+    return this.#outbox.offer(packet, qos, this.#state === 'connected', this.#write);
+  }
+
+  /** Subscribes (and remembers it, to subscribe again after a reconnect without session). */
+  subscribe(subs: Subscription | readonly Subscription[]): Promise<number[]> {
+    const list = Array.isArray(subs) ? (subs as readonly Subscription[]) : [subs as Subscription];
+    const book = this.#subscriptions;
+    book.add(list);
+    return new Promise((resolve, reject) => {
+      const waiter = { resolve, reject };
+      if (this.#state === 'closed') reject(new V2xError('MQTT_SESSION_CLOSED', this.clientId));
+      else if (this.#state !== 'connected' || !book.send(list, [waiter], this.#outbox, this.version, this.#write)) book.wait(waiter);
+    });
+  }
+
+  /**
+   * Unsubscribes and forgets the topics. Offline, they are only forgotten locally: a persistent
+   * session keeps them on the broker until an unsubscribe while connected.
+   */
+  unsubscribe(topics: string | readonly string[]): Promise<void> {
+    const list = typeof topics === 'string' ? [topics] : topics;
+    const book = this.#subscriptions;
+    book.remove(list);
+    if (this.#state !== 'connected') return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const waiter = { resolve: () => resolve(), reject };
+      if (!book.sendUnsubscribe(list, waiter, this.#outbox, this.version, this.#write)) resolve();
+    });
+  }
+
+  /** Sends DISCONNECT, closes the socket and stops reconnecting. Queued publishes stay counted. */
+  close(): Promise<void> {
+    return this.#stop(true);
+  }
+
+  /**
+   * Drops the connection without DISCONNECT (the will fires), as a coverage hole does; reconnects
+   * after the backoff, and not before `holdMs` have passed (the length of the hole). Publishes made
+   * meanwhile are queued.
+   */
+  dropConnection(holdMs = 0): void {
+    this.#holdUntil = holdMs > 0 ? this.#wheel.clock.monotonic() + holdMs : 0;
+    this.#socket?.destroy();
+  }
+
+  /** Drops the connection without DISCONNECT and stops (a car that dies: the will fires). */
+  kill(): Promise<void> {
+    return this.#stop(false);
+  }
+
+  #stop(graceful: boolean): Promise<void> {
+    const socket = this.#socket;
+    const wasConnected = this.#state === 'connected';
+    this.#socket = undefined; // its handlers now ignore it, so start() may follow at once
+    this.#timer.cancel();
+    this.#setState('closed');
+    this.#failWaiters();
+    if (wasConnected) this.#events.disconnected?.(this, 'client');
+    if (socket === undefined || socket.closed) return Promise.resolve();
+    return new Promise((resolve) => {
+      socket.once('close', () => resolve());
+      if (graceful && wasConnected) socket.end(DISCONNECT_V4);
+      else socket.destroy();
+    });
+  }
+
+  // ---- connection lifecycle -------------------------------------------------------------------
+
+  #connect(): void {
+    this.#setState('connecting');
+    this.stats.connectAttempts++;
+    this.#framer.reset();
+    this.#socketError = undefined;
+    this.#failure = undefined;
+    this.#lostReason = 'connection-lost';
+    this.#openedAt = this.#wheel.clock.monotonic();
+    const t = this.options.transport;
+    // One set of handlers per connection (not per message); each ignores its socket once the
+    // session has moved on to another one (after close(), or a reconnect).
+    let socket: Socket | undefined;
+    const onread: OnReadOpts = {
+      buffer: sharedBuffer(),
+      callback: (n: number, buf: Uint8Array): boolean => {
+        if (socket === this.#socket) this.#ingest(buf as Buffer, n);
+        return true;
+      },
+    };
+    try {
+      socket = openTransport(t, onread);
+    } catch (err) {
+      this.#emitError(new V2xError('MQTT_CONNECT_FAILED', String(err), { cause: err }));
+      this.#afterLoss(false);
+      return;
+    }
+    const own = socket;
+    this.#socket = own;
+    own.on(readyEvent(t), () => {
+      if (own !== this.#socket) return;
+      this.#connectPacket ??= encodeConnect(this.options, this.version);
+      this.#write(this.#connectPacket);
+    });
+    if (!usesOnRead(t)) own.on('data', (chunk: Buffer) => own === this.#socket && this.#ingest(chunk, chunk.length));
+    own.on('error', (err: Error) => {
+      if (own === this.#socket) this.#socketError = err;
+    });
+    own.on('close', () => {
+      if (own === this.#socket) this.#lost();
+    });
+    this.#wheel.schedule(this.#timer, this.options.connectTimeoutMs ?? 10_000);
+  }
+
+  #ingest(buf: Buffer, n: number): void {
+    // Whatever the packets of one read make us send (the next publishes after a run of PUBACKs,
+    // acks of inbound publishes) leaves in one write instead of one syscall per packet.
+    const socket = this.#socket!;
+    socket.cork();
+    try {
+      const problem = this.#framer.push(buf, this, n);
+      if (problem !== undefined) this.#protocolError(problem);
+    } finally {
+      socket.uncork();
+    }
+  }
+
+  #lost(): void {
+    const wasConnected = this.#state === 'connected';
+    this.#socket = undefined;
+    if (!wasConnected && this.#failure === undefined) {
+      const why = this.#socketError?.message ?? 'connection closed before CONNACK';
+      this.#emitError(new V2xError('MQTT_CONNECT_FAILED', `${this.#hostPort()}: ${why}`, { cause: this.#socketError }));
+    }
+    this.#afterLoss(wasConnected);
+  }
+
+  #afterLoss(wasConnected: boolean): void {
+    this.#timer.cancel();
+    this.#pingOutstanding = false;
+    if (wasConnected) {
+      this.stats.disconnects++;
+      this.#events.disconnected?.(this, this.#lostReason);
+    }
+    const failure = this.#failure;
+    if (this.#backoff === undefined || (failure !== undefined && !failure.retryable)) {
+      this.#setState('closed');
+      this.#failWaiters(failure);
+      return;
+    }
+    this.#setState('waiting');
+    const held = this.#holdUntil - this.#wheel.clock.monotonic();
+    this.#holdUntil = 0;
+    const delay = this.#backoff.next();
+    this.#wheel.schedule(this.#timer, held > delay ? held : delay);
+  }
+
+  onTimer(now: number): void {
+    switch (this.#state) {
+      case 'connecting':
+        this.#failure = new V2xError('MQTT_CONNECT_TIMEOUT', `${this.#hostPort()} after ${this.options.connectTimeoutMs ?? 10_000} ms`);
+        this.#emitError(this.#failure);
+        this.#socket?.destroy();
+        break;
+      case 'waiting':
+        this.#connect();
+        break;
+      case 'connected':
+        this.#keepalive(now);
+        break;
+      default:
+        break;
+    }
+  }
+
+  #keepalive(now: number): void {
+    if (this.#keepaliveMs <= 0) return;
+    if (this.#pingOutstanding) {
+      this.#lostReason = 'keepalive-timeout';
+      this.#emitError(new V2xError('MQTT_KEEPALIVE_TIMEOUT', this.clientId));
+      this.#socket?.destroy();
+      return;
+    }
+    if (now - this.#lastWrite >= this.#keepaliveMs - this.#wheel.tickMs) {
+      this.#write(PINGREQ);
+      this.#pingOutstanding = true;
+      this.#wheel.schedule(this.#timer, this.#keepaliveMs);
+    } else {
+      this.#wheel.scheduleAt(this.#timer, this.#lastWrite + this.#keepaliveMs);
+    }
+  }
+
+  // ---- incoming packets -----------------------------------------------------------------------
+
+  onFrame(first: number, buf: Buffer, packetStart: number, bodyStart: number, end: number): void {
+    const type = first >> 4;
+    const id = end - bodyStart >= 2 ? buf.readUInt16BE(bodyStart) : 0;
+    const reason = this.version === 5 && end - bodyStart > 2 ? buf[bodyStart + 2]! : 0;
+    switch (type) {
+      case 4: // PUBACK
+        return this.#acked(id, InflightKind.PUBACK, reason);
+      case 7: // PUBCOMP
+        return this.#acked(id, InflightKind.PUBCOMP, reason);
+      case 5: // PUBREC
+        if (this.#outbox.pubrec(id, reason, this.#write) === ACK_REJECTED) this.#afterAck(ACK_REJECTED, 2, reason);
+        return;
+      case 13: // PINGRESP
+        this.#pingOutstanding = false;
+        return;
+      case 3:
+        return this.#inbox.publish(this.version, buf, packetStart, end, this.#write, this.#deliver, this.#writerForThisConnection());
+      case 6: // PUBREL
+        return this.#inbox.pubrel(id, this.#write);
+      case 9: {
+        const refused = this.#subscriptions.suback(id, subackCodes(this.version, buf, bodyStart, end), this.#outbox);
+        if (refused !== undefined) this.#emitError(refused);
+        return;
+      }
+      case 11:
+        return this.#subscriptions.unsuback(id, this.#outbox);
+      case 2:
+        return this.#connack(buf, packetStart, bodyStart, end);
+      case 14: // DISCONNECT from an MQTT 5 broker
+        this.#lostReason = 'server-disconnect';
+        return;
+      default:
+        return this.#protocolError(`unexpected packet type ${type}`);
+    }
+  }
+
+  #connack(buf: Buffer, packetStart: number, bodyStart: number, end: number): void {
+    if (this.#state !== 'connecting') return this.#protocolError('CONNACK while not connecting');
+    const { sessionPresent, code, reasonString, receiveMaximum } = parseConnack(this.version, buf, packetStart, bodyStart, end);
+    this.#outbox.setReceiveMaximum(receiveMaximum);
+    if (code !== 0) {
+      this.#failure = connackError(this.version, code, this.clientId, reasonString);
+      this.#emitError(this.#failure);
+      this.#socket?.destroy();
+      return;
+    }
+    this.#timer.cancel();
+    this.#setState('connected');
+    this.stats.connects++;
+    this.stats.connectLatencyUs.record((this.#wheel.clock.monotonic() - this.#openedAt) * 1000);
+    this.#backoff?.reset();
+    this.#pingOutstanding = false;
+    if (this.#keepaliveMs > 0) this.#wheel.schedule(this.#timer, this.#keepaliveMs);
+    this.#events.connected?.(this, sessionPresent);
+    if (this.state !== 'connected') return; // a handler closed us
+    const socket = this.#socket!;
+    socket.cork();
+    const lost = this.#outbox.retransmit(sessionPresent, this.#write);
+    this.#subscriptions.connected(sessionPresent, lost, this.#outbox, this.version, this.#write);
+    this.#outbox.flush(this.#write);
+    socket.uncork();
+  }
+
+  #acked(id: number, kind: InflightKind, reason: number): void {
+    const latencyMs = this.#outbox.ack(id, kind, reason);
+    this.#afterAck(latencyMs, kind === InflightKind.PUBACK ? 1 : 2, reason);
+  }
+
+  #afterAck(latencyMs: number, qos: 1 | 2, reason: number): void {
+    if (latencyMs === ACK_UNKNOWN) return; // a duplicate ack
+    if (latencyMs === ACK_REJECTED) {
+      this.#emitError(new V2xError('MQTT_PUBLISH_REJECTED', `reason code 0x${reason.toString(16)}`, { details: { reasonCode: reason } }));
+    } else {
+      this.#events.puback?.(this, latencyMs, qos);
+    }
+    if (this.#outbox.queued > 0 && this.#state === 'connected') this.#outbox.flush(this.#write);
+  }
+
+  readonly #deliver = (message: IncomingMessage): void | Promise<void> => {
+    this.stats.received++;
+    return this.#events.message?.(this, message);
+  };
+
+  /** A writer bound to the current socket: a deferred PUBACK never lands on a later connection. */
+  #writerForThisConnection(): (packet: Buffer) => void {
+    const socket = this.#socket;
+    return (packet) => {
+      if (socket !== undefined && socket === this.#socket && !socket.destroyed) socket.write(packet);
+    };
+  }
+
+  // ---- outgoing -------------------------------------------------------------------------------
+
+  readonly #write = (packet: Buffer): void => {
+    this.#socket!.write(packet);
+    this.#lastWrite = this.#wheel.now;
+  };
+
+  // ---- helpers --------------------------------------------------------------------------------
+
+  #setState(next: SessionState): void {
+    if (next === this.#state) return;
+    this.stats.transition(this.#state, next);
+    this.#state = next;
+  }
+
+  #emitError(err: V2xError): void {
+    this.stats.countError(err.code);
+    this.#events.error?.(this, err);
+  }
+
+  #protocolError(detail: string): void {
+    this.#lostReason = 'protocol-error';
+    this.#emitError(new V2xError('MQTT_PROTOCOL_ERROR', `${this.clientId}: ${detail}`));
+    this.#socket?.destroy();
+  }
+
+  #failWaiters(cause?: V2xError): void {
+    this.#subscriptions.failAll(cause ?? new V2xError('MQTT_SESSION_CLOSED', this.clientId));
+  }
+
+  #hostPort(): string {
+    return `${this.options.transport.host}:${this.options.transport.port}`;
+  }
+}

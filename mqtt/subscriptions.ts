@@ -1,0 +1,110 @@
+/**
+ * What a session subscribes to, remembered so that a reconnect without a kept session subscribes
+ * again, and the promises of subscribe() calls waiting for their SUBACK (or for a connection).
+ */
+import { V2xError } from '../core/errors.js';
+import { InflightKind } from './inflight.js';
+import type { Outbox, Writer } from './outbox.js';
+import { encodeSubscribe, encodeUnsubscribe } from './packets.js';
+import type { ProtocolVersion, Subscription } from './types.js';
+
+export interface SubscribeWaiter {
+  resolve(codes: number[]): void;
+  reject(err: V2xError): void;
+}
+
+export class Subscriptions {
+  #list: Subscription[];
+  #pending: Map<number, SubscribeWaiter[]> | undefined;
+  #offline: SubscribeWaiter[] | undefined;
+
+  constructor(initial: readonly Subscription[]) {
+    this.#list = [...initial];
+  }
+
+  get list(): readonly Subscription[] {
+    return this.#list;
+  }
+
+  /** Remembers subscriptions (a topic given again replaces its QoS). */
+  add(subs: readonly Subscription[]): void {
+    for (const s of subs) {
+      this.#list = this.#list.filter((x) => x.topic !== s.topic);
+      this.#list.push(s);
+    }
+  }
+
+  /** Forgets topics (they are not subscribed again on reconnect). */
+  remove(topics: readonly string[]): void {
+    this.#list = this.#list.filter((x) => !topics.includes(x.topic));
+  }
+
+  /** Sends one UNSUBSCRIBE; false when no packet id is free. */
+  sendUnsubscribe(topics: readonly string[], waiter: SubscribeWaiter, outbox: Outbox, version: ProtocolVersion, write: Writer): boolean {
+    const id = outbox.reserve(InflightKind.UNSUBACK);
+    if (id === 0) return false;
+    (this.#pending ??= new Map()).set(id, [waiter]);
+    write(encodeUnsubscribe(version, id, topics));
+    return true;
+  }
+
+  /** An UNSUBACK: settles its waiter. */
+  unsuback(id: number, outbox: Outbox): void {
+    if (!outbox.release(id, InflightKind.UNSUBACK)) return;
+    for (const w of this.#pending?.get(id) ?? []) w.resolve([]);
+    this.#pending?.delete(id);
+  }
+
+  /** Holds a waiter until the next connect. */
+  wait(waiter: SubscribeWaiter): void {
+    (this.#offline ??= []).push(waiter);
+  }
+
+  /** Sends one SUBSCRIBE; false when no packet id is free (the caller waits for the next connect). */
+  send(subs: readonly Subscription[], waiters: SubscribeWaiter[], outbox: Outbox, version: ProtocolVersion, write: Writer): boolean {
+    const id = outbox.reserve(InflightKind.SUBACK);
+    if (id === 0) return false;
+    (this.#pending ??= new Map()).set(id, waiters);
+    write(encodeSubscribe(version, id, subs));
+    return true;
+  }
+
+  /**
+   * After CONNACK: SUBSCRIBEs lost with the old connection (`lostIds`) and subscribe() calls made
+   * while offline are redone; without a kept session, everything is subscribed again.
+   */
+  connected(sessionPresent: boolean, lostIds: readonly number[], outbox: Outbox, version: ProtocolVersion, write: Writer): void {
+    const waiters = this.#offline ?? [];
+    this.#offline = undefined;
+    for (const id of lostIds) {
+      for (const w of this.#pending?.get(id) ?? []) waiters.push(w);
+      this.#pending?.delete(id);
+    }
+    if (this.#list.length > 0 && (!sessionPresent || waiters.length > 0)) {
+      if (!this.send(this.#list, waiters, outbox, version, write)) for (const w of waiters) this.wait(w);
+    }
+  }
+
+  /** A SUBACK: settles its waiters; returns the refusal when nobody waited for it. */
+  suback(id: number, codes: number[], outbox: Outbox): V2xError | undefined {
+    if (!outbox.release(id, InflightKind.SUBACK)) return undefined;
+    const waiters = this.#pending?.get(id) ?? [];
+    this.#pending?.delete(id);
+    const err = codes.some((c) => c >= 0x80)
+      ? new V2xError('MQTT_SUBSCRIBE_REFUSED', `codes ${codes.join(',')}`, { details: { codes } })
+      : undefined;
+    for (const w of waiters) {
+      if (err === undefined) w.resolve(codes);
+      else w.reject(err);
+    }
+    return waiters.length === 0 ? err : undefined;
+  }
+
+  /** Rejects every waiting subscribe() (the session closed or was refused). */
+  failAll(err: V2xError): void {
+    for (const w of this.#offline ?? []) w.reject(err);
+    this.#offline = undefined;
+    for (const list of this.#pending?.values() ?? []) for (const w of list) w.reject(err);
+    this.#pending?.clear();
+  }
+}
