@@ -1,4 +1,4 @@
-/** The traffic service's pure cores (issue 7): map matching, windows, jams, forecasts, scoring. */
+/** The traffic service's pure cores (issue 7): map matching, windows, jams, forecasts (scoring against ground truth lives in eval/traffic/). */
 export { MapMatcher, type MatcherOptions } from './map-matcher.js';
 export { gridKey, DEFAULT_GRID_ZOOM } from './grid-key.js';
 export { SegmentWindows, median, percentile, type WindowOptions } from './windows.js';
@@ -10,19 +10,3 @@ export { Forecaster, type ForecasterOptions, type SegmentInput } from './forecas
 export { spillbackWarnings } from './spillback.js';
 export { TrafficDetector, type DetectorOptions, type StepOutput } from './detector.js';
 export * from './types.js';
-export { trueJams, parseGroundTruthJsonl, TruthSpeeds, type TrueJam } from '../../../eval/traffic/truth.js';
-export {
-  scoreDetection,
-  scoreForecasts,
-  scoreWarnings,
-  coverageFromEvents,
-  type TrafficReport,
-  type Trio,
-  type Coverage,
-} from '../../../eval/traffic/score.js';
-export {
-  evaluateTrafficScenario,
-  runTrafficEvaluation,
-  type EvaluateOptions,
-  type EvaluationDetails,
-} from '../../../eval/traffic/evaluate.js';
