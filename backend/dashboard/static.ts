@@ -27,7 +27,7 @@ const TYPES: Readonly<Record<string, string>> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-/** dist/dashboard next to the compiled code (this file is <root>/backend/services/dashboard/static.js). */
+/** dist/dashboard next to the compiled code (this file is <root>/backend/dashboard/static.js). */
 export function defaultBundleDir(): string {
   return fileURLToPath(new URL('../../dashboard/', import.meta.url));
 }

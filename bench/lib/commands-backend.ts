@@ -1,6 +1,6 @@
 /**
  * The commands benchmark's backend: the real backend in child processes of this one, laid out as
- * `split` (backend/process/layout.ts: edge processes with the broker and the bridge's uplink, each
+ * `split` (app/layout.ts: edge processes with the broker and the bridge's uplink, each
  * for its share of the cars, and a service process with the command service, its API and the
  * command downlink) or `single` (all in one process). The bench process itself only acts as the
  * API's client, so its own work never sits on the backend's event loop. Window figures (CPU,

@@ -1,6 +1,6 @@
 /**
  * The socket.io contract between the backend and dashboards: one map of event names to payloads
- * per direction, shared by the server (backend/realtime/hub.ts) and the browser bundle (type-only
+ * per direction, shared by the server (backend/dashboard/hub/hub.ts) and the browser bundle (type-only
  * import), so neither side can send the other a wrong shape. Payloads are plain JSON; positions are
  * packed as tuples because they are the bulk of the traffic (10,000+ cars).
  *

@@ -1,6 +1,6 @@
 /**
  * The REST shapes the dashboard reads (the agreed API: docs/dashboard.md). The socket.io payloads
- * come from backend/realtime/events.ts, imported type-only so the browser bundle holds no backend code.
+ * come from backend/dashboard/hub/events.ts, imported type-only so the browser bundle holds no backend code.
  */
 import type { JamMsg, SystemMetricsMsg } from '../hub/events.js';
 
@@ -11,7 +11,7 @@ export interface Me {
   readonly role: Role;
 }
 
-/** Mirrors backend/services/vehicles/store.ts: importing that file would pull Node-typed backend code
+/** Mirrors backend/dashboard/vehicles/store.ts: importing that file would pull Node-typed backend code
  * (Buffer, protocol codecs) into the browser's DOM-only type-check. */
 export interface VehicleSummary {
   readonly vin: string;

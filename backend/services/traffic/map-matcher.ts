@@ -1,11 +1,11 @@
 /**
  * Map matching: a fix goes to the nearest segment whose direction agrees with the car's heading,
- * through the simulator's SegmentIndex (a uniform grid over the network in local metres).
+ * through road/'s SegmentIndex (a uniform grid over the network in local metres).
  *
  * The road network and its spatial index are the one description of the roads that the simulator,
  * the exporters and the backend share (the backend already reads the same network GeoJSON); so the
- * backend imports simulator/road rather than keeping a copy. simulator/road has no dependency on
- * the rest of the simulator (only core/errors), so this pulls in no simulation code.
+ * backend imports the shared road/ library rather than keeping a copy. road/ depends only on core/,
+ * so this pulls in no simulation code.
  *
  * Per-car memory resolves what the nearest-segment rule gets wrong: the two directions of a street
  * lie 3-6 m apart, and near a junction the cross street is as close as the one driven on. So the

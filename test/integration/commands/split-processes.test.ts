@@ -1,5 +1,5 @@
 /**
- * The backend split over child processes (backend/process/layout.ts), as the commands bench runs
+ * The backend split over child processes (app/layout.ts), as the commands bench runs
  * it: two edges (broker and uplink, each with its own car) and the service (command service, API,
  * and the command downlink through its own MQTT session on each edge's broker), joined by a real
  * Kafka. A command POSTed to the service reaches its car, once, through the car's own edge, and

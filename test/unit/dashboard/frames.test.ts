@@ -1,4 +1,4 @@
-/** Viewport filtering and grid clustering of the positions frames (backend/realtime), pure. */
+/** Viewport filtering and grid clustering of the positions frames (backend/dashboard/hub), pure. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CarTuple, Viewport } from '../../../backend/dashboard/hub/events.js';

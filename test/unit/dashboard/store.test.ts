@@ -1,4 +1,4 @@
-/** The fleet state (backend/services/vehicles/store.ts), its filters and the telemetry ring: pure. */
+/** The fleet state (backend/dashboard/vehicles/store.ts), its filters and the telemetry ring: pure. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseBbox } from '../../../backend/dashboard/vehicles/filter.js';

@@ -11,7 +11,7 @@ import { Rng as SeededRng } from '../../../core/random.js';
 
 export type Rng = () => number;
 
-/** Seeded uniform [0, 1), from the project's generator (simulator/random.ts). */
+/** Seeded uniform [0, 1), from the project's generator (core/random.ts). */
 export function prng(seed: number): Rng {
   const r = new SeededRng(seed);
   return () => r.float();
