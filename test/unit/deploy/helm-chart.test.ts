@@ -67,7 +67,8 @@ for (const values of VALUES) {
     const workloads = objs.filter((o) => WORKLOADS.has(o.kind));
     assert.ok(workloads.length >= 7, `workloads: ${workloads.map((o) => o.metadata.name).join(', ')}`);
     for (const w of workloads) {
-      for (const c of podTemplate(w).spec.containers) {
+      const spec = podTemplate(w).spec;
+      for (const c of [...(spec.initContainers ?? []), ...spec.containers]) {
         for (const kind of ['requests', 'limits'] as const) {
           const r = c.resources?.[kind];
           assert.ok(r?.cpu !== undefined && r.memory !== undefined, `${w.kind} ${w.metadata.name}/${c.name}: ${kind} cpu and memory`);
@@ -195,7 +196,15 @@ for (const values of VALUES) {
         else assert.ok(Number(cfg['retention.ms']) > 0, `${spec.name}: a retention`);
       }
       const brokers = `${kafka.metadata.name}-kafka-bootstrap.v2x.svc:9092`;
-      for (const w of backendWorkloads(objs)) assert.equal(literalEnv(onlyContainer(w), { 'metadata.name': 'p' }).KAFKA_BROKERS, brokers);
+      for (const w of backendWorkloads(objs)) {
+        assert.equal(literalEnv(onlyContainer(w), { 'metadata.name': 'p' }).KAFKA_BROKERS, brokers);
+        // v2x would create a missing topic with replication 1: every process waits for all of them
+        const wait = podTemplate(w).spec.initContainers?.find((c) => c.name === 'wait-for-topics');
+        assert.ok(wait !== undefined, `${w.metadata.name}: waits for the topics`);
+        const wenv = literalEnv(wait);
+        assert.equal(wenv.KAFKA_BROKERS, brokers);
+        assert.deepEqual(wenv.WANT?.split(' ').sort(), specs.map((s) => s.name).sort(), `${w.metadata.name}: every topic`);
+      }
     },
   );
 

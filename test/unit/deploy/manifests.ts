@@ -54,7 +54,7 @@ export interface Container {
 
 export interface PodTemplate {
   readonly metadata?: { readonly labels?: Record<string, string>; readonly annotations?: Record<string, string> };
-  readonly spec: { readonly containers: readonly Container[] };
+  readonly spec: { readonly containers: readonly Container[]; readonly initContainers?: readonly Container[] };
 }
 
 /** helm on PATH, else in $(go env GOPATH)/bin where `go install` puts it; undefined when neither. */

@@ -141,3 +141,43 @@ capabilities: { drop: [ALL] }
 - name: tmp
   mountPath: /tmp
 {{- end -}}
+
+{{/*
+Waits until every topic of kafka.topics.list exists before v2x starts: v2x creates a missing topic
+itself with replication factor 1, which must not win the race against Strimzi's Topic Operator.
+*/}}
+{{- define "v2x.initContainers" -}}
+{{- if .Values.kafka.waitForTopics.enabled }}
+{{- $names := list -}}
+{{- range $id, $t := .Values.kafka.topics.list -}}
+{{- $names = append $names (printf "%s%s" $.Values.kafka.topicPrefix $t.name) -}}
+{{- end }}
+initContainers:
+  - name: wait-for-topics
+    image: {{ .Values.kafka.waitForTopics.image }}
+    command:
+      - /bin/sh
+      - -c
+      - |
+        have_all() {
+          topics=$(/opt/kafka/bin/kafka-topics.sh --bootstrap-server "$KAFKA_BROKERS" --list 2>/dev/null) || { echo "Kafka not reachable yet"; return 1; }
+          for t in $WANT; do printf '%s\n' "$topics" | grep -qx "$t" || { echo "waiting for topic $t"; return 1; }; done
+        }
+        until have_all; do sleep 5; done
+    env:
+      - name: KAFKA_BROKERS
+        value: {{ include "v2x.kafkaBrokers" . | quote }}
+      - name: WANT
+        value: {{ join " " (sortAlpha $names) | quote }}
+      # the Kafka scripts' log folder, on the writable /tmp
+      - name: LOG_DIR
+        value: /tmp/kafka-logs
+    resources:
+      {{- toYaml .Values.kafka.waitForTopics.resources | nindent 6 }}
+    securityContext:
+      {{- include "v2x.containerSecurityContext" . | nindent 6 }}
+    volumeMounts:
+      - name: tmp
+        mountPath: /tmp
+{{- end }}
+{{- end -}}
