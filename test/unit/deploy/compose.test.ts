@@ -45,7 +45,9 @@ test('a 3-node Kafka in KRaft mode, replication 3 and min ISR 2, with health che
     assert.equal(e.KAFKA_MIN_INSYNC_REPLICAS, '2');
     assert.ok(s.healthcheck?.test !== undefined, `${name}: a health check`);
   }
-  assert.equal(new Set(kafka.map(([, s]) => s.environment?.CLUSTER_ID)).size, 1, 'one cluster id');
+  const clusterIds = new Set(kafka.map(([, s]) => String(s.environment?.CLUSTER_ID)));
+  assert.equal(clusterIds.size, 1, 'one cluster id');
+  assert.equal(Buffer.from([...clusterIds][0] ?? '', 'base64url').length, 16, 'the cluster id is a UUID in base64');
   assert.ok(services.redis?.healthcheck?.test !== undefined, 'redis: a health check');
 });
 
