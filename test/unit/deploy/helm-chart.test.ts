@@ -37,9 +37,13 @@ const skip =
     ? 'helm not found (PATH or $(go env GOPATH)/bin): run scripts/helm-check.sh --install to build it'
     : false;
 
-function render(values: string): K8sObject[] {
+function helmBin(): string {
   assert.ok(helm !== undefined, 'helm is not installed: .ci/run builds it (scripts/helm-check.sh --install) before the tests');
-  return renderChart(helm, CHART, [...(values === 'values.yaml' ? [] : ['-f', `${CHART}/${values}`]), ...ALL_ON]);
+  return helm;
+}
+
+function render(values: string): K8sObject[] {
+  return renderChart(helmBin(), CHART, [...(values === 'values.yaml' ? [] : ['-f', `${CHART}/${values}`]), ...ALL_ON]);
 }
 
 const one = (objs: K8sObject[], kind: string, pred: (o: K8sObject) => boolean = () => true): K8sObject => {
@@ -238,4 +242,10 @@ test('values-100k.yaml: sized for 100,000 cars at 5,000 cars per edge', { skip }
   assert.ok(settings.cars / Number(edges.spec?.replicas) <= 5000, 'at most 5,000 cars per edge (docs in values-100k.yaml)');
   const telemetry = one(objs, 'KafkaTopic', (o) => o.spec?.topicName === 'telemetry');
   assert.ok(Number(telemetry.spec?.partitions) >= 24);
+});
+
+test('bad values are refused by the chart, naming the value', { skip }, () => {
+  assert.throws(() => renderChart(helmBin(), CHART, ['--set', 'edge.replicas=0']), /\/edge\/replicas/);
+  assert.throws(() => renderChart(helmBin(), CHART, ['--set', 'simulator.codec=xml']), /\/simulator\/codec/);
+  assert.throws(() => renderChart(helmBin(), CHART, ['--set', 'services.traffic.roles={trafic}']), /\/services\/traffic\/roles/);
 });
