@@ -85,6 +85,8 @@ export function createBackend(deps: BackendDeps): { start(): Promise<RunningBack
       `bridge.brokerUrl is set (${config.bridge.brokerUrl}): the bridge uses that broker, so leave out the broker role (backend.roles=bridge)`,
     );
   }
+  // The API's tokens, parsed once: the HTTP server's routes and the dashboard's socket.io check them.
+  const tokens = parseTokens(config.api.tokens);
 
   return {
     async start() {
@@ -149,8 +151,6 @@ export function createBackend(deps: BackendDeps): { start(): Promise<RunningBack
           }
         }
 
-        // The API's tokens, parsed once: the HTTP server's routes and the dashboard's socket.io check them.
-        const tokens = parseTokens(config.api.tokens);
         // The command service rebuilds its state before the HTTP server serves its routes.
         const routes: RouteHook[] = [];
         let commands: CommandService | undefined;
