@@ -17,6 +17,7 @@ import { startExternalSource } from './bridge/external-source.js';
 import { brokerHooks } from './broker/hooks.js';
 import { embeddedPublisher } from './broker/embedded-publisher.js';
 import { startEmbeddedBroker, type RunningBroker } from './broker/embedded.js';
+import { parseTokens } from './api/auth.js';
 import { buildHttp } from './http.js';
 import { kafkaTopicSpecs } from '../protocol/index.js';
 import type { KafkaClient } from './kafka/types.js';
@@ -84,6 +85,8 @@ export function createBackend(deps: BackendDeps): { start(): Promise<RunningBack
       `bridge.brokerUrl is set (${config.bridge.brokerUrl}): the bridge uses that broker, so leave out the broker role (backend.roles=bridge)`,
     );
   }
+  // The API's tokens, parsed once: the HTTP server's routes and the dashboard's socket.io check them.
+  const tokens = parseTokens(config.api.tokens);
 
   return {
     async start() {
@@ -181,6 +184,7 @@ export function createBackend(deps: BackendDeps): { start(): Promise<RunningBack
             metrics,
             realtime,
             commands,
+            tokens,
           });
           services.set(role.name, started);
           closers.push({ name: role.name, close: () => started.close() });
@@ -190,6 +194,7 @@ export function createBackend(deps: BackendDeps): { start(): Promise<RunningBack
 
         const http = buildHttp({
           routes,
+          tokens,
           registry: metrics.registry,
           health: () => ({
             roles: [...roles],

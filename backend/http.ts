@@ -1,31 +1,45 @@
 /**
- * The backend's HTTP server: /health and /metrics, plus whatever the roles mount through `routes`
- * hooks (the REST API under /api/v1, its OpenAPI document at /api/docs).
+ * The backend's HTTP server: /health and /metrics, plus the roles' fastify plugins (the REST API
+ * under /api/v1, the dashboard bundle) and the OpenAPI document of the declared routes at /api/docs.
+ * The API's token table comes in once and is a decorator (`app.tokens`) every plugin inherits.
  */
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyPluginOptions, type FastifyRegisterOptions } from 'fastify';
 import type { Registry } from 'prom-client';
+import type { TokenTable } from './api/auth.js';
 import { installErrorHandler } from './api/errors.js';
-import { OpenApiRegistry } from './api/openapi.js';
+import { collectApiRoutes, openApiDocument } from './api/openapi.js';
 
-/** A role's route registration: called once, before the server listens. */
-export type RouteHook = (app: FastifyInstance, docs: OpenApiRegistry) => void;
+/** A role's HTTP part: registers its plugin(s) on the server, once, before it listens. */
+export type RouteHook = (app: FastifyInstance) => void;
+
+/** The RouteHook that registers `plugin` with `opts` (the plugin's service, its prefix). */
+export function plugin<O extends FastifyPluginOptions>(p: FastifyPluginAsync<O>, opts: FastifyRegisterOptions<O>): RouteHook {
+  return (app) => {
+    void app.register(p, opts);
+  };
+}
 
 export interface HttpDeps {
   readonly registry: Registry;
   readonly health: () => Record<string, unknown>;
+  /** The API's bearer tokens (backend/api/auth.ts parseTokens), parsed once. */
+  readonly tokens: TokenTable;
   readonly routes?: readonly RouteHook[];
 }
 
 export function buildHttp(deps: HttpDeps): FastifyInstance {
   const app = Fastify({ logger: false });
   installErrorHandler(app);
+  app.decorate('tokens', deps.tokens);
+  app.decorateRequest('principal', null);
+  const declared = collectApiRoutes(app);
   app.get('/health', async () => ({ status: 'ok', ...deps.health() }));
   app.get('/metrics', async (_req, reply) => {
     reply.header('content-type', deps.registry.contentType);
     return deps.registry.metrics();
   });
-  const docs = new OpenApiRegistry();
-  for (const hook of deps.routes ?? []) hook(app, docs);
-  app.get('/api/docs', async () => docs.document({ title: 'v2x-fleet API', version: '1' }));
+  for (const hook of deps.routes ?? []) hook(app);
+  let docs: Record<string, unknown> | undefined;
+  app.get('/api/docs', async () => (docs ??= openApiDocument(declared(), { title: 'v2x-fleet API', version: '1' })));
   return app;
 }

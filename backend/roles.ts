@@ -8,6 +8,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { DeepReadonly } from '../core/config/load.js';
 import type { RoadNetwork } from '../road/network.js';
+import type { TokenTable } from './api/auth.js';
 import type { RouteHook } from './http.js';
 import type { KafkaClient } from './kafka/types.js';
 import type { BridgeMetrics } from './metrics/bridge-metrics.js';
@@ -33,10 +34,12 @@ export interface RoleContext<S extends BackendSection = BackendSection> {
   readonly realtime: RealtimeSink;
   /** The command service when this process runs the `commands` role. */
   readonly commands: CommandService | undefined;
+  /** The API's bearer tokens, parsed once (the HTTP routes check them; the dashboard's socket.io too). */
+  readonly tokens: TokenTable;
 }
 
 export interface StartedRole {
-  /** Registered on the HTTP server before it listens. */
+  /** Registers the role's fastify plugin(s) on the HTTP server before it listens. */
   readonly routes?: RouteHook;
   /** Called with the HTTP server before it listens (socket.io attaches here). */
   attach?(app: FastifyInstance): void;

@@ -2,6 +2,7 @@
  * API errors as JSON {code, message, details} with the HTTP status of each catalogue code.
  * Fastify's own validation errors become VALIDATION_FAILED naming the field and the rule.
  */
+import { Type } from '@sinclair/typebox';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { isV2xError, type ErrorCode } from '../../core/errors.js';
 
@@ -26,6 +27,13 @@ export interface ApiErrorBody {
   readonly message: string;
   readonly details: Record<string, unknown>;
 }
+
+/** ApiErrorBody as a schema, for the OpenAPI document. */
+export const ApiErrorSchema = Type.Object({
+  code: Type.String({ description: 'stable code from the catalogue (core/errors.ts)' }),
+  message: Type.String(),
+  details: Type.Record(Type.String(), Type.Unknown()),
+});
 
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, _req, reply) => {

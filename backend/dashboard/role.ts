@@ -7,7 +7,8 @@
 import { systemClock, type Clock, type TimerHandle } from '../../core/clock.js';
 import { logger } from '../../core/log.js';
 import { exportGeoJson } from '../../road/geojson-export.js';
-import { parseTokens } from '../api/auth.js';
+import { API_V1 } from '../api/route.js';
+import { plugin } from '../http.js';
 import type { SystemMetricsMsg } from './hub/events.js';
 import { toCarTuple } from './hub/frames.js';
 import { createHub } from './hub/hub.js';
@@ -21,18 +22,17 @@ import { SystemMeter } from './system-meter.js';
 
 const log = logger('dashboard');
 
-type Sections = 'dashboard' | 'api' | 'bridge' | 'backend';
+type Sections = 'dashboard' | 'bridge' | 'backend';
 
 export const dashboardRole: ServiceRole<Sections> = {
   name: 'dashboard',
-  sections: ['dashboard', 'api', 'bridge', 'backend'],
+  sections: ['dashboard', 'bridge', 'backend'],
   start: (ctx) => startDashboard(ctx),
 };
 
 export async function startDashboard(ctx: RoleContext<Sections>, clock: Clock = systemClock): Promise<StartedRole> {
   const { config } = ctx;
   const dc = config.dashboard;
-  const tokens = parseTokens(config.api.tokens);
   const store = new VehicleStore<Uint8Array>({ ringSize: dc.telemetryRing });
   const meter = new SystemMeter(clock.now());
   const feed = await startFleetFeed({
@@ -45,7 +45,7 @@ export async function startDashboard(ctx: RoleContext<Sections>, clock: Clock = 
   });
 
   const hub = createHub({
-    tokens,
+    tokens: ctx.tokens,
     clock,
     tickMs: dc.tickMs,
     rules: { clusterZoom: dc.clusterZoom, cellPx: dc.clusterCellPx, maxCars: dc.maxCarsPerFrame },
@@ -90,16 +90,16 @@ export async function startDashboard(ctx: RoleContext<Sections>, clock: Clock = 
     return network;
   };
 
-  const api = vehicleRoutes({ store, tokens });
-  const own = dashboardRoutes({ tokens, system: () => latest, network: networkJson });
-  const bundle = staticRoutes(dc.staticDir === '' ? defaultBundleDir() : dc.staticDir);
+  const api = plugin(vehicleRoutes, { prefix: API_V1, store });
+  const own = plugin(dashboardRoutes, { prefix: API_V1, system: () => latest, network: networkJson });
+  const bundle = plugin(staticRoutes, { dir: dc.staticDir === '' ? defaultBundleDir() : dc.staticDir });
   log.info({ cars: store.size, online: store.onlineCount, tickMs: dc.tickMs }, 'dashboard started');
 
   return {
-    routes: (app, docs) => {
-      api(app, docs);
-      own(app, docs);
-      bundle(app, docs);
+    routes: (app) => {
+      api(app);
+      own(app);
+      bundle(app);
     },
     attach(app) {
       hub.attach(app.server);

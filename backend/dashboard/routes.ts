@@ -1,19 +1,18 @@
 /**
- * The dashboard's own REST routes under /api/v1 (viewer and above):
+ * The dashboard's own REST routes, a fastify plugin registered under /api/v1 (viewer and above):
  *   GET /me       the token's principal and role (the dashboard hides what the role may not do)
  *   GET /system   the latest system metrics (the same as the 'system' socket.io event)
  *   GET /network  the road network the simulator drives, as GeoJSON (the dashboard's base map)
  */
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
-import { requireRole, type TokenTable } from '../api/auth.js';
-import type { OpenApiRegistry } from '../api/openapi.js';
+import type { FastifyPluginAsync } from 'fastify';
+import { API_ROLES } from '../api/config.js';
+import { defineRoute, principalOf, registerRoutes, type ApiRoute } from '../api/route.js';
 import type { SystemMetricsMsg } from './hub/events.js';
 
-const ErrorBody = Type.Object({ code: Type.String(), message: Type.String(), details: Type.Record(Type.String(), Type.Unknown()) });
 const Me = Type.Object({
   principal: Type.String(),
-  role: Type.Union([Type.Literal('viewer'), Type.Literal('operator'), Type.Literal('admin')]),
+  role: Type.Union(API_ROLES.map((r) => Type.Literal(r))),
 });
 const System = Type.Object({
   t: Type.Integer({ description: 'backend clock, ms' }),
@@ -27,64 +26,51 @@ const Network = Type.Object(
   { description: 'LineString per directed segment (properties.segmentId, roadClass, name, lanes, freeFlowMps, lengthM), Point per signal' },
 );
 
-export interface DashboardRoutesDeps {
-  readonly tokens: TokenTable;
+export interface DashboardRoutesOptions {
   readonly system: () => SystemMetricsMsg;
   /** The network GeoJSON as JSON text (built once, on first use). */
   readonly network: () => string;
 }
 
-const base = '/api/v1';
+/** The plugin: register with `{ prefix: API_V1, system, network }`. */
+export const dashboardRoutes: FastifyPluginAsync<DashboardRoutesOptions> = async (app, opts) =>
+  registerRoutes(app, dashboardApiRoutes(opts));
 
-export function dashboardRoutes(deps: DashboardRoutesDeps) {
-  return (app: FastifyInstance, docs: OpenApiRegistry): void => {
-    const err = (d: string) => ({ description: d, schema: ErrorBody });
-    const viewer = (header: string | undefined) => {
-      const p = deps.tokens.authenticate(header);
-      requireRole(p, 'viewer');
-      return p;
-    };
-
-    docs.add({
-      method: 'get',
-      url: `${base}/me`,
+export function dashboardApiRoutes(opts: DashboardRoutesOptions): ApiRoute[] {
+  return [
+    defineRoute({
+      method: 'GET',
+      url: '/me',
       summary: "the token's principal and role",
       tags: ['dashboard'],
       role: 'viewer',
-      responses: { 200: { description: 'who you are', schema: Me }, 401: err('no or unknown token') },
-    });
-    app.get(`${base}/me`, async (req) => {
-      const p = viewer(req.headers.authorization);
-      return { principal: p.id, role: p.role };
-    });
-
-    docs.add({
-      method: 'get',
-      url: `${base}/system`,
+      responses: { 200: { description: 'who you are', schema: Me } },
+      async handler(req) {
+        const p = principalOf(req);
+        return { principal: p.id, role: p.role };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/system',
       summary: 'system metrics: msg/s, Kafka lag, latency p99, connected cars',
       tags: ['dashboard'],
       role: 'viewer',
-      responses: { 200: { description: 'the latest metrics', schema: System }, 401: err('no or unknown token') },
-    });
-    app.get(`${base}/system`, async (req) => {
-      viewer(req.headers.authorization);
-      return deps.system();
-    });
-
-    docs.add({
-      method: 'get',
-      url: `${base}/network`,
+      responses: { 200: { description: 'the latest metrics', schema: System } },
+      handler: async () => opts.system(),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/network',
       summary: 'the road network the simulator drives (config sim.city, sim.seed, sim.scenario), GeoJSON',
       tags: ['dashboard'],
       role: 'viewer',
-      responses: { 200: { description: 'a FeatureCollection', schema: Network }, 401: err('no or unknown token') },
-    });
-    app.get(`${base}/network`, async (req, reply) => {
-      viewer(req.headers.authorization);
-      return reply
-        .header('content-type', 'application/json; charset=utf-8')
-        .header('cache-control', 'private, max-age=3600')
-        .send(deps.network());
-    });
-  };
+      responses: { 200: { description: 'a FeatureCollection', schema: Network } },
+      handler: async (_req, reply) =>
+        reply
+          .header('content-type', 'application/json; charset=utf-8')
+          .header('cache-control', 'private, max-age=3600')
+          .send(opts.network()),
+    }),
+  ];
 }

@@ -8,8 +8,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { RouteHook } from '../http.js';
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 
 const TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
@@ -59,35 +58,39 @@ Run <code>npm run build</code>, then reload this page. The API (<a href="/api/do
 </body></html>
 `;
 
-export function staticRoutes(dir: string): RouteHook {
-  return (app: FastifyInstance): void => {
-    const serve = async (urlPath: string, reply: FastifyReply): Promise<FastifyReply> => {
-      const file = resolveInside(dir, urlPath);
-      if (file !== undefined) {
-        try {
-          const st = await stat(file);
-          if (st.isFile()) {
-            const body = await readFile(file);
-            return reply
-              .header('content-type', contentTypeOf(file))
-              .header('cache-control', file.endsWith('.html') ? 'no-cache' : 'public, max-age=300')
-              .send(body);
-          }
-        } catch {
-          // not there: 404 below
-        }
-      }
-      reply.callNotFound();
-      return reply;
-    };
-    const index = async (_req: unknown, reply: FastifyReply): Promise<FastifyReply> => {
-      if (!existsSync(join(dir, 'index.html')))
-        return reply.status(503).header('content-type', 'text/html; charset=utf-8').send(missingPage(dir));
-      return serve('/index.html', reply);
-    };
-    app.get('/', index);
-    app.get('/index.html', index);
-    app.get<{ Params: { file: string } }>('/:file', async (req, reply) => serve(`/${req.params.file}`, reply));
-    app.get<{ Params: { '*': string } }>('/assets/*', async (req, reply) => serve(`/assets/${req.params['*']}`, reply));
-  };
+export interface StaticRoutesOptions {
+  /** The bundle folder. */
+  readonly dir: string;
 }
+
+/** The plugin: register with `{ dir }` (no prefix: the bundle is served from /). */
+export const staticRoutes: FastifyPluginAsync<StaticRoutesOptions> = async (app, { dir }) => {
+  const serve = async (urlPath: string, reply: FastifyReply): Promise<FastifyReply> => {
+    const file = resolveInside(dir, urlPath);
+    if (file !== undefined) {
+      try {
+        const st = await stat(file);
+        if (st.isFile()) {
+          const body = await readFile(file);
+          return reply
+            .header('content-type', contentTypeOf(file))
+            .header('cache-control', file.endsWith('.html') ? 'no-cache' : 'public, max-age=300')
+            .send(body);
+        }
+      } catch {
+        // not there: 404 below
+      }
+    }
+    reply.callNotFound();
+    return reply;
+  };
+  const index = async (_req: unknown, reply: FastifyReply): Promise<FastifyReply> => {
+    if (!existsSync(join(dir, 'index.html')))
+      return reply.status(503).header('content-type', 'text/html; charset=utf-8').send(missingPage(dir));
+    return serve('/index.html', reply);
+  };
+  app.get('/', index);
+  app.get('/index.html', index);
+  app.get<{ Params: { file: string } }>('/:file', async (req, reply) => serve(`/${req.params.file}`, reply));
+  app.get<{ Params: { '*': string } }>('/assets/*', async (req, reply) => serve(`/assets/${req.params['*']}`, reply));
+};

@@ -1,19 +1,18 @@
 /**
- * The vehicles REST API under /api/v1 (viewer and above):
+ * The vehicles REST API, a fastify plugin registered under /api/v1 with the fleet store in the
+ * options (viewer and above):
  *   GET /vehicles                 ?status=online|offline&make=&q=&bbox=w,s,e,n&limit=1..500&offset=
  *   GET /vehicles/:vin            the summary and its latest telemetry (404 unknown)
  *   GET /vehicles/:vin/telemetry  ?limit=N  the recent telemetry, oldest first
  */
-import { Type, type Static } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsync } from 'fastify';
 import { V2xError } from '../../../core/errors.js';
 import { decodeTelemetry, isValidVin, POWERTRAINS } from '../../../protocol/index.js';
-import { requireRole, type TokenTable } from '../../api/auth.js';
-import type { OpenApiRegistry } from '../../api/openapi.js';
+import { defineRoute, registerRoutes, type ApiRoute } from '../../api/route.js';
 import { parseBbox, type VehicleFilter } from './filter.js';
 import type { VehicleStore } from './store.js';
 
-const ErrorBody = Type.Object({ code: Type.String(), message: Type.String(), details: Type.Record(Type.String(), Type.Unknown()) });
 export const VehicleSummarySchema = Type.Object({
   vin: Type.String(),
   make: Type.String({ description: "from the car's online status; empty until one is seen" }),
@@ -44,29 +43,29 @@ const TelemetryQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, description: 'newest N (default: all kept)' })),
 });
 
-export interface VehicleRoutesDeps {
-  readonly store: VehicleStore<Uint8Array>;
-  readonly tokens: TokenTable;
+/** What the routes read of the fleet store (unit tests use a real VehicleStore). */
+export type VehicleApi = Pick<VehicleStore<Uint8Array>, 'has' | 'list' | 'summary' | 'latest' | 'samples'>;
+
+export interface VehicleRoutesOptions {
+  readonly store: VehicleApi;
 }
 
-const base = '/api/v1';
+/** The plugin: register with `{ prefix: API_V1, store }`. */
+export const vehicleRoutes: FastifyPluginAsync<VehicleRoutesOptions> = async (app, opts) =>
+  registerRoutes(app, vehicleApiRoutes(opts.store));
 
-export function vehicleRoutes(deps: VehicleRoutesDeps) {
-  return (app: FastifyInstance, docs: OpenApiRegistry): void => {
-    const { store } = deps;
-    const viewer = (header: string | undefined): void => requireRole(deps.tokens.authenticate(header), 'viewer');
-    const err = (d: string) => ({ description: d, schema: ErrorBody });
-    const known = (vin: string): void => {
-      if (!isValidVin(vin))
-        throw new V2xError('VALIDATION_FAILED', `params.vin: not a valid VIN (${vin})`, {
-          details: { field: 'params.vin', rule: 'VIN with a valid check digit' },
-        });
-      if (!store.has(vin)) throw new V2xError('VEHICLE_NOT_FOUND', vin, { details: { vin } });
-    };
-
-    docs.add({
-      method: 'get',
-      url: `${base}/vehicles`,
+export function vehicleApiRoutes(store: VehicleApi): ApiRoute[] {
+  const known = (vin: string): void => {
+    if (!isValidVin(vin))
+      throw new V2xError('VALIDATION_FAILED', `params.vin: not a valid VIN (${vin})`, {
+        details: { field: 'params.vin', rule: 'VIN with a valid check digit' },
+      });
+    if (!store.has(vin)) throw new V2xError('VEHICLE_NOT_FOUND', vin, { details: { vin } });
+  };
+  return [
+    defineRoute({
+      method: 'GET',
+      url: '/vehicles',
       summary: 'the fleet, filtered and paged (by VIN)',
       tags: ['vehicles'],
       role: 'viewer',
@@ -81,26 +80,23 @@ export function vehicleRoutes(deps: VehicleRoutesDeps) {
             offset: Type.Integer(),
           }),
         },
-        400: err('a query value breaks its rule (the parameter is named)'),
-        401: err('no or unknown token'),
+        400: 'a query value breaks its rule (the parameter is named)',
       },
-    });
-    app.get<{ Querystring: Static<typeof ListQuery> }>(`${base}/vehicles`, { schema: { querystring: ListQuery } }, async (req) => {
-      viewer(req.headers.authorization);
-      const q = req.query;
-      const filter: VehicleFilter = {
-        ...(q.status === undefined ? {} : { online: q.status === 'online' }),
-        ...(q.make === undefined ? {} : { make: q.make.toLowerCase() }),
-        ...(q.q === undefined ? {} : { q: q.q.toLowerCase() }),
-        ...(q.bbox === undefined ? {} : { bbox: parseBbox(q.bbox) }),
-      };
-      const { items, total } = store.list(filter, q.limit, q.offset);
-      return { items, total, limit: q.limit, offset: q.offset };
-    });
-
-    docs.add({
-      method: 'get',
-      url: `${base}/vehicles/:vin`,
+      async handler(req) {
+        const q = req.query;
+        const filter: VehicleFilter = {
+          ...(q.status === undefined ? {} : { online: q.status === 'online' }),
+          ...(q.make === undefined ? {} : { make: q.make.toLowerCase() }),
+          ...(q.q === undefined ? {} : { q: q.q.toLowerCase() }),
+          ...(q.bbox === undefined ? {} : { bbox: parseBbox(q.bbox) }),
+        };
+        const { items, total } = store.list(filter, q.limit, q.offset);
+        return { items, total, limit: q.limit, offset: q.offset };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/vehicles/:vin',
       summary: 'one car: its summary and latest telemetry',
       tags: ['vehicles'],
       role: 'viewer',
@@ -110,20 +106,17 @@ export function vehicleRoutes(deps: VehicleRoutesDeps) {
           description: 'the car (telemetry is null before its first message)',
           schema: Type.Intersect([VehicleSummarySchema, Type.Object({ telemetry: Type.Union([Telemetry, Type.Null()]) })]),
         },
-        400: err('not a valid VIN'),
-        401: err('no or unknown token'),
-        404: err('unknown VIN'),
+        400: 'not a valid VIN',
+        404: 'unknown VIN',
       },
-    });
-    app.get<{ Params: Static<typeof VinParams> }>(`${base}/vehicles/:vin`, { schema: { params: VinParams } }, async (req) => {
-      viewer(req.headers.authorization);
-      known(req.params.vin);
-      return { ...store.summary(req.params.vin), telemetry: store.latest(req.params.vin) ?? null };
-    });
-
-    docs.add({
-      method: 'get',
-      url: `${base}/vehicles/:vin/telemetry`,
+      async handler(req) {
+        known(req.params.vin);
+        return { ...store.summary(req.params.vin), telemetry: store.latest(req.params.vin) ?? null };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/vehicles/:vin/telemetry',
       summary: "a car's recent telemetry, oldest first (dashboard.telemetryRing kept per car)",
       tags: ['vehicles'],
       role: 'viewer',
@@ -131,20 +124,14 @@ export function vehicleRoutes(deps: VehicleRoutesDeps) {
       querystring: TelemetryQuery,
       responses: {
         200: { description: 'the messages', schema: Type.Object({ items: Type.Array(Telemetry) }) },
-        400: err('not a valid VIN, or a bad limit'),
-        401: err('no or unknown token'),
-        404: err('unknown VIN'),
+        400: 'not a valid VIN, or a bad limit',
+        404: 'unknown VIN',
       },
-    });
-    app.get<{ Params: Static<typeof VinParams>; Querystring: Static<typeof TelemetryQuery> }>(
-      `${base}/vehicles/:vin/telemetry`,
-      { schema: { params: VinParams, querystring: TelemetryQuery } },
-      async (req) => {
-        viewer(req.headers.authorization);
+      async handler(req) {
         known(req.params.vin);
         const samples = store.samples(req.params.vin, req.query.limit ?? Number.MAX_SAFE_INTEGER) ?? [];
         return { items: samples.map((s) => decodeTelemetry(s)) };
       },
-    );
-  };
+    }),
+  ];
 }

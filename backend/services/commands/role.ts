@@ -5,8 +5,8 @@
 import type { DeepReadonly } from '../../../core/config/load.js';
 import type { BackendConfig } from '../../config.js';
 import { V2xError } from '../../../core/errors.js';
-import { parseTokens } from '../../api/auth.js';
-import type { RouteHook } from '../../http.js';
+import { API_V1 } from '../../api/route.js';
+import { plugin, type RouteHook } from '../../http.js';
 import type { KafkaClient } from '../../kafka/types.js';
 import type { Registry } from 'prom-client';
 import { commandRoutes } from './routes.js';
@@ -20,17 +20,17 @@ export interface CommandsRole {
 
 /** `registry`: the process's Prometheus registry; the service's metrics (metrics.ts) go there when given. */
 export function commandsRole(
-  config: DeepReadonly<Pick<BackendConfig, 'api' | 'commands' | 'bridge'>>,
+  config: DeepReadonly<Pick<BackendConfig, 'commands' | 'bridge'>>,
   kafka: KafkaClient,
   registry?: Registry,
 ): CommandsRole {
   let service: CommandService | undefined;
-  const routes = commandRoutes({
+  const routes = plugin(commandRoutes, {
+    prefix: API_V1,
     service: () => {
       if (service === undefined) throw new V2xError('NOT_READY', 'the command service is rebuilding its state');
       return service;
     },
-    tokens: parseTokens(config.api.tokens),
     defaultTtlSeconds: config.commands.defaultTtlSeconds,
     maxTtlSeconds: config.commands.maxTtlSeconds,
   });

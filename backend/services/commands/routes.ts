@@ -1,22 +1,19 @@
 /**
- * The command REST API under /api/v1 (mounted through backend/http.ts's route hook):
+ * The command REST API, a fastify plugin registered under /api/v1 with its service in the options:
  *   POST   /vehicles/:vin/commands   operator   -> 202 {commandId, status} (200 on an idempotent replay)
  *   GET    /commands/:id             viewer     ?waitMs= holds the answer until the command is finished
  *   GET    /vehicles/:vin/commands   viewer     ?status=
  *   DELETE /commands/:id             operator   cancels a command not yet delivered (409 otherwise)
  */
-import { Type, type Static } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsync } from 'fastify';
 import { COMMAND_TYPES, isValidVin, validateCommandParams, type CommandType } from '../../../protocol/index.js';
 import { V2xError } from '../../../core/errors.js';
-import type { ApiRole } from '../../api/config.js';
-import { requireRole, type Principal, type TokenTable } from '../../api/auth.js';
-import type { OpenApiRegistry } from '../../api/openapi.js';
+import { defineRoute, principalOf, registerRoutes, type ApiRoute } from '../../api/route.js';
 import type { CommandService } from './service.js';
 import { LIFECYCLE_STATES, type CommandSnapshot } from './types.js';
 
 const Status = Type.Union(LIFECYCLE_STATES.map((s) => Type.Literal(s)));
-const ErrorBody = Type.Object({ code: Type.String(), message: Type.String(), details: Type.Record(Type.String(), Type.Unknown()) });
 const Snapshot = Type.Object(
   {
     commandId: Type.String(),
@@ -63,34 +60,31 @@ const CreateBody = Type.Object(
 );
 const Accepted = Type.Object({ commandId: Type.String(), status: Status });
 
-export interface CommandRoutesDeps {
-  readonly service: () => CommandService;
-  readonly tokens: TokenTable;
+/** What the routes use of the command service (unit tests hand in a fake). */
+export type CommandApi = Pick<CommandService, 'isKnownVin' | 'create' | 'get' | 'list' | 'cancel' | 'settled'>;
+
+export interface CommandRoutesOptions {
+  /** The service; throws NOT_READY (503) while it rebuilds its state. */
+  readonly service: () => CommandApi;
   readonly defaultTtlSeconds: number;
   readonly maxTtlSeconds: number;
 }
 
-const base = '/api/v1';
+/** The plugin: register with `{ prefix: API_V1, ...CommandRoutesOptions }`. */
+export const commandRoutes: FastifyPluginAsync<CommandRoutesOptions> = async (app, opts) => registerRoutes(app, commandApiRoutes(opts));
 
-export function commandRoutes(deps: CommandRoutesDeps) {
-  return (app: FastifyInstance, docs: OpenApiRegistry): void => {
-    const auth = (req: FastifyRequest, role: ApiRole): Principal => {
-      const p = deps.tokens.authenticate(req.headers.authorization);
-      requireRole(p, role);
-      return p;
-    };
-    const err = (d: string) => ({ description: d, schema: ErrorBody });
-    const found = (vin: string): void => {
-      if (!isValidVin(vin))
-        throw new V2xError('VALIDATION_FAILED', `params.vin: not a valid VIN (${vin})`, {
-          details: { field: 'params.vin', rule: 'VIN with a valid check digit' },
-        });
-      if (!deps.service().isKnownVin(vin)) throw new V2xError('VEHICLE_NOT_FOUND', vin, { details: { vin } });
-    };
-
-    docs.add({
-      method: 'post',
-      url: `${base}/vehicles/:vin/commands`,
+export function commandApiRoutes(opts: CommandRoutesOptions): ApiRoute[] {
+  const found = (vin: string): void => {
+    if (!isValidVin(vin))
+      throw new V2xError('VALIDATION_FAILED', `params.vin: not a valid VIN (${vin})`, {
+        details: { field: 'params.vin', rule: 'VIN with a valid check digit' },
+      });
+    if (!opts.service().isKnownVin(vin)) throw new V2xError('VEHICLE_NOT_FOUND', vin, { details: { vin } });
+  };
+  return [
+    defineRoute({
+      method: 'POST',
+      url: '/vehicles/:vin/commands',
       summary: 'send a command to a car',
       tags: ['commands'],
       role: 'operator',
@@ -99,18 +93,11 @@ export function commandRoutes(deps: CommandRoutesDeps) {
       responses: {
         202: { description: 'accepted', schema: Accepted },
         200: { description: 'idempotent replay', schema: Accepted },
-        400: err('invalid type or params'),
-        401: err('no or unknown token'),
-        403: err('role below operator'),
-        404: err('unknown VIN'),
-        409: err('idempotencyKey used with another body'),
+        400: 'invalid type or params',
+        404: 'unknown VIN',
+        409: 'idempotencyKey used with another body',
       },
-    });
-    app.post<{ Params: Static<typeof VinParams>; Body: Static<typeof CreateBody> }>(
-      `${base}/vehicles/:vin/commands`,
-      { schema: { params: VinParams, body: CreateBody } },
-      async (req, reply) => {
-        const p = auth(req, 'operator');
+      async handler(req, reply) {
         const { vin } = req.params;
         found(vin);
         const params = req.body.params ?? {};
@@ -119,26 +106,25 @@ export function commandRoutes(deps: CommandRoutesDeps) {
           const field = v.issue.code === 'COMMAND_UNKNOWN' ? 'type' : `params${v.issue.field.replace(/^command\.params/, '')}`;
           throw new V2xError(v.issue.code, `${field}: ${v.issue.rule}`, { details: { field, rule: v.issue.rule, value: v.issue.value } });
         }
-        const ttlSeconds = req.body.ttlSeconds ?? deps.defaultTtlSeconds;
-        if (ttlSeconds > deps.maxTtlSeconds)
-          throw new V2xError('VALIDATION_FAILED', `ttlSeconds: must be <= ${deps.maxTtlSeconds}`, {
-            details: { field: 'ttlSeconds', rule: `<= ${deps.maxTtlSeconds}` },
+        const ttlSeconds = req.body.ttlSeconds ?? opts.defaultTtlSeconds;
+        if (ttlSeconds > opts.maxTtlSeconds)
+          throw new V2xError('VALIDATION_FAILED', `ttlSeconds: must be <= ${opts.maxTtlSeconds}`, {
+            details: { field: 'ttlSeconds', rule: `<= ${opts.maxTtlSeconds}` },
           });
-        const { snapshot, replay } = await deps.service().create({
+        const { snapshot, replay } = await opts.service().create({
           vin,
           type: req.body.type as CommandType,
           params: params as Record<string, unknown>,
           ttlSeconds,
-          principal: p.id,
+          principal: principalOf(req).id,
           ...(req.body.idempotencyKey === undefined ? {} : { idempotencyKey: req.body.idempotencyKey }),
         });
         return reply.status(replay ? 200 : 202).send({ commandId: snapshot.commandId, status: snapshot.status });
       },
-    );
-
-    docs.add({
-      method: 'get',
-      url: `${base}/commands/:id`,
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/commands/:id',
       summary: 'one command and its lifecycle state',
       tags: ['commands'],
       role: 'viewer',
@@ -146,17 +132,11 @@ export function commandRoutes(deps: CommandRoutesDeps) {
       querystring: GetQuery,
       responses: {
         200: { description: 'the command (with waitMs: once finished, or its state when the wait ran out)', schema: Snapshot },
-        400: err('waitMs is not an integer in 0..60000'),
-        401: err('no or unknown token'),
-        404: err('no such command'),
+        400: 'waitMs is not an integer in 0..60000',
+        404: 'no such command',
       },
-    });
-    app.get<{ Params: Static<typeof IdParams>; Querystring: Static<typeof GetQuery> }>(
-      `${base}/commands/:id`,
-      { schema: { params: IdParams, querystring: GetQuery } },
-      async (req, reply) => {
-        auth(req, 'viewer');
-        const service = deps.service();
+      async handler(req, reply) {
+        const service = opts.service();
         const now = get(service, req.params.id);
         const waitMs = req.query.waitMs ?? 0;
         if (waitMs === 0) return view(now);
@@ -170,11 +150,10 @@ export function commandRoutes(deps: CommandRoutesDeps) {
           reply.raw.off('close', onClose);
         }
       },
-    );
-
-    docs.add({
-      method: 'get',
-      url: `${base}/vehicles/:vin/commands`,
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/vehicles/:vin/commands',
       summary: "a car's commands, newest first",
       tags: ['commands'],
       role: 'viewer',
@@ -182,44 +161,35 @@ export function commandRoutes(deps: CommandRoutesDeps) {
       querystring: ListQuery,
       responses: {
         200: { description: 'the commands', schema: Type.Object({ commands: Type.Array(Snapshot) }) },
-        401: err('no or unknown token'),
-        404: err('unknown VIN'),
+        400: 'not a valid VIN, or an unknown status',
+        404: 'unknown VIN',
       },
-    });
-    app.get<{ Params: Static<typeof VinParams>; Querystring: Static<typeof ListQuery> }>(
-      `${base}/vehicles/:vin/commands`,
-      { schema: { params: VinParams, querystring: ListQuery } },
-      async (req) => {
-        auth(req, 'viewer');
+      async handler(req) {
         found(req.params.vin);
-        return { commands: deps.service().list(req.params.vin, req.query.status).map(view) };
+        return { commands: opts.service().list(req.params.vin, req.query.status).map(view) };
       },
-    );
-
-    docs.add({
-      method: 'delete',
-      url: `${base}/commands/:id`,
+    }),
+    defineRoute({
+      method: 'DELETE',
+      url: '/commands/:id',
       summary: 'cancel a command the car has not received yet',
       tags: ['commands'],
       role: 'operator',
       params: IdParams,
       responses: {
         200: { description: 'canceled', schema: Snapshot },
-        401: err('no or unknown token'),
-        403: err('role below operator'),
-        404: err('no such command'),
-        409: err('already delivered or finished'),
+        404: 'no such command',
+        409: 'already delivered or finished',
       },
-    });
-    app.delete<{ Params: Static<typeof IdParams> }>(`${base}/commands/:id`, { schema: { params: IdParams } }, async (req) => {
-      const p = auth(req, 'operator');
-      get(deps.service(), req.params.id);
-      return view(await deps.service().cancel(req.params.id, p.id));
-    });
-  };
+      async handler(req) {
+        get(opts.service(), req.params.id);
+        return view(await opts.service().cancel(req.params.id, principalOf(req).id));
+      },
+    }),
+  ];
 }
 
-function get(service: CommandService, id: string): CommandSnapshot {
+function get(service: CommandApi, id: string): CommandSnapshot {
   const s = service.get(id);
   if (s === undefined) throw new V2xError('COMMAND_NOT_FOUND', id, { details: { commandId: id } });
   return s;

@@ -3,7 +3,8 @@
  * returns, so the routes serve a complete set) and hands its REST routes to the HTTP server.
  * Registered in backend/roles.ts SERVICE_ROLES.
  */
-import { parseTokens } from '../../api/auth.js';
+import { API_V1 } from '../../api/route.js';
+import { plugin } from '../../http.js';
 import type { RoleContext, ServiceRole, StartedRole } from '../../roles.js';
 import { createGeofencingMetrics } from './metrics.js';
 import { geofenceRoutes } from './routes.js';
@@ -14,11 +15,11 @@ export interface GeofencingRole extends StartedRole {
   readonly service: GeofencingService;
 }
 
-type Sections = 'geofencing' | 'bridge' | 'api';
+type Sections = 'geofencing' | 'bridge';
 
 export const geofencingRole: ServiceRole<Sections> = {
   name: 'geofencing',
-  sections: ['geofencing', 'bridge', 'api'],
+  sections: ['geofencing', 'bridge'],
   async start(ctx: RoleContext<Sections>): Promise<GeofencingRole> {
     const service = await startGeofencing({
       kafka: ctx.kafka,
@@ -30,7 +31,7 @@ export const geofencingRole: ServiceRole<Sections> = {
     });
     return {
       service,
-      routes: geofenceRoutes({ service: () => service, tokens: parseTokens(ctx.config.api.tokens) }),
+      routes: plugin(geofenceRoutes, { prefix: API_V1, service }),
       health: () => service.health(),
       close: () => service.close(),
     };

@@ -17,7 +17,8 @@ import { systemClock, type Clock } from '../../../core/clock.js';
 import { logger } from '../../../core/log.js';
 import { encode, kafkaTopicName, tryDecode } from '../../../protocol/index.js';
 import { SegmentIndex } from '../../../road/spatial-index.js';
-import { parseTokens } from '../../api/auth.js';
+import { API_V1 } from '../../api/route.js';
+import { plugin } from '../../http.js';
 import type { OutRecord } from '../../kafka/types.js';
 import { BULK_FETCH } from '../../kafka/types.js';
 import type { JamEventMsg, JamMsg } from '../../dashboard/hub/events.js';
@@ -183,7 +184,7 @@ export function createTrafficRole(clock: Clock = systemClock): ServiceRole<Secti
         segments: () => service.segmentsFrame(),
       };
       return {
-        routes: trafficRoutes({ tokens: parseTokens(config.api.tokens), view }),
+        routes: plugin(trafficRoutes, { prefix: API_V1, view }),
         health: () => ({ traffic: { fixes: service.fixes, jams: service.jams.length, watermarkMs: service.watermarkMs, steps } }),
         async close() {
           idle?.cancel();

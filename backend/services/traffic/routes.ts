@@ -1,15 +1,14 @@
 /**
- * The traffic REST API under /api/v1 (mounted through backend/http.ts's route hook), viewer role:
+ * The traffic REST API, a fastify plugin registered under /api/v1 with its view in the options
+ * (viewer role):
  *   GET /jams              -> {jams: JamMsg[], predicted: [{segmentId, expectedMs, jamId?}]}
  *   GET /traffic/segments  -> SegmentsFrame (latest jam factor per segment)
  */
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
-import { requireRole, type TokenTable } from '../../api/auth.js';
-import type { OpenApiRegistry } from '../../api/openapi.js';
+import type { FastifyPluginAsync } from 'fastify';
+import { defineRoute, registerRoutes, type ApiRoute } from '../../api/route.js';
 import type { JamMsg, SegmentsFrame } from '../../dashboard/hub/events.js';
 
-const ErrorBody = Type.Object({ code: Type.String(), message: Type.String(), details: Type.Record(Type.String(), Type.Unknown()) });
 const JamSchema = Type.Object({
   id: Type.String(),
   segments: Type.Array(Type.String(), { description: 'tail (upstream) to head (downstream)' }),
@@ -31,35 +30,33 @@ export interface TrafficView {
   segments(): SegmentsFrame;
 }
 
-const base = '/api/v1';
+export interface TrafficRoutesOptions {
+  readonly view: TrafficView;
+}
 
-export function trafficRoutes(deps: { readonly tokens: TokenTable; readonly view: TrafficView }) {
-  return (app: FastifyInstance, docs: OpenApiRegistry): void => {
-    const err = (d: string) => ({ description: d, schema: ErrorBody });
-    const auth = (header: string | undefined): void => requireRole(deps.tokens.authenticate(header), 'viewer');
-    docs.add({
-      method: 'get',
-      url: `${base}/jams`,
+/** The plugin: register with `{ prefix: API_V1, view }`. */
+export const trafficRoutes: FastifyPluginAsync<TrafficRoutesOptions> = async (app, opts) =>
+  registerRoutes(app, trafficApiRoutes(opts.view));
+
+export function trafficApiRoutes(view: TrafficView): ApiRoute[] {
+  return [
+    defineRoute({
+      method: 'GET',
+      url: '/jams',
       summary: 'live jams and predicted jams',
       tags: ['traffic'],
       role: 'viewer',
-      responses: { 200: { description: 'jams', schema: JamsBody }, 401: err('no or unknown token') },
-    });
-    app.get(`${base}/jams`, async (req) => {
-      auth(req.headers.authorization);
-      return deps.view.jams();
-    });
-    docs.add({
-      method: 'get',
-      url: `${base}/traffic/segments`,
+      responses: { 200: { description: 'jams', schema: JamsBody } },
+      handler: async () => view.jams(),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/traffic/segments',
       summary: 'latest jam factor per road segment',
       tags: ['traffic'],
       role: 'viewer',
-      responses: { 200: { description: 'segments frame', schema: SegmentsBody }, 401: err('no or unknown token') },
-    });
-    app.get(`${base}/traffic/segments`, async (req) => {
-      auth(req.headers.authorization);
-      return deps.view.segments();
-    });
-  };
+      responses: { 200: { description: 'segments frame', schema: SegmentsBody } },
+      handler: async () => view.segments(),
+    }),
+  ];
 }
