@@ -14,7 +14,8 @@ import { systemClock } from '../../../core/clock.js';
 import { V2xError } from '../../../core/errors.js';
 import { logger } from '../../../core/log.js';
 import type { Consumer, InRecord, KafkaClient, OutRecord, Producer } from '../../kafka/types.js';
-import { KafkaWriter } from '../../kafka/writer.js';
+import { serviceWriter } from '../../kafka/service-writer.js';
+import type { KafkaWriter } from '../../kafka/writer.js';
 import { kafkaTopicSpecs } from '../../../protocol/index.js';
 import { CommandBook } from './book.js';
 import { catchUp } from './catch-up.js';
@@ -75,10 +76,9 @@ const log = logger('commands');
  * group commit (what N commands append while a batch is in flight costs one round trip, decision
  * 0015), retries with backoff while Kafka is away. A record Kafka refuses for good is dead-lettered
  * and its step fails (the API answers with the error) rather than the service going on as if stored.
+ * While the writer is full (Kafka slow or away) new commands are refused with KAFKA_UNAVAILABLE.
  */
 const REJECT_REFUSED = { rejectRefused: true } as const;
-/** Above this many records waiting for Kafka, new commands are refused with KAFKA_UNAVAILABLE (push back). */
-const MAX_BUFFERED_RECORDS = 10_000;
 /** How long close() waits for Kafka to take what is queued. */
 const CLOSE_FLUSH_MS = 10_000;
 
@@ -275,24 +275,13 @@ export async function startCommandService(deps: CommandServiceDeps): Promise<Com
     try {
       await admin.createTopics([...kafkaTopicSpecs(topicPrefix)]);
       producer = await kafka.producer({ idempotent: true });
-      journal = new KafkaWriter(
-        producer,
-        {
-          name: 'commands',
-          maxBatchRecords: 500,
-          maxBatchBytes: 4 * 1024 * 1024,
-          lingerMs: 0,
-          maxBufferedRecords: MAX_BUFFERED_RECORDS,
-          retry: { minMs: 50, maxMs: 2000 },
-          deadLetterTopic: kafkaTopicName('deadletter', topicPrefix),
-          clock,
-        },
-        {
-          onBatch: (n, _bytes, ms) => metrics?.produced(n, ms),
-          onRetry: (err, delayMs) => log.warn({ err: err.message, delayMs }, 'producing command records failed; retrying'),
-          onDeadLetter: (record, err) => log.error({ err: err.message, topic: record.topic }, 'Kafka refused a command record for good'),
-        },
-      );
+      journal = serviceWriter(producer, {
+        name: 'commands',
+        topicPrefix,
+        clock,
+        maxBatchRecords: 500,
+        ...(metrics ? { onBatch: (n: number, _bytes: number, ms: number) => metrics.produced(n, ms) } : {}),
+      });
 
       // 1. rebuild every command from its latest state
       const statusCatch = await catchUp(admin, statusTopic);

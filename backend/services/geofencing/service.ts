@@ -22,7 +22,8 @@ import { logger } from '../../../core/log.js';
 import { kafkaTopicName, kafkaTopicSpecs } from '../../../protocol/index.js';
 import type { Consumer, InRecord, KafkaClient, OutRecord, Producer } from '../../kafka/types.js';
 import { BULK_FETCH } from '../../kafka/types.js';
-import { KafkaWriter } from '../../kafka/writer.js';
+import { serviceWriter } from '../../kafka/service-writer.js';
+import type { KafkaWriter } from '../../kafka/writer.js';
 import type { GeofenceEventMsg, RealtimeSink } from '../../dashboard/hub/events.js';
 import type { CommandService } from '../commands/service.js';
 import { actionSender } from './actions.js';
@@ -198,23 +199,7 @@ export async function startGeofencing(deps: GeofencingDeps): Promise<GeofencingS
     try {
       await admin.createTopics([...kafkaTopicSpecs(topicPrefix)]);
       producer = await kafka.producer({ idempotent: true });
-      writer = new KafkaWriter(
-        producer,
-        {
-          name: 'geofencing',
-          maxBatchRecords: 1000,
-          maxBatchBytes: 4 * 1024 * 1024,
-          lingerMs: 0,
-          maxBufferedRecords: 10_000,
-          retry: { minMs: 100, maxMs: 5000 },
-          deadLetterTopic: kafkaTopicName('deadletter', topicPrefix),
-          clock,
-        },
-        {
-          onRetry: (err, delayMs) => log.error({ err: err.message, delayMs }, 'producing geofencing records failed; retrying'),
-          onDeadLetter: (record, err) => log.error({ err: err.message, topic: record.topic }, 'Kafka refused a geofencing record for good'),
-        },
-      );
+      writer = serviceWriter(producer, { name: 'geofencing', topicPrefix, clock });
       // the telemetry group is joined while the fences are rebuilt (joins take seconds); no fix is
       // evaluated before every fence in the topic at start is applied
       let rebuilt: (err?: Error) => void = () => {};

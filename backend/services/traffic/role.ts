@@ -21,7 +21,7 @@ import { SegmentIndex } from '../../../road/spatial-index.js';
 import { parseTokens } from '../../api/auth.js';
 import type { OutRecord } from '../../kafka/types.js';
 import { BULK_FETCH } from '../../kafka/types.js';
-import { KafkaWriter } from '../../kafka/writer.js';
+import { serviceWriter } from '../../kafka/service-writer.js';
 import type { JamEventMsg, JamMsg } from '../../dashboard/hub/events.js';
 import type { RoleContext, ServiceRole, StartedRole } from '../../roles.js';
 import { trafficRoutes } from './routes.js';
@@ -113,23 +113,13 @@ export function createTrafficRole(clock: Clock = systemClock): ServiceRole<Secti
       const producer = await ctx.kafka.producer({ acksAll: true });
       // the one Kafka write path (decision 0023): retried with backoff while Kafka is away, a record
       // Kafka refuses for good dead-lettered; the telemetry consumer waits while it is full
-      const writer = new KafkaWriter(
-        producer,
-        {
-          name: 'traffic',
-          maxBatchRecords: 5000,
-          maxBatchBytes: 4 * 1024 * 1024,
-          lingerMs: 0,
-          maxBufferedRecords: 20_000,
-          retry: { minMs: 100, maxMs: 5000 },
-          deadLetterTopic: kafkaTopicName('deadletter', prefix),
-          clock,
-        },
-        {
-          onRetry: (err, delayMs) => log.warn({ err: err.message, delayMs }, 'producing traffic records failed; retrying'),
-          onDeadLetter: (record, err) => log.error({ err: err.message, topic: record.topic }, 'Kafka refused a traffic record for good'),
-        },
-      );
+      const writer = serviceWriter(producer, {
+        name: 'traffic',
+        topicPrefix: prefix,
+        clock,
+        maxBatchRecords: 5000,
+        maxBufferedRecords: 20_000,
+      });
       let steps = 0;
       let lastRecordWall = clock.monotonic();
       const publish = async (results: readonly StepResult[]): Promise<void> => {
