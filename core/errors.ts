@@ -80,6 +80,10 @@ export const errorCatalogue = {
   API_UNREACHABLE: { message: 'cannot reach the API', retryable: true, exitCode: 1 },
 
   INTERNAL: { message: 'internal error', retryable: false, exitCode: 1 },
+
+  // the Kafka write path (backend/kafka/writer.ts)
+  KAFKA_RECORD_REFUSED: { message: 'Kafka refused the record for good', retryable: false, exitCode: 1 },
+  KAFKA_PRODUCER_CLOSED: { message: 'the Kafka producer is closed', retryable: false, exitCode: 1 },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -5,11 +5,11 @@
  * once, unless the sink is full, then when it has room (push back without loss of order).
  */
 import type { BridgeMetrics } from '../metrics/bridge-metrics.js';
-import type { RecordSink } from './laned-sink.js';
+import type { RecordWriter } from '../kafka/writer.js';
 import { routeMqttMessage, type RouteContext } from './route.js';
 
 export interface IngestDeps {
-  readonly sink: RecordSink;
+  readonly sink: RecordWriter;
   readonly route: RouteContext;
   readonly metrics?: BridgeMetrics;
   readonly now?: () => number;

@@ -1,9 +1,9 @@
 /**
- * Several KafkaSinks side by side ("lanes"), each with its own idempotent producer and its own
+ * Several KafkaWriters (backend/kafka/writer.ts) side by side ("lanes"), each with its own idempotent producer and its own
  * connection, one batch in flight per lane. A record's lane is a hash of its key, so every record
  * of one car goes through one lane, in order, whatever happens to the other lanes (a retried batch
  * in lane 2 cannot be overtaken by that car's later records, which queue behind it in lane 2).
- * With one lane this is exactly the single sink. Why lanes rather than more requests in flight on
+ * With one lane this is exactly the single writer. Why lanes rather than more requests in flight on
  * one producer: kafkajs cannot keep an idempotent producer's sequence numbers straight with more
  * than one request in flight (kafkajs#598, #980), so parallelism comes from separate producers.
  * docs/decisions/0017-bridge-produce-lanes.md has the figures.
@@ -12,20 +12,8 @@
  * results): their records never wait behind a telemetry batch in flight. Each car's records of
  * those topics still go through one lane (the express one), in order (decision 0022).
  */
-import type { KafkaSink, KafkaSinkStats } from './kafka-sink.js';
 import type { OutRecord } from '../kafka/types.js';
-
-/** What the bridge's sources write into: one KafkaSink or several lanes. */
-export interface RecordSink {
-  append(record: OutRecord): Promise<void>;
-  hasCapacity(): boolean;
-  capacity(): Promise<void>;
-  readonly depth: number;
-  readonly stats: KafkaSinkStats;
-  flushed(): Promise<void>;
-  close(): Promise<void>;
-  abort(err: unknown): void;
-}
+import type { AppendOptions, KafkaWriter, RecordWriter, WriterStats } from '../kafka/writer.js';
 
 /** FNV-1a over the key's UTF-16 code units: cheap, stable, spreads VINs evenly. */
 export function laneOf(key: string | null | undefined, lanes: number): number {
@@ -39,27 +27,27 @@ export function laneOf(key: string | null | undefined, lanes: number): number {
 }
 
 export interface ExpressLane {
-  readonly lane: KafkaSink;
+  readonly lane: KafkaWriter;
   /** The topics that go through it (every record of them, whatever its key). */
   readonly topics: ReadonlySet<string>;
 }
 
-export class LanedSink implements RecordSink {
-  readonly #lanes: readonly KafkaSink[];
+export class LanedSink implements RecordWriter {
+  readonly #lanes: readonly KafkaWriter[];
   readonly #express: ExpressLane | undefined;
   /** Every lane, the express one included. */
-  readonly #all: readonly KafkaSink[];
+  readonly #all: readonly KafkaWriter[];
 
-  constructor(lanes: readonly KafkaSink[], express?: ExpressLane) {
+  constructor(lanes: readonly KafkaWriter[], express?: ExpressLane) {
     if (lanes.length === 0) throw new RangeError('LanedSink needs at least one lane');
     this.#lanes = lanes;
     this.#express = express;
     this.#all = express === undefined ? lanes : [...lanes, express.lane];
   }
 
-  append(record: OutRecord): Promise<void> {
-    if (this.#express?.topics.has(record.topic)) return this.#express.lane.append(record);
-    return this.#lanes[laneOf(record.key, this.#lanes.length)]!.append(record);
+  append(record: OutRecord, options?: AppendOptions): Promise<void> {
+    if (this.#express?.topics.has(record.topic)) return this.#express.lane.append(record, options);
+    return this.#lanes[laneOf(record.key, this.#lanes.length)]!.append(record, options);
   }
 
   hasCapacity(): boolean {
@@ -77,13 +65,14 @@ export class LanedSink implements RecordSink {
   }
 
   /** Summed over lanes; lastBatchSize and lastProduceMs are the largest of the lanes' last ones. */
-  get stats(): KafkaSinkStats {
-    const s: KafkaSinkStats = {
+  get stats(): WriterStats {
+    const s: WriterStats = {
       buffered: 0,
       inFlight: 0,
       batchesSent: 0,
       recordsSent: 0,
       sendFailures: 0,
+      deadLettered: 0,
       lastBatchSize: 0,
       lastProduceMs: 0,
     };
@@ -93,6 +82,7 @@ export class LanedSink implements RecordSink {
       s.batchesSent += l.batchesSent;
       s.recordsSent += l.recordsSent;
       s.sendFailures += l.sendFailures;
+      s.deadLettered += l.deadLettered;
       s.lastBatchSize = Math.max(s.lastBatchSize, l.lastBatchSize);
       s.lastProduceMs = Math.max(s.lastProduceMs, l.lastProduceMs);
     }

@@ -1,8 +1,9 @@
 /** The kafkajs implementation of the Kafka boundary (backend/kafka/types.ts). */
-import type { Admin as KafkajsAdmin, IHeaders, ITopicConfig, LogEntry } from 'kafkajs';
+import type { Admin as KafkajsAdmin, IHeaders, ITopicConfig, LogEntry, Producer as KafkajsProducer } from 'kafkajs';
 import { V2xError } from '../../core/errors.js';
 import { logger } from '../../core/log.js';
 import { loadKafkajs, type KafkajsModule } from './kafkajs-loader.js';
+import { KafkaProduceError, kafkajsFailure } from './produce-error.js';
 import type {
   Admin,
   BatchHandler,
@@ -47,19 +48,34 @@ export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
     brokers: options.brokers,
 
     async producer(opts: ProducerOptions = {}): Promise<Producer> {
-      const producer = kafka.producer({
-        createPartitioner: Partitioners.DefaultPartitioner,
-        idempotent: opts.idempotent ?? false,
-        ...(opts.idempotent ? { maxInFlightRequests: 1 } : {}),
-        // A few quick retries inside kafkajs; a longer outage surfaces as an error the caller retries.
-        retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 2000 },
-        allowAutoTopicCreation: false,
-      });
-      await producer.connect();
+      const idempotent = opts.idempotent ?? false;
+      const connect = async (): Promise<KafkajsProducer> => {
+        const p = kafka.producer({
+          createPartitioner: Partitioners.DefaultPartitioner,
+          idempotent,
+          ...(idempotent ? { maxInFlightRequests: 1 } : {}),
+          // A few quick retries inside kafkajs; a longer outage surfaces as an error the caller retries.
+          retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 2000 },
+          allowAutoTopicCreation: false,
+        });
+        await p.connect();
+        return p;
+      };
+      let producer: KafkajsProducer | undefined = await connect();
+      let closed = false;
       const acks = opts.acksAll === false ? 1 : -1;
       return {
         async send(records) {
           if (records.length === 0) return;
+          if (closed) throw new V2xError('KAFKA_PRODUCER_CLOSED', `${records.length} records not sent`);
+          if (producer === undefined) {
+            // the replacement after a refusal could not connect: try again now (a retryable failure if not)
+            try {
+              producer = await connect();
+            } catch (err) {
+              throw new KafkaProduceError({ ...kafkajsFailure(err), retriable: true }, err);
+            }
+          }
           const byTopic = new Map<
             string,
             { key: string | null; value: Buffer | string | null; headers?: IHeaders; timestamp?: string }[]
@@ -74,13 +90,27 @@ export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
               ...(r.timestamp !== undefined ? { timestamp: String(r.timestamp) } : {}),
             });
           }
+          const used = producer;
           try {
-            await producer.sendBatch({ acks, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+            await used.sendBatch({ acks, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
           } catch (err) {
-            throw new V2xError('KAFKA_PRODUCE_FAILED', (err as Error).message, { cause: err });
+            const failure = kafkajsFailure(err);
+            if (!failure.retriable && idempotent && producer === used && !closed) {
+              // kafkajs rewinds the sequence numbers of every partition of a failed request, also of
+              // those Kafka took: a resend of part of the batch would be refused as out of order. A
+              // new producer id starts the sequences over (what Kafka took may then be written twice).
+              producer = undefined;
+              void used.disconnect().catch(() => undefined);
+              producer = await connect().catch(() => undefined);
+            }
+            throw new KafkaProduceError(failure, err);
           }
         },
-        close: () => producer.disconnect(),
+        close: async () => {
+          closed = true;
+          await producer?.disconnect();
+          producer = undefined;
+        },
       };
     },
 

@@ -34,7 +34,12 @@ export interface ProducerOptions {
 }
 
 export interface Producer {
-  /** Resolves once Kafka has acknowledged every record of the batch. */
+  /**
+   * Resolves once Kafka has acknowledged every record of the batch. Rejects with a V2xError that
+   * keeps the client's own verdict (produce-error.ts): KAFKA_PRODUCE_FAILED when trying again may
+   * succeed, KAFKA_RECORD_REFUSED when Kafka refused the records for good. Callers write through
+   * KafkaWriter (writer.ts), which acts on it.
+   */
   send(records: readonly OutRecord[]): Promise<void>;
   close(): Promise<void>;
 }

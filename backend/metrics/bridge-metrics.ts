@@ -14,6 +14,7 @@ export interface BridgeMetrics {
   readonly refusals: Counter<'action' | 'reason'>;
   readonly connectedClients: Gauge;
   readonly commandsOut: Counter<'result'>;
+  readonly warningsOut: Counter<'result'>;
 }
 
 export function createBridgeMetrics(registry = new Registry(), withProcessMetrics = true): BridgeMetrics {
@@ -73,6 +74,12 @@ export function createBridgeMetrics(registry = new Registry(), withProcessMetric
     commandsOut: new Counter({
       name: 'v2x_bridge_commands_published_total',
       help: 'command requests published to cars',
+      labelNames: ['result'],
+      registers: r,
+    }),
+    warningsOut: new Counter({
+      name: 'v2x_bridge_warnings_published_total',
+      help: 'hazard warnings published to cars',
       labelNames: ['result'],
       registers: r,
     }),

@@ -19,7 +19,7 @@ export interface CommandMetrics {
   readonly produceBatch: Histogram;
   /** Counts what one applied step produced (status, audit and notify outputs). */
   observe(outputs: readonly CommandOutput[]): void;
-  /** One produce batch of the service's records (journal.ts): its size and how long Kafka took. */
+  /** One produce batch of the service's records (its KafkaWriter): its size and how long Kafka took. */
   produced(records: number, ms: number): void;
   /** Takes the metrics off the registry (the service closed; a new one may register them again). */
   unregister(): void;

@@ -14,6 +14,8 @@ import { systemClock } from '../../../core/clock.js';
 import { V2xError } from '../../../core/errors.js';
 import { logger } from '../../../core/log.js';
 import type { Consumer, InRecord, KafkaClient, OutRecord, Producer } from '../../kafka/types.js';
+import { serviceWriter } from '../../kafka/service-writer.js';
+import type { KafkaWriter } from '../../kafka/writer.js';
 import { kafkaTopicSpecs } from '../../../protocol/index.js';
 import { CommandBook } from './book.js';
 import { catchUp } from './catch-up.js';
@@ -21,7 +23,6 @@ import type { commandsConfigSchema } from './config.js';
 import { createCommandEvents, type CommandEvents } from './events.js';
 import { decideIdempotency, fingerprint } from './idempotency.js';
 import { deadlineOf, isRefusal, step } from './machine.js';
-import { Journal } from './journal.js';
 import { SettleWaiters } from './settle-waiters.js';
 import { createCommandMetrics } from './metrics.js';
 import { auditRecord, decodeSnapshot, requestRecord, statusRecord } from './records.js';
@@ -70,6 +71,17 @@ export interface CommandService {
 
 const log = logger('commands');
 
+/**
+ * The service's records go through the one Kafka writer (backend/kafka/writer.ts, decision 0023):
+ * group commit (what N commands append while a batch is in flight costs one round trip, decision
+ * 0015), retries with backoff while Kafka is away. A record Kafka refuses for good is dead-lettered
+ * and its step fails (the API answers with the error) rather than the service going on as if stored.
+ * While the writer is full (Kafka slow or away) new commands are refused with KAFKA_UNAVAILABLE.
+ */
+const REJECT_REFUSED = { rejectRefused: true } as const;
+/** How long close() waits for Kafka to take what is queued. */
+const CLOSE_FLUSH_MS = 10_000;
+
 export async function startCommandService(deps: CommandServiceDeps): Promise<CommandService> {
   const { kafka, config, topicPrefix } = deps;
   const clock = deps.clock ?? systemClock;
@@ -83,7 +95,7 @@ export async function startCommandService(deps: CommandServiceDeps): Promise<Com
   let closed = false;
   /** Per command, the tail of its chain of steps (absent when idle). */
   const chains = new Map<string, Promise<unknown>>();
-  let journal: Journal | undefined;
+  let journal: KafkaWriter | undefined;
   const metrics = deps.registry === undefined ? undefined : createCommandMetrics(deps.registry, () => book.pending().length);
 
   const statusTopic = kafkaTopicName('commandStatus', topicPrefix);
@@ -99,7 +111,7 @@ export async function startCommandService(deps: CommandServiceDeps): Promise<Com
   /**
    * Runs fn after the steps of the same command queued before it: a command's steps one at a time,
    * each one's records acknowledged before the next is applied. Different commands run side by
-   * side; their records share produce batches (journal.ts).
+   * side; their records share produce batches (the KafkaWriter's group commit).
    */
   const serial = <T>(commandId: string, fn: () => Promise<T>): Promise<T> => {
     const run = (chains.get(commandId) ?? Promise.resolve()).then(fn);
@@ -153,18 +165,18 @@ export async function startCommandService(deps: CommandServiceDeps): Promise<Com
         outputs.push(...r.outputs);
       }
       if (outputs.length === 0) return book.get(commandId);
-      await journal!.append(journalRecords(outputs));
+      await journal!.appendAll(journalRecords(outputs), REJECT_REFUSED);
       metrics?.observe(outputs);
       for (const o of outputs)
         if (o.kind === 'notify') for (const err of events.emit('transition', o.transition)) log.warn({ err }, 'transition listener threw');
       const send = outputs.find((o): o is Extract<CommandOutput, { kind: 'send' }> => o.kind === 'send');
       if (send !== undefined) {
-        await journal!.append([requestRecord(send.snapshot, topicPrefix)]);
+        await journal!.append(requestRecord(send.snapshot, topicPrefix), REJECT_REFUSED);
         const sent = step(book.get(commandId), { kind: 'sent' }, { now: clock.now(), deliveredGraceMs: config.deliveredGraceMs });
         if (!isRefusal(sent) && !sent.ignored && sent.snapshot) {
           book.put(sent.snapshot);
           arm(sent.snapshot);
-          await journal!.append(journalRecords(sent.outputs));
+          await journal!.appendAll(journalRecords(sent.outputs), REJECT_REFUSED);
           metrics?.observe(sent.outputs);
           for (const o of sent.outputs) if (o.kind === 'notify') events.emit('transition', o.transition);
         }
@@ -244,8 +256,16 @@ export async function startCommandService(deps: CommandServiceDeps): Promise<Com
     for (const t of timers.values()) t.cancel();
     timers.clear();
     for (const c of consumers.splice(0).reverse()) await c.close().catch((err: unknown) => log.warn({ err }, 'consumer close failed'));
+    // steps in progress finish; if Kafka is away the writer gives up after CLOSE_FLUSH_MS and they fail
+    // (a CREATED command whose request was not produced is sent by the next start: resume)
+    const giveUp = clock.setTimeout(
+      () => journal?.abort(new V2xError('KAFKA_PRODUCER_CLOSED', 'the command service closed')),
+      CLOSE_FLUSH_MS,
+    );
     while (chains.size > 0) await Promise.all([...chains.values()]);
-    await journal?.drained();
+    giveUp.cancel();
+    const abandoned = (await journal?.closeWithin(CLOSE_FLUSH_MS)) ?? 0;
+    if (abandoned > 0) log.warn({ abandoned }, 'closed before Kafka acknowledged every command record');
     await producer?.close();
     metrics?.unregister();
   };
@@ -255,7 +275,13 @@ export async function startCommandService(deps: CommandServiceDeps): Promise<Com
     try {
       await admin.createTopics([...kafkaTopicSpecs(topicPrefix)]);
       producer = await kafka.producer({ idempotent: true });
-      journal = new Journal(producer, metrics ? { onBatch: (n, ms) => metrics.produced(n, ms) } : {});
+      journal = serviceWriter(producer, {
+        name: 'commands',
+        topicPrefix,
+        clock,
+        maxBatchRecords: 500,
+        ...(metrics ? { onBatch: (n: number, _bytes: number, ms: number) => metrics.produced(n, ms) } : {}),
+      });
 
       // 1. rebuild every command from its latest state
       const statusCatch = await catchUp(admin, statusTopic);
@@ -326,6 +352,10 @@ export async function startCommandService(deps: CommandServiceDeps): Promise<Com
           });
         }
       }
+      if (journal !== undefined && !journal.hasCapacity())
+        throw new V2xError('KAFKA_UNAVAILABLE', `${journal.depth} command records wait for Kafka; try again later`, {
+          details: { waiting: journal.depth },
+        });
       const commandId = randomUUID();
       const s = await apply(commandId, {
         kind: 'create',

@@ -9,8 +9,8 @@
  * evaluator for dwell events of cars that stopped sending and forgets cars silent for too long.
  *
  * Delivery: telemetry offsets are committed after the batch's events are in Kafka and its actions
- * handed to the command service (at-least-once); a produce failure is retried, not skipped, because
- * the evaluator has already moved on and would ignore the redelivered fixes.
+ * handed to the command service (at-least-once); a produce failure is retried (the Kafka writer),
+ * not skipped, because the evaluator has already moved on and would ignore the redelivered fixes.
  */
 import { randomUUID } from 'node:crypto';
 import type { Static } from '@sinclair/typebox';
@@ -22,6 +22,8 @@ import { logger } from '../../../core/log.js';
 import { kafkaTopicName, kafkaTopicSpecs } from '../../../protocol/index.js';
 import type { Consumer, InRecord, KafkaClient, OutRecord, Producer } from '../../kafka/types.js';
 import { BULK_FETCH } from '../../kafka/types.js';
+import { serviceWriter } from '../../kafka/service-writer.js';
+import type { KafkaWriter } from '../../kafka/writer.js';
 import type { GeofenceEventMsg, RealtimeSink } from '../../dashboard/hub/events.js';
 import type { CommandService } from '../commands/service.js';
 import { actionSender } from './actions.js';
@@ -87,23 +89,20 @@ export async function startGeofencing(deps: GeofencingDeps): Promise<GeofencingS
   const fencesTopic = kafkaTopicName('geofences', topicPrefix);
   const telemetryTopic = kafkaTopicName('telemetry', topicPrefix);
   let producer: Producer | undefined;
+  let writer: KafkaWriter | undefined;
   let fenceLog: FenceLog | undefined;
   let telemetry: Consumer | undefined;
   let housekeeping: TimerHandle | undefined;
   let closed = false;
 
-  /** Produces until Kafka takes it (the evaluator has moved on: dropping would lose the events). */
+  /**
+   * Events go through the one Kafka writer (decision 0023): retried with backoff until Kafka takes
+   * them (the evaluator has moved on: dropping would lose them), dead-lettered if Kafka refuses one
+   * for good. The telemetry consumer waits while the writer is full (push back).
+   */
   const produce = async (records: OutRecord[]): Promise<void> => {
-    for (let wait = 100; ; wait = Math.min(5000, wait * 2)) {
-      try {
-        await producer!.send(records);
-        return;
-      } catch (err) {
-        if (closed) throw err;
-        log.error({ err, records: records.length }, 'producing geofence events failed; retrying');
-        await new Promise((r) => setTimeout(r, wait));
-      }
-    }
+    await writer!.capacity();
+    await writer!.appendAll(records);
   };
 
   const flush = async (outputs: readonly GeofenceOutput[]): Promise<void> => {
@@ -185,8 +184,13 @@ export async function startGeofencing(deps: GeofencingDeps): Promise<GeofencingS
     if (closed) return;
     closed = true;
     housekeeping?.cancel();
+    // a batch waiting for Kafka ends when it acknowledges, or when the writer gives up (Kafka away)
+    const giveUp = clock.setTimeout(() => writer?.abort(new V2xError('KAFKA_PRODUCER_CLOSED', 'geofencing closed')), 10_000);
     await telemetry?.close().catch((err: unknown) => log.warn({ err }, 'telemetry consumer close failed'));
     await fenceLog?.close().catch((err: unknown) => log.warn({ err }, 'fence consumer close failed'));
+    giveUp.cancel();
+    const abandoned = (await writer?.closeWithin(10_000)) ?? 0;
+    if (abandoned > 0) log.warn({ abandoned }, 'closed before Kafka acknowledged every geofencing record');
     await producer?.close().catch((err: unknown) => log.warn({ err }, 'producer close failed'));
   };
 
@@ -195,6 +199,7 @@ export async function startGeofencing(deps: GeofencingDeps): Promise<GeofencingS
     try {
       await admin.createTopics([...kafkaTopicSpecs(topicPrefix)]);
       producer = await kafka.producer({ idempotent: true });
+      writer = serviceWriter(producer, { name: 'geofencing', topicPrefix, clock });
       // the telemetry group is joined while the fences are rebuilt (joins take seconds); no fix is
       // evaluated before every fence in the topic at start is applied
       let rebuilt: (err?: Error) => void = () => {};
@@ -229,13 +234,11 @@ export async function startGeofencing(deps: GeofencingDeps): Promise<GeofencingS
   const write = async (record: OutRecord, writeId: string): Promise<void> => {
     if (closed) throw new V2xError('NOT_READY', 'the geofencing service is closing');
     const wait = fenceLog!.expect(writeId, config.writeTimeoutMs);
-    try {
-      await producer!.send([record]);
-    } catch (err) {
-      wait.cancel();
-      throw new V2xError('KAFKA_PRODUCE_FAILED', `${fencesTopic}: ${(err as Error).message}`, { cause: err });
-    }
-    await wait.applied;
+    // the write fails if Kafka refuses the record for good (dead-lettered too) or if it does not come
+    // back within writeTimeoutMs (Kafka away: the writer keeps trying)
+    const written = writer!.append(record, { rejectRefused: true });
+    written.catch(() => wait.cancel());
+    await Promise.all([written, wait.applied]);
   };
 
   return {

@@ -14,6 +14,7 @@
  */
 import { Counter, Gauge } from 'prom-client';
 import { systemClock, type Clock } from '../../../core/clock.js';
+import { V2xError } from '../../../core/errors.js';
 import { logger } from '../../../core/log.js';
 import { encode, kafkaTopicName, tryDecode } from '../../../protocol/index.js';
 import { SegmentIndex } from '../../../road/spatial-index.js';
@@ -21,6 +22,7 @@ import { API_V1 } from '../../api/route.js';
 import { plugin } from '../../http.js';
 import type { OutRecord } from '../../kafka/types.js';
 import { BULK_FETCH } from '../../kafka/types.js';
+import { serviceWriter } from '../../kafka/service-writer.js';
 import type { JamEventMsg, JamMsg } from '../../dashboard/hub/events.js';
 import type { RoleContext, ServiceRole, StartedRole } from '../../roles.js';
 import { trafficRoutes } from './routes.js';
@@ -110,6 +112,15 @@ export function createTrafficRole(clock: Clock = systemClock): ServiceRole<Secti
         segments: new Gauge({ name: 'v2x_traffic_segments_observed', help: 'segments with cars in the last window', registers: [reg] }),
       };
       const producer = await ctx.kafka.producer({ acksAll: true });
+      // the one Kafka write path (decision 0023): retried with backoff while Kafka is away, a record
+      // Kafka refuses for good dead-lettered; the telemetry consumer waits while it is full
+      const writer = serviceWriter(producer, {
+        name: 'traffic',
+        topicPrefix: prefix,
+        clock,
+        maxBatchRecords: 5000,
+        maxBufferedRecords: 20_000,
+      });
       let steps = 0;
       let lastRecordWall = clock.monotonic();
       const publish = async (results: readonly StepResult[]): Promise<void> => {
@@ -129,7 +140,9 @@ export function createTrafficRole(clock: Clock = systemClock): ServiceRole<Secti
         const frame = service.segmentsFrame();
         m.segments.set(frame.segments.length);
         ctx.realtime.emit('segments', frame);
-        if (records.length > 0) await producer.send(records);
+        if (records.length === 0) return;
+        await writer.capacity();
+        await writer.appendAll(records);
       };
       // one at a time: Kafka batches and the idle clock share the service
       let chain: Promise<void> = Promise.resolve();
@@ -189,7 +202,12 @@ export function createTrafficRole(clock: Clock = systemClock): ServiceRole<Secti
         async close() {
           idle?.cancel();
           await consumer.close();
+          // a step waiting for Kafka ends when it acknowledges, or when the writer gives up (Kafka away)
+          const giveUp = clock.setTimeout(() => writer.abort(new V2xError('KAFKA_PRODUCER_CLOSED', 'the traffic role closed')), 10_000);
           await chain.catch(() => undefined);
+          giveUp.cancel();
+          const abandoned = await writer.closeWithin(10_000);
+          if (abandoned > 0) log.warn({ abandoned }, 'closed before Kafka acknowledged every traffic record');
           await producer.close();
         },
       };
