@@ -20,6 +20,8 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   NOT_READY: 503,
   KAFKA_UNAVAILABLE: 503,
   KAFKA_PRODUCE_FAILED: 503,
+  KAFKA_RECORD_REFUSED: 422,
+  KAFKA_PRODUCER_CLOSED: 503,
 };
 
 export interface ApiErrorBody {
