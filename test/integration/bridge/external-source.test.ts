@@ -55,9 +55,9 @@ const telemetry = (i: number): string => `v2x/v1/${testVin(i)}/telemetry`;
  * Opens the persistent session `clientId` again and publishes a marker: what the broker still held
  * for the session arrives first (right after CONNACK), so the marker alone means nothing was held.
  */
-async function heldForSession(url: string, clientId: string, c: MqttClient, vin: number): Promise<string[]> {
+async function heldForSession(url: string, clientId: string, c: MqttClient, vin: number, protocolVersion: 4 | 5 = 4): Promise<string[]> {
   const r = recordingIngest(false);
-  const s = await open({ url, clientId, ingest: r.ingest });
+  const s = await open({ url, clientId, protocolVersion, ingest: r.ingest });
   try {
     await c.publishAsync(telemetry(vin), 'marker', { qos: 1 });
     await waitFor(() => r.seen.includes('marker'), { timeoutMs: 10_000, what: 'the marker' });
@@ -107,11 +107,16 @@ test('many messages wait for the ingest at once (not one at a time), in order, a
 test('MQTT 5: uplink acknowledged after the ingest, commands carry expiry, response topic and correlation data', async (t) => {
   const mosquitto = await startMosquitto(t);
   const r = recordingIngest(false);
-  const s = await source(t, { url: mosquitto.url, protocolVersion: 5, shareGroup: 'v2x-bridge', ingest: r.ingest });
+  const up = await open({ url: mosquitto.url, protocolVersion: 5, clientId: 'bridge-v5', ingest: r.ingest });
   const c = await car(t, mosquitto.url, 3, { protocolVersion: 5 });
   await c.publishAsync(telemetry(3), 'v5', { qos: 1 });
   await waitFor(() => r.seen.includes('v5'), { timeoutMs: 10_000, what: 'the v5 message' });
+  await new Promise((resolve) => setImmediate(resolve));
+  await up.close();
+  // The MQTT 5 PUBACK was taken: the session (kept by its expiry interval) holds nothing.
+  assert.deepEqual(await heldForSession(mosquitto.url, 'bridge-v5', c, 3, 5), []);
 
+  const s = await source(t, { url: mosquitto.url, protocolVersion: 5, shareGroup: 'v2x-bridge', ingest: recordingIngest(false).ingest });
   const vin = testVin(3);
   await c.subscribeAsync(`v2x/v1/${vin}/cmd/req`, { qos: 1 });
   const got = new Promise<mqtt.IPublishPacket>((resolve) => c.once('message', (_topic, _payload, packet) => resolve(packet)));
