@@ -1,9 +1,11 @@
 /**
- * Fallback cell key for traces on an unknown network (issue 7 names H3 cells; h3-js is not
- * installed). A Web-Mercator tile key at a fixed zoom: `grid:<zoom>:<x>:<y>`. At zoom 17 a cell is
- * about 306 m x cos(lat) wide (about 200 m in Munich), close to an H3 resolution-9 hexagon (about
- * 174 m edge). Unlike H3 its cells are not equal-area and neighbours are 8-connected, not 6; the
- * windows and jam factor work on any key, so swapping in h3-js later changes only this file.
+ * Fallback cell key for traces on an unknown network: a Web-Mercator tile key at a fixed zoom,
+ * `grid:<zoom>:<x>:<y>`. At zoom 17 a cell is about 306 m x cos(lat) wide (about 200 m in Munich),
+ * close to an H3 resolution-9 hexagon (about 174 m edge). Unlike H3 its cells are not equal-area and
+ * neighbours are 8-connected, not 6. Issue 7 named H3 cells; h3-js is deliberately not used
+ * (decision record 0025): the windows and jam factor work on any key, this fallback only needs a
+ * stable cell per fix, and a few lines of arithmetic do that without a 1 MB compiled library on
+ * the per-fix path.
  */
 export const DEFAULT_GRID_ZOOM = 17;
 
