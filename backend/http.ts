@@ -12,17 +12,19 @@ export type RouteHook = (app: FastifyInstance, docs: OpenApiRegistry) => void;
 
 export interface HttpDeps {
   readonly registry: Registry;
-  readonly health: () => Record<string, unknown>;
+  readonly health: () => Record<string, unknown> | Promise<Record<string, unknown>>;
+  /** /metrics' text when not the registry's own (a multi-process stack's view of every process). */
+  readonly metricsText?: () => Promise<string>;
   readonly routes?: readonly RouteHook[];
 }
 
 export function buildHttp(deps: HttpDeps): FastifyInstance {
   const app = Fastify({ logger: false });
   installErrorHandler(app);
-  app.get('/health', async () => ({ status: 'ok', ...deps.health() }));
+  app.get('/health', async () => ({ status: 'ok', ...(await deps.health()) }));
   app.get('/metrics', async (_req, reply) => {
     reply.header('content-type', deps.registry.contentType);
-    return deps.registry.metrics();
+    return deps.metricsText ? deps.metricsText() : deps.registry.metrics();
   });
   const docs = new OpenApiRegistry();
   for (const hook of deps.routes ?? []) hook(app, docs);

@@ -19,6 +19,17 @@ import type {
 
 const log = logger('kafka');
 
+/**
+ * What kafkajs says on every start against a fresh broker, and then recovers from by itself: the
+ * consumer group's coordinator not elected yet, the idempotent producer's retry cap. Debug, not warnings.
+ */
+const STARTUP_CHATTER = [
+  /group coordinator is not available/i,
+  /Limiting retries for the idempotent producer/i,
+  /The coordinator is not available/i,
+  /The coordinator is loading/i,
+];
+
 function logCreator(KafkaLogLevel: KafkajsModule['logLevel']) {
   return () =>
     ({ level, log: entry }: LogEntry) => {
@@ -26,7 +37,9 @@ function logCreator(KafkaLogLevel: KafkajsModule['logLevel']) {
       const fields = { ...rest, timestamp: undefined, logger: undefined };
       // kafkajs logs an ERROR for every failed attempt it then retries; what finally fails is thrown
       // to the caller, which logs it. So its errors are warnings here.
-      if (level === KafkaLogLevel.ERROR || level === KafkaLogLevel.WARN) log.warn(fields, message);
+      const text = `${message} ${typeof rest.error === 'string' ? rest.error : ''}`;
+      if (STARTUP_CHATTER.some((re) => re.test(text))) log.debug(fields, message);
+      else if (level === KafkaLogLevel.ERROR || level === KafkaLogLevel.WARN) log.warn(fields, message);
       else if (level === KafkaLogLevel.INFO) log.debug(fields, message);
     };
 }
