@@ -20,9 +20,8 @@ import { startFleetProcess, type FleetProcess } from '../simulator/runtime/fleet
 import type { ProgressLine } from './progress.js';
 import { networkSource } from '../app/network.js';
 import { planStack, describePlan, type StackPlan } from '../app/topology.js';
-import { downlinkAccount, processConfig } from '../app/layout.js';
-import { startBackendProcess, type BackendProcess } from '../app/backend-process.js';
-import { startSupervisor, type Supervisor } from '../app/supervisor.js';
+import type { Supervisor } from '../app/supervisor.js';
+import { startStackProcesses } from '../app/stack-processes.js';
 
 export interface Stack {
   readonly kafka: ResolvedKafka;
@@ -94,49 +93,26 @@ async function startSplit(config: DeepReadonly<Config>, plan: StackPlan, kafka: 
     }
   }
   const logging = resolveLogging(config.log.level, config.log.format, process.stderr.isTTY === true);
-  const account = downlinkAccount();
-  const edgeUrls: string[] = [];
-  // the public process asks for the view while the others may still be starting
-  const running: { supervisor?: Supervisor } = {};
-  const stackView = async (): Promise<{ metrics: string; health: Record<string, unknown> }> => {
-    const s = running.supervisor;
-    if (s === undefined) return { metrics: '', health: { starting: true } };
-    const [metrics, health] = await Promise.all([s.metrics(), s.health()]);
-    return { metrics, health };
-  };
-  const unregister = onShutdown('backend processes', () => running.supervisor?.stop());
-  const supervisor = await startSupervisor({
-    specs: plan.processes,
-    restartMaxMs: config.stack.restartMaxMs,
-    start: async (spec, previous) => {
-      if (previous === undefined) progress.update(`starting ${spec.name} (${spec.roles.join('+')})`);
-      const p: BackendProcess = await startBackendProcess(
-        processConfig(config, spec, { account, edgeUrls, redisUrl, ...(previous && { previous }) }),
-        {
-          logLevel: logging.level,
-          logFormat: logging.format,
-          execArgv: spec.nodeOptions,
-          ...(spec.publicHttp && { stackView }),
-        },
-      );
-      if (spec.kind === 'edge' && previous === undefined && p.mqttUrl !== undefined) edgeUrls.push(p.mqttUrl);
-      return p;
-    },
-  }).catch(async (err: unknown) => {
+  const box: { stop?: () => Promise<void> } = {};
+  const unregister = onShutdown('backend processes', () => box.stop?.());
+  const { supervisor, edgeUrls, publicProcess, firstEdge } = await startStackProcesses(config, plan, {
+    redisUrl,
+    logLevel: logging.level,
+    logFormat: logging.format,
+    onStarting: (spec) => progress.update(`starting ${spec.name} (${spec.roles.join('+')})`),
+  }).catch((err: unknown) => {
     unregister();
     throw err;
   });
-  running.supervisor = supervisor;
-  const pub = supervisor.processes.find((p) => p.spec.publicHttp)?.current;
-  const edge = supervisor.processes.find((p) => p.spec.kind === 'edge')?.current;
-  const host = edge?.mqttUrl === undefined ? '127.0.0.1' : new URL(edge.mqttUrl).hostname;
+  box.stop = () => supervisor.stop();
+  const host = firstEdge?.mqttUrl === undefined ? '127.0.0.1' : new URL(firstEdge.mqttUrl).hostname;
   return {
     kafka,
     plan,
-    httpUrl: pub?.httpUrl ?? '',
+    httpUrl: publicProcess.httpUrl,
     mqttUrls: [...edgeUrls],
-    wsUrl: edge?.wsPort === undefined ? undefined : `ws://${host}:${edge.wsPort}/mqtt`,
-    tlsUrl: edge?.tlsPort === undefined ? undefined : `mqtts://localhost:${edge.tlsPort}`,
+    wsUrl: firstEdge?.wsPort === undefined ? undefined : `ws://${host}:${firstEdge.wsPort}/mqtt`,
+    tlsUrl: firstEdge?.tlsPort === undefined ? undefined : `mqtts://localhost:${firstEdge.tlsPort}`,
     redisUrl: plan.clustered ? redisUrl : undefined,
     roles: new Set(plan.processes.flatMap((p) => p.roles)),
     backend: undefined,

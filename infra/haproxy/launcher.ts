@@ -38,11 +38,20 @@ function templatePath(): string {
   throw new V2xError('HAPROXY_START_FAILED', 'haproxy.cfg.template not found near the launcher; is the package complete?');
 }
 
-/** The config for `bind` (host:port) in front of `edges`. Pure but for reading the template. */
-export function renderHaproxyConfig(bind: string, edges: readonly Upstream[], template = readFileSync(templatePath(), 'utf8')): string {
+/**
+ * The config for `bind` (host:port) in front of `edges`, for at most `maxconn` cars at once (HAProxy
+ * needs two file descriptors per connection: 9,000 fits this machine's limit of 20,000 open files).
+ * Pure but for reading the template.
+ */
+export function renderHaproxyConfig(
+  bind: string,
+  edges: readonly Upstream[],
+  maxconn = 9000,
+  template = readFileSync(templatePath(), 'utf8'),
+): string {
   if (edges.length === 0) throw new V2xError('CONFIG_INVALID', 'HAProxy needs at least one edge behind it');
   const servers = edges.map((e, i) => `    server edge-${i + 1} ${e.host}:${e.port} check`).join('\n');
-  return template.replace('{{BIND}}', bind).replace('{{SERVERS}}', servers);
+  return template.replace('{{BIND}}', bind).replace('{{SERVERS}}', servers).replace('{{MAXCONN}}', String(maxconn));
 }
 
 function accepts(host: string, port: number): Promise<boolean> {
@@ -58,7 +67,7 @@ function accepts(host: string, port: number): Promise<boolean> {
 
 export async function startHaproxy(
   edges: readonly Upstream[],
-  options: { readonly searchPath?: string; readonly port?: number } = {},
+  options: { readonly searchPath?: string; readonly port?: number; readonly maxconn?: number } = {},
 ): Promise<LocalHaproxy> {
   const binary = findProgram('haproxy', 'haproxy', options.searchPath);
   const host = '127.0.0.1';
@@ -66,7 +75,7 @@ export async function startHaproxy(
   if (port === undefined) throw new V2xError('HAPROXY_START_FAILED', 'no free port for haproxy');
   const dir = mkdtempSync(join(tmpdir(), 'v2x-haproxy-'));
   const file = join(dir, 'haproxy.cfg');
-  writeFileSync(file, renderHaproxyConfig(`${host}:${port}`, edges));
+  writeFileSync(file, renderHaproxyConfig(`${host}:${port}`, edges, options.maxconn));
   // -db: foreground, no daemon; -W would fork a master: not wanted under the guard
   const proc = await spawnGuarded(binary, ['-db', '-f', file], 'haproxy');
   let stopped = false;

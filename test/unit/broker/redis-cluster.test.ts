@@ -23,6 +23,7 @@ test('renderHaproxyConfig: TCP mode, one checked server per edge', () => {
   ]);
   assert.match(cfg, /bind 127\.0\.0\.1:1883/);
   assert.match(cfg, /mode tcp/);
+  assert.match(cfg, /maxconn 9000/);
   assert.match(cfg, /server edge-1 127\.0\.0\.1:2001 check\n {4}server edge-2 127\.0\.0\.1:2002 check/);
   assert.throws(() => renderHaproxyConfig('127.0.0.1:1', []), /at least one edge/);
 });
