@@ -23,6 +23,8 @@ export interface SupervisorOptions {
   readonly restartMaxMs?: number;
   /** A process that ran this long before it exited starts again from the first delay. */
   readonly stableMs?: number;
+  /** How long a process may take to stop before it is killed (the whole stack stops within 20 s). */
+  readonly stopGraceMs?: number;
   /** How long a probe may take before the view reports the process as not answering. */
   readonly probeTimeoutMs?: number;
   readonly log?: Logger;
@@ -132,7 +134,7 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
       e.state = 'stopped';
       if (p === undefined) continue;
       try {
-        await p.stop();
+        await p.stop(options.stopGraceMs ?? 15_000);
       } catch (err) {
         log.warn({ process: e.spec.name, err: (err as Error).message }, 'backend process stop');
       }

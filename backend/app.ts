@@ -101,8 +101,10 @@ export function createBackend(deps: BackendDeps): { start(): Promise<RunningBack
       const closers: { name: string; close: () => Promise<void> }[] = [];
       const close = async (): Promise<void> => {
         for (const c of closers.splice(0).reverse()) {
+          const t0 = performance.now();
           try {
             await c.close();
+            log.debug({ part: c.name, ms: Math.round(performance.now() - t0) }, 'closed');
           } catch (err) {
             log.error({ err, part: c.name }, 'close failed');
           }
