@@ -27,3 +27,12 @@ test('renderHaproxyConfig: TCP mode, one checked server per edge', () => {
   assert.match(cfg, /server edge-1 127\.0\.0\.1:2001 check\n {4}server edge-2 127\.0\.0\.1:2002 check/);
   assert.throws(() => renderHaproxyConfig('127.0.0.1:1', []), /at least one edge/);
 });
+
+test('a missing server program is PREREQ_MISSING naming the Debian package', async () => {
+  const { findProgram } = await import('../../../infra/redis/launcher.js');
+  assert.throws(
+    () => findProgram('v2x-no-such-redis-server', 'redis-server', '/nonexistent'),
+    (err: unknown) => isV2xError(err) && err.code === 'PREREQ_MISSING' && err.message.includes('apt-get install redis-server'),
+  );
+  assert.match(findProgram('sh', 'dash'), /\/sh$/);
+});
