@@ -6,11 +6,21 @@
  *   session back, and the commands queued for it while it was away.
  * aedes 1.x takes the async persistence API: the package's AsyncRedisPersistence class, not its
  * default (callback) export.
+ *
+ * What goes through Redis: the commands and warnings to the cars and aedes's own `$SYS` messages
+ * (a client that connects to one edge closes its older session on another). A car's own uplink
+ * (telemetry, status, events, command results) stays on the edge it arrived at: that edge's bridge
+ * takes it to Kafka from the publish hook, and sending every telemetry message through Redis and
+ * back would cost each edge and Redis a round trip per message for no subscriber. A backend MQTT
+ * subscriber to car uplink topics therefore sees the cars of its own edge only (use Kafka).
  */
 import { createRequire } from 'node:module';
 import type { AedesOptions } from 'aedes';
+import mqemitter from 'mqemitter';
 import { V2xError } from '../../core/errors.js';
 import { logger } from '../../core/log.js';
+import { kindInfo, kindOfTopicSuffix } from '../../protocol/kinds.js';
+import { TOPIC_PREFIX } from '../../protocol/topics.js';
 
 const require = createRequire(import.meta.url);
 
@@ -18,9 +28,41 @@ interface AsyncPersistence {
   destroy(): Promise<void>;
 }
 type PersistenceClass = new (opts: Record<string, unknown>) => AsyncPersistence;
+type Listener = (packet: { topic: string }, done: () => void) => void;
 interface Emitter {
+  on(topic: string, listener: Listener, cb?: () => void): unknown;
+  removeListener(topic: string, listener: Listener, cb?: () => void): unknown;
+  emit(packet: { topic: string }, cb?: (err?: Error) => void): unknown;
   close(cb: () => void): void;
   state: { on(event: 'error', fn: (err: Error) => void): void };
+}
+
+/** A car's own uplink (car-to-cloud kinds under v2x/v1/{vin}/): stays on its edge. */
+export function staysOnEdge(topic: string): boolean {
+  if (!topic.startsWith(TOPIC_PREFIX)) return false;
+  const slash = topic.indexOf('/', TOPIC_PREFIX.length);
+  if (slash < 0) return false;
+  const kind = kindOfTopicSuffix(topic.slice(slash + 1));
+  return kind !== undefined && kindInfo[kind].direction === 'car-to-cloud';
+}
+
+/** Subscribes on both; each publish goes to one: this process's emitter, or Redis (to every edge). */
+function routedEmitter(local: Emitter, shared: Emitter): Emitter {
+  const both = (fn: (e: Emitter, cb: () => void) => void, cb?: () => void): void => {
+    let left = 2;
+    const one = (): void => {
+      if (--left === 0) cb?.();
+    };
+    fn(local, one);
+    fn(shared, one);
+  };
+  return {
+    on: (topic, listener, cb) => both((e, done) => e.on(topic, listener, done), cb),
+    removeListener: (topic, listener, cb) => both((e, done) => e.removeListener(topic, listener, done), cb),
+    emit: (packet, cb) => (staysOnEdge(packet.topic) ? local : shared).emit(packet, cb),
+    close: (cb) => both((e, done) => e.close(done), cb),
+    state: shared.state,
+  };
 }
 type EmitterFactory = (opts: Record<string, unknown>) => Emitter;
 
@@ -57,8 +99,10 @@ export function redisSeams(url: string): RedisSeams {
   const opts = { ...redisOptions(url), maxRetriesPerRequest: null, lazyConnect: false };
   const Persistence = require('aedes-persistence-redis/asyncPersistence.js') as PersistenceClass;
   const mqemitterRedis = require('mqemitter-redis') as EmitterFactory;
-  const mq = mqemitterRedis(opts);
-  mq.state.on('error', (err) => log.warn({ err: err.message, redis: url }, 'Redis (broker routing) error'));
+  const shared = mqemitterRedis(opts);
+  shared.state.on('error', (err) => log.warn({ err: err.message, redis: url }, 'Redis (broker routing) error'));
+  // as aedes makes its own: MQTT-4.7.1-3, '+' matches an empty level
+  const mq = routedEmitter(mqemitter({ matchEmptyLevels: true }) as unknown as Emitter, shared);
   const persistence = new Persistence(opts);
   let closed = false;
   return {

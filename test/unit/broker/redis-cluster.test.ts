@@ -1,7 +1,7 @@
 /** The Redis seam's URL parsing, and the HAProxy config in front of the edges. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { redisOptions } from '../../../backend/broker/redis-cluster.js';
+import { redisOptions, staysOnEdge } from '../../../backend/broker/redis-cluster.js';
 import { renderHaproxyConfig } from '../../../infra/haproxy/launcher.js';
 import { isV2xError } from '../../../core/errors.js';
 
@@ -35,4 +35,11 @@ test('a missing server program is PREREQ_MISSING naming the Debian package', asy
     (err: unknown) => isV2xError(err) && err.code === 'PREREQ_MISSING' && err.message.includes('apt-get install redis-server'),
   );
   assert.match(findProgram('sh', 'dash'), /\/sh$/);
+});
+
+test('staysOnEdge: a car uplink stays on its edge; commands, warnings and $SYS go through Redis', () => {
+  const vin = '1V2XT0S07NA000001';
+  for (const kind of ['telemetry', 'status', 'events', 'cmd/res']) assert.equal(staysOnEdge(`v2x/v1/${vin}/${kind}`), true, kind);
+  for (const topic of [`v2x/v1/${vin}/cmd/req`, `v2x/v1/${vin}/warnings`, '$SYS/abc/new/clients', 'other/topic', 'v2x/v1/novin'])
+    assert.equal(staysOnEdge(topic), false, topic);
 });
