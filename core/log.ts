@@ -61,7 +61,8 @@ export function prettyLine(json: string): string {
 /** The sink every logger writes through: switched by configureLogging, so loggers made before it follow. */
 let sink: ((line: string) => void) | undefined;
 let jsonDest: ((line: string) => void) | undefined;
-const children: Logger[] = [];
+/** One logger per component name, kept so that configureLogging can reach it. */
+const children = new Map<string, Logger>();
 
 function jsonSink(): (line: string) => void {
   if (jsonDest === undefined) {
@@ -92,12 +93,15 @@ export function configureLogging(level: LevelName = 'info', format: LogFormat = 
   const clear = process.stderr.isTTY === true ? '\r\x1b[2K' : '';
   sink = format === 'pretty' ? (line) => void process.stderr.write(clear + prettyLine(line)) : jsonSink();
   r.level = level;
-  for (const c of children) c.level = level;
+  for (const c of children.values()) c.level = level;
   return r;
 }
 
 export function logger(component: string): Logger {
-  const c = rootLogger().child({ component });
-  children.push(c);
+  let c = children.get(component);
+  if (c === undefined) {
+    c = rootLogger().child({ component });
+    children.set(component, c);
+  }
   return c;
 }
