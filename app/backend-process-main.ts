@@ -5,13 +5,20 @@
 import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { toV2xError } from '../core/errors.js';
 import { configureLogging } from '../core/log.js';
-import type { RunningBackend } from '../backend/app.js';
-import type { BackendProbe, BackendToParent, MetricJson, ParentToBackend, Percentiles } from './backend-process.js';
+import { ignoreBrokenPipes } from '../core/lifecycle.js';
+import type { RunningBackend, StackViewSource } from '../backend/app.js';
+import type { BackendProbe, BackendToParent, MetricJson, ParentToBackend, Percentiles, StackView } from './backend-process.js';
 import { networkSource } from './network.js';
 
-// The log level first, then the backend's modules (each creates its logger when loaded); the
-// message listener below is attached at once, so the parent's first message is never missed.
-configureLogging((process.argv[2] ?? 'warn') as Parameters<typeof configureLogging>[0]);
+// The log level and format first, then the backend's modules; the message listener below is
+// attached at once, so the parent's first message is never missed.
+configureLogging((process.argv[2] ?? 'warn') as Parameters<typeof configureLogging>[0], process.argv[3] === 'pretty' ? 'pretty' : 'json');
+const servesView = process.argv[4] === 'view';
+ignoreBrokenPipes();
+// The parent stops this process (over IPC) when the user presses Ctrl-C; a signal from the terminal
+// must not kill it first (that would read as a crash, and be restarted). SIGTERM stops it cleanly.
+process.on('SIGINT', () => undefined);
+process.on('SIGTERM', () => void stop());
 const modules = Promise.all([
   import('../backend/app.js'),
   import('../backend/kafka/index.js'),
@@ -57,7 +64,12 @@ const stop = (): Promise<void> =>
       finish({ type: 'done', error: { code: e.code, message: e.message } }, 1);
     }
   })());
-process.on('disconnect', () => void stop());
+// The parent gone (it exited, or was killed): stop, and do not outlive it if closing hangs (a Kafka
+// that went away with it).
+process.on('disconnect', () => {
+  setTimeout(() => process.exit(1), 10_000).unref();
+  void stop();
+});
 
 async function probe(reset: boolean): Promise<BackendProbe> {
   const cpu = process.cpuUsage();
@@ -73,6 +85,7 @@ async function probe(reset: boolean): Promise<BackendProbe> {
     majorGcPauseMs: percentiles(majorGcPauses),
     heapUsedMb: Math.round(process.memoryUsage().heapUsed / 1e6),
     metrics: backend === undefined ? [] : ((await backend.metrics.registry.getMetricsAsJSON()) as unknown as MetricJson[]),
+    health: backend?.health() ?? { starting: true },
   };
   if (reset) {
     delay.reset();
@@ -82,9 +95,29 @@ async function probe(reset: boolean): Promise<BackendProbe> {
   return out;
 }
 
+// the whole stack's view, asked of the parent (the supervisor) for this process's /metrics and /health
+const views = new Map<number, { resolve: (v: StackView) => void; reject: (err: Error) => void }>();
+let nextView = 1;
+function askView(): Promise<StackView> {
+  const id = nextView++;
+  return new Promise<StackView>((resolve, reject) => {
+    views.set(id, { resolve, reject });
+    send({ type: 'view', id });
+  });
+}
+const stackView: StackViewSource = {
+  metrics: async () => (await askView()).metrics,
+  health: async () => ({ ...(await askView()).health }),
+};
+
 process.on('message', (m: ParentToBackend) => {
   if (m.type === 'stop') void stop();
-  else if (m.type === 'probe') {
+  else if (m.type === 'view') {
+    const w = views.get(m.id);
+    views.delete(m.id);
+    if (m.view !== undefined) w?.resolve(m.view);
+    else w?.reject(new Error(m.error ?? 'no view'));
+  } else if (m.type === 'probe') {
     void probe(m.reset).then((p) => send({ type: 'probe', id: m.id, probe: p }));
   } else if (m.type === 'start') {
     void (async () => {
@@ -101,10 +134,12 @@ process.on('message', (m: ParentToBackend) => {
           network: networkSource(config.sim),
           kafka,
           metrics: createBridgeMetrics(undefined, false),
+          ...(servesView && { stackView }),
         }).start();
         if (m.forwardTransitions)
           backend.commands?.events.on('transition', (t) => send({ type: 'transition', commandId: t.commandId, to: t.to, at: t.at }));
-        send({ type: 'ready', httpUrl: backend.httpUrl, ...(backend.broker ? { mqttUrl: backend.broker.tcpUrl } : {}) });
+        const b = backend.broker;
+        send({ type: 'ready', httpUrl: backend.httpUrl, ...(b ? { mqttUrl: b.tcpUrl, wsPort: b.wsPort, tlsPort: b.tlsPort } : {}) });
       } catch (err) {
         const e = toV2xError(err);
         finish({ type: 'done', error: { code: e.code, message: e.message } }, 1);

@@ -23,6 +23,7 @@ type LogLevel = NonNullable<Parameters<typeof configureLogging>[0]>;
 /** One metric as prom-client's getMetricsAsJSON() gives it. */
 export interface MetricJson {
   readonly name: string;
+  readonly help?: string;
   readonly type: string;
   readonly values: readonly {
     readonly value: number;
@@ -52,6 +53,14 @@ export interface BackendProbe {
   readonly heapUsedMb: number;
   /** The process's Prometheus registry. */
   readonly metrics: readonly MetricJson[];
+  /** What its /health says (roles, buffered records, connected clients, each role's own). */
+  readonly health: Readonly<Record<string, unknown>>;
+}
+
+/** The whole stack's /metrics and /health, which the process on the public port asks its parent for. */
+export interface StackView {
+  readonly metrics: string;
+  readonly health: Readonly<Record<string, unknown>>;
 }
 
 export interface ForwardedTransition {
@@ -64,11 +73,13 @@ export interface ForwardedTransition {
 export type ParentToBackend =
   | { readonly type: 'start'; readonly config: DeepReadonly<Config>; readonly forwardTransitions: boolean }
   | { readonly type: 'probe'; readonly id: number; readonly reset: boolean }
+  | { readonly type: 'view'; readonly id: number; readonly view?: StackView; readonly error?: string }
   | { readonly type: 'stop' };
 export type BackendToParent =
-  | { readonly type: 'ready'; readonly httpUrl: string; readonly mqttUrl?: string }
+  | { readonly type: 'ready'; readonly httpUrl: string; readonly mqttUrl?: string; readonly wsPort?: number; readonly tlsPort?: number }
   | ({ readonly type: 'transition' } & ForwardedTransition)
   | { readonly type: 'probe'; readonly id: number; readonly probe: BackendProbe }
+  | { readonly type: 'view'; readonly id: number }
   | { readonly type: 'done'; readonly error?: { readonly code: string; readonly message: string } };
 
 export interface BackendProcess {
@@ -77,6 +88,9 @@ export interface BackendProcess {
   readonly httpUrl: string;
   /** The embedded broker's MQTT over TCP address, when the child runs the broker role. */
   readonly mqttUrl: string | undefined;
+  /** Its MQTT over WebSocket and TLS ports, when it runs the broker role. */
+  readonly wsPort?: number | undefined;
+  readonly tlsPort?: number | undefined;
   /** Settles when the child has exited: resolves after a clean stop, rejects with its error. */
   readonly done: Promise<void>;
   /** The child's probe; `reset` starts a new window for the delay and GC figures. */
@@ -91,6 +105,10 @@ export interface BackendProcessOptions {
   readonly execArgv?: readonly string[];
   /** Told every command transition of the child's command service (it must run the commands role). */
   readonly onTransition?: (t: ForwardedTransition) => void;
+  /** Log lines: 'json', or 'pretty' (readable, for a terminal); the parent decides (core/log.ts). */
+  readonly logFormat?: 'json' | 'pretty';
+  /** The child serves this view of the whole stack on its /metrics and /health (the public process). */
+  readonly stackView?: () => Promise<StackView>;
 }
 
 /** Starts the backend roles of `config.backend.roles` in a child; resolves once they are up. */
@@ -98,19 +116,25 @@ export function startBackendProcess(config: DeepReadonly<Config>, options: Backe
   // the log level as an argument: the child sets it before its modules create their loggers
   const child: ChildProcess = fork(
     fileURLToPath(new URL('./backend-process-main.js', import.meta.url)),
-    [options.logLevel ?? config.log.level],
+    [options.logLevel ?? config.log.level, options.logFormat ?? 'json', options.stackView ? 'view' : ''],
     {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      // a process group of its own: the parent stops it (Ctrl-C at the terminal goes to the parent only)
+      detached: true,
       execArgv: [...process.execArgv, ...(options.execArgv ?? [])],
     },
   );
   let failure: Error | undefined;
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const done = exited.then((code) => {
-    for (const p of probes.values()) p.reject(new V2xError('INTERNAL', 'the backend process exited'));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const done = exited.then(({ code, signal }) => {
+    for (const p of probes.values()) p.reject(new V2xError('BACKEND_PROCESS_FAILED', 'the backend process exited'));
     probes.clear();
     if (failure !== undefined) throw failure;
-    if (code !== 0) throw new V2xError('INTERNAL', `the backend process (${config.backend.roles.join(',')}) exited with ${String(code)}`);
+    const roles = config.backend.roles.join(',');
+    if (signal !== null) throw new V2xError('BACKEND_PROCESS_FAILED', `pid ${child.pid ?? '?'} (${roles}) was killed by ${signal}`);
+    if (code !== 0) throw new V2xError('BACKEND_PROCESS_FAILED', `pid ${child.pid ?? '?'} (${roles}) exited with code ${String(code)}`);
   });
   const probes = new Map<number, { resolve: (p: BackendProbe) => void; reject: (err: Error) => void }>();
   let nextProbe = 1;
@@ -120,7 +144,15 @@ export function startBackendProcess(config: DeepReadonly<Config>, options: Backe
   return new Promise<BackendProcess>((resolve, reject) => {
     child.on('message', (m: BackendToParent) => {
       if (m.type === 'transition') options.onTransition?.({ commandId: m.commandId, to: m.to, at: m.at });
-      else if (m.type === 'probe') {
+      else if (m.type === 'view') {
+        const view = options.stackView;
+        if (view === undefined) send({ type: 'view', id: m.id, error: 'no stack view here' });
+        else
+          view().then(
+            (v) => send({ type: 'view', id: m.id, view: v }),
+            (err: unknown) => send({ type: 'view', id: m.id, error: (err as Error).message }),
+          );
+      } else if (m.type === 'probe') {
         probes.get(m.id)?.resolve(m.probe);
         probes.delete(m.id);
       } else if (m.type === 'done' && m.error !== undefined) {
@@ -131,6 +163,8 @@ export function startBackendProcess(config: DeepReadonly<Config>, options: Backe
           roles: config.backend.roles,
           httpUrl: m.httpUrl,
           mqttUrl: m.mqttUrl,
+          wsPort: m.wsPort,
+          tlsPort: m.tlsPort,
           done,
           probe(reset = false) {
             const id = nextProbe++;
@@ -146,7 +180,7 @@ export function startBackendProcess(config: DeepReadonly<Config>, options: Backe
     child.once('error', reject);
     // (no effect once resolved)
     done.then(
-      () => reject(new V2xError('INTERNAL', 'the backend process exited before it was ready')),
+      () => reject(new V2xError('BACKEND_PROCESS_FAILED', 'the backend process exited before it was ready')),
       (err: unknown) => reject(err as Error),
     );
     send({ type: 'start', config, forwardTransitions: options.onTransition !== undefined });

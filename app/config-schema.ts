@@ -23,6 +23,47 @@ export const logConfigSchema = Type.Object(
       ],
       { default: 'info', description: 'log level (logs go to stderr)' },
     ),
+    format: Type.Union([Type.Literal('auto'), Type.Literal('pretty'), Type.Literal('json')], {
+      default: 'auto',
+      description: 'auto: readable lines at warn and above on a terminal, JSON lines otherwise; json: always JSON; pretty: always readable',
+    }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+/** How `v2x up` and `v2x backend` lay the backend over processes (app/topology.ts, decision 0026). */
+export const stackConfigSchema = Type.Object(
+  {
+    singleProcess: Type.Boolean({ default: false, description: 'every backend role in one process (no edges, no supervisor)' }),
+    edges: Type.Integer({
+      minimum: 0,
+      maximum: 64,
+      default: 0,
+      description: 'edge processes (embedded broker + uplink); 0 = sized to the machine: max(1, floor(cores / 2))',
+    }),
+    instances: Type.Object(
+      {
+        geofencing: Type.Integer({
+          minimum: 1,
+          maximum: 32,
+          default: 1,
+          description: 'geofencing consumer-group members (the first in the services process)',
+        }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    redisUrl: Type.String({
+      default: '',
+      description:
+        'Redis the edges cluster through (redis://host:port); empty = a local redis-server started with the stack when there are several edges',
+    }),
+    fleetNice: Type.Integer({
+      minimum: 0,
+      maximum: 19,
+      default: 10,
+      description: "niceness of `v2x up`'s simulator process: the backend gets the cores first when the machine is full",
+    }),
+    restartMaxMs: Type.Integer({ minimum: 100, default: 30_000, description: 'longest wait before restarting a crashed backend process' }),
   },
   { additionalProperties: false, default: {} },
 );
@@ -30,6 +71,7 @@ export const logConfigSchema = Type.Object(
 export const configSchema = Type.Object(
   {
     log: logConfigSchema,
+    stack: stackConfigSchema,
     kafka: kafkaConfigSchema,
     sim: simConfigSchema,
     ...backendSections,

@@ -69,3 +69,51 @@ export function serviceConfig(
     },
   };
 }
+
+/** What a process of the shipped topology is wired to (app/topology.ts, decision 0026). */
+export interface StackWiring {
+  readonly account: DownlinkAccount;
+  /** The edges' MQTT over TCP addresses, once they are up (for the services' downlink). */
+  readonly edgeUrls: readonly string[];
+  /** Redis the edges cluster through ('' = one edge, nothing to share). */
+  readonly redisUrl: string;
+  /** The process's previous instance, when restarting it: it comes back on the same ports. */
+  readonly previous?: { readonly mqttUrl: string | undefined; readonly wsPort?: number | undefined; readonly tlsPort?: number | undefined };
+}
+
+const portOf = (url: string | undefined): number | undefined => (url === undefined ? undefined : Number(new URL(url).port));
+/** Edge i's port: the configured one + i - 1 (0 stays 0: any free port). */
+const nth = (port: number, index: number): number => (port === 0 ? 0 : port + index - 1);
+
+/** The config of one process of the plan. */
+export function processConfig(
+  config: DeepReadonly<Config>,
+  spec: { readonly kind: string; readonly index: number; readonly roles: readonly BackendRole[]; readonly publicHttp: boolean },
+  wiring: StackWiring,
+): DeepReadonly<Config> {
+  const httpPort = spec.publicHttp ? config.backend.httpPort : 0;
+  if (spec.kind === 'edge') {
+    const e = edgeConfig(config, wiring.account);
+    const prev = wiring.previous;
+    return {
+      ...e,
+      backend: { ...e.backend, httpPort },
+      mqtt: {
+        ...e.mqtt,
+        port: portOf(prev?.mqttUrl) ?? nth(config.mqtt.port, spec.index),
+        wsPort: prev?.wsPort ?? nth(config.mqtt.wsPort, spec.index),
+        tlsPort: prev?.tlsPort ?? nth(config.mqtt.tlsPort, spec.index),
+        redisUrl: wiring.redisUrl,
+      },
+    };
+  }
+  if (spec.roles.includes('commands') && spec.roles.includes('bridge')) {
+    // with Redis, a publish on one edge reaches the car on any edge: one edge gets each command
+    // (every edge would deliver it once each); without, every edge gets it and the car's own delivers
+    const urls = wiring.redisUrl === '' ? wiring.edgeUrls : wiring.edgeUrls.slice(0, 1);
+    const extra = spec.roles.filter((r) => r !== 'bridge' && r !== 'commands');
+    const s = serviceConfig(config, urls, wiring.account, extra);
+    return { ...s, backend: { ...s.backend, httpPort } };
+  }
+  return { ...config, backend: { ...config.backend, roles: [...spec.roles], httpPort } };
+}

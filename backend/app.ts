@@ -38,7 +38,15 @@ export interface RunningBackend {
   /** The service roles (geofencing, traffic, dashboard) this process started, by name. */
   readonly services: ReadonlyMap<string, StartedRole>;
   readonly httpUrl: string;
+  /** This process's /health fields. */
+  health(): Record<string, unknown>;
   close(): Promise<void>;
+}
+
+/** The whole stack's /metrics and /health, served instead of this process's own (decision 0026). */
+export interface StackViewSource {
+  metrics(): Promise<string>;
+  health(): Promise<Record<string, unknown>>;
 }
 
 export interface BackendDeps {
@@ -49,6 +57,8 @@ export interface BackendDeps {
   readonly network?: NetworkSource;
   /** Fresh registry per backend (tests run several in one process). */
   readonly metrics?: BridgeMetrics;
+  /** On the public port of a multi-process stack: every process's metrics and health. */
+  readonly stackView?: StackViewSource;
 }
 
 const log = logger('backend');
@@ -94,8 +104,10 @@ export function createBackend(deps: BackendDeps): { start(): Promise<RunningBack
       const closers: { name: string; close: () => Promise<void> }[] = [];
       const close = async (): Promise<void> => {
         for (const c of closers.splice(0).reverse()) {
+          const t0 = performance.now();
           try {
             await c.close();
+            log.debug({ part: c.name, ms: Math.round(performance.now() - t0) }, 'closed');
           } catch (err) {
             log.error({ err, part: c.name }, 'close failed');
           }
@@ -192,16 +204,19 @@ export function createBackend(deps: BackendDeps): { start(): Promise<RunningBack
           if (started.realtime) hub = started.realtime;
         }
 
+        const health = (): Record<string, unknown> => ({
+          roles: [...roles],
+          buffered: bridge?.sink.depth ?? 0,
+          clients: broker?.aedes.connectedClients ?? 0,
+          ...Object.assign({}, ...[...services.values()].map((s) => s.health?.() ?? {})),
+        });
+        const view = deps.stackView;
         const http = buildHttp({
           routes,
           tokens,
           registry: metrics.registry,
-          health: () => ({
-            roles: [...roles],
-            buffered: bridge?.sink.depth ?? 0,
-            clients: broker?.aedes.connectedClients ?? 0,
-            ...Object.assign({}, ...[...services.values()].map((s) => s.health?.() ?? {})),
-          }),
+          health: view ? () => view.health() : health,
+          ...(view && { metricsText: () => view.metrics() }),
         });
         for (const s of services.values()) s.attach?.(http);
         await http.listen({ host: config.backend.httpHost, port: config.backend.httpPort });
@@ -209,7 +224,7 @@ export function createBackend(deps: BackendDeps): { start(): Promise<RunningBack
         const addr = http.server.address() as AddressInfo;
         const host = config.backend.httpHost === '0.0.0.0' ? '127.0.0.1' : config.backend.httpHost;
 
-        return { broker, bridge, metrics, commands, services, httpUrl: `http://${host}:${addr.port}`, close };
+        return { broker, bridge, metrics, commands, services, httpUrl: `http://${host}:${addr.port}`, health, close };
       } catch (err) {
         await close();
         throw err;

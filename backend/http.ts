@@ -21,7 +21,9 @@ export function plugin<O extends FastifyPluginOptions>(p: FastifyPluginAsync<O>,
 
 export interface HttpDeps {
   readonly registry: Registry;
-  readonly health: () => Record<string, unknown>;
+  readonly health: () => Record<string, unknown> | Promise<Record<string, unknown>>;
+  /** /metrics' text when not the registry's own (a multi-process stack's view of every process). */
+  readonly metricsText?: () => Promise<string>;
   /** The API's bearer tokens (backend/api/auth.ts parseTokens), parsed once. */
   readonly tokens: TokenTable;
   readonly routes?: readonly RouteHook[];
@@ -33,10 +35,10 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
   app.decorate('tokens', deps.tokens);
   app.decorateRequest('principal', null);
   const declared = collectApiRoutes(app);
-  app.get('/health', async () => ({ status: 'ok', ...deps.health() }));
+  app.get('/health', async () => ({ status: 'ok', ...(await deps.health()) }));
   app.get('/metrics', async (_req, reply) => {
     reply.header('content-type', deps.registry.contentType);
-    return deps.registry.metrics();
+    return deps.metricsText ? deps.metricsText() : deps.registry.metrics();
   });
   for (const hook of deps.routes ?? []) hook(app);
   let docs: Record<string, unknown> | undefined;

@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../core/config/load.js';
 import { configSchema } from '../app/config-schema.js';
 import { V2xError, toV2xError } from '../core/errors.js';
-import { configureLogging } from '../core/log.js';
+import { configureLogging, resolveLogging } from '../core/log.js';
 import { defaultCacheDir } from '../infra/kafka/config.js';
 import { isGroup, type Command, type LeafCommand, type OptionSpec } from './command.js';
 import { commands } from './commands/index.js';
@@ -16,6 +16,12 @@ const globalOptions: Record<string, OptionSpec> = {
   help: { type: 'boolean', short: 'h', description: 'show help for this command' },
   config: { type: 'string', valueName: 'FILE', description: 'config file (JSON or YAML); also V2X_CONFIG' },
   'log-level': { type: 'string', valueName: 'LEVEL', description: 'fatal|error|warn|info|debug|trace|silent', config: 'log.level' },
+  'log-format': {
+    type: 'string',
+    valueName: 'FORMAT',
+    description: 'auto (readable warnings on a terminal, JSON otherwise) | json | pretty',
+    config: 'log.format',
+  },
 };
 
 const root: Command = { name: 'v2x', summary: 'connected-vehicle fleet simulator and backend', subcommands: commands };
@@ -98,7 +104,8 @@ async function runLeaf(path: string[], cmd: LeafCommand, args: string[], io: Mai
       flags,
       defaults: { kafka: { cacheDir: defaultCacheDir(io.env) } },
     });
-    configureLogging(config.log.level);
+    const logging = resolveLogging(config.log.level, config.log.format, (io.stderr as { isTTY?: boolean }).isTTY === true);
+    configureLogging(logging.level, logging.format);
     return await cmd.run({ config, options, positionals: parsed.positionals, env: io.env, stdout: io.stdout, stderr: io.stderr });
   } catch (err) {
     const e = toV2xError(err);

@@ -27,6 +27,10 @@ export const errorCatalogue = {
   KAFKA_UNAVAILABLE: { message: 'Kafka is unreachable', retryable: true, exitCode: 1 },
   KAFKA_PRODUCE_FAILED: { message: 'Kafka did not accept the records', retryable: true, exitCode: 1 },
   MQTT_BROKER_FAILED: { message: 'the MQTT broker failed', retryable: true, exitCode: 1 },
+  REDIS_START_FAILED: { message: 'Redis did not start', retryable: true, exitCode: 1 },
+  REDIS_UNAVAILABLE: { message: 'Redis is unreachable', retryable: true, exitCode: 1 },
+  HAPROXY_START_FAILED: { message: 'HAProxy did not start', retryable: true, exitCode: 1 },
+  BACKEND_PROCESS_FAILED: { message: 'a backend process failed', retryable: true, exitCode: 1 },
 
   // the car-cloud contract
   TOPIC_INVALID: { message: 'topic is not in the v2x namespace', retryable: false, exitCode: 2 },

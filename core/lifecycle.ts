@@ -13,6 +13,23 @@ let installed = false;
 let shuttingDown: Promise<void> | undefined;
 const waiters: ((signal: string) => void)[] = [];
 
+let pipesGuarded = false;
+
+/**
+ * A reader of stdout or stderr that went away (`v2x up | tee log` after Ctrl-C killed tee) makes
+ * every later write fail with EPIPE, as an 'error' event that would otherwise be an uncaught
+ * exception in the middle of a shutdown. There is nobody left to read: the output is dropped.
+ */
+export function ignoreBrokenPipes(): void {
+  if (pipesGuarded) return;
+  pipesGuarded = true;
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') throw err;
+    });
+  }
+}
+
 /** Registers a cleanup; returns a function that unregisters it (when the resource closed itself). */
 export function onShutdown(name: string, fn: Cleanup): () => void {
   install();
@@ -49,6 +66,7 @@ export function runCleanups(): Promise<void> {
 function install(): void {
   if (installed) return;
   installed = true;
+  ignoreBrokenPipes();
   const onSignal = (signal: NodeJS.Signals): void => {
     if (shuttingDown !== undefined && signal === 'SIGINT') {
       process.stderr.write('second Ctrl-C: exiting now\n');

@@ -34,6 +34,7 @@ import {
   type SessionOptions,
   type SessionState,
   type Subscription,
+  type TransportOptions,
 } from './types.js';
 
 export interface SessionContext<Tag> {
@@ -53,6 +54,8 @@ export class MqttSession<Tag = unknown> implements TimerTarget, FrameSink {
   readonly #framer = new Framer();
   readonly #outbox: Outbox;
   readonly #backoff: Backoff | undefined;
+  /** Index in options.failover of the broker of the current (or next) connection. */
+  #server = 0;
   readonly #keepaliveMs: number;
   #state: SessionState = 'idle';
   #holdUntil = 0;
@@ -203,7 +206,7 @@ export class MqttSession<Tag = unknown> implements TimerTarget, FrameSink {
     this.#failure = undefined;
     this.#lostReason = 'connection-lost';
     this.#openedAt = this.#wheel.clock.monotonic();
-    const t = this.options.transport;
+    const t = this.#transport();
     // One set of handlers per connection (not per message); each ignores its socket once the
     // session has moved on to another one (after close(), or a reconnect).
     let socket: Socket | undefined;
@@ -277,6 +280,8 @@ export class MqttSession<Tag = unknown> implements TimerTarget, FrameSink {
     this.#setState('waiting');
     const held = this.#holdUntil - this.#wheel.clock.monotonic();
     this.#holdUntil = 0;
+    const servers = this.options.failover;
+    if (servers !== undefined && servers.length > 1) this.#server = (this.#server + 1) % servers.length;
     const delay = this.#backoff.next();
     this.#wheel.schedule(this.#timer, held > delay ? held : delay);
   }
@@ -439,7 +444,14 @@ export class MqttSession<Tag = unknown> implements TimerTarget, FrameSink {
     this.#subscriptions.failAll(cause ?? new V2xError('MQTT_SESSION_CLOSED', this.clientId));
   }
 
+  /** The transport of the broker in turn (options.failover), or the one broker. */
+  #transport(): TransportOptions {
+    const server = this.options.failover?.[this.#server];
+    return server === undefined ? this.options.transport : { ...this.options.transport, host: server.host, port: server.port };
+  }
+
   #hostPort(): string {
-    return `${this.options.transport.host}:${this.options.transport.port}`;
+    const t = this.#transport();
+    return `${t.host}:${t.port}`;
   }
 }

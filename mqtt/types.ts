@@ -78,6 +78,11 @@ export interface SessionOptions {
   readonly will?: Will;
   /** ms to wait for CONNACK; 10 s by default. */
   readonly connectTimeoutMs?: number;
+  /**
+   * Brokers to rotate through, the first being transport's own host and port: each reconnect after
+   * a lost or failed connection goes to the next (clustered brokers that share sessions).
+   */
+  readonly failover?: readonly { readonly host: string; readonly port: number }[];
   /** Reconnect backoff; `false` = never reconnect. */
   readonly reconnect?: BackoffOptions | false;
   /** Unacknowledged QoS 1/2 publishes at once (power of two); 16 by default. */

@@ -10,7 +10,11 @@ import { parseShard, type Shard } from './fleet/shard.js';
 
 export const simConfigSchema = Type.Object(
   {
-    broker: Type.String({ default: 'mqtt://127.0.0.1:1883', description: 'MQTT broker URL (mqtt:// or mqtts://host:port)' }),
+    broker: Type.String({
+      default: 'mqtt://127.0.0.1:1883',
+      description:
+        'MQTT broker URL (mqtt:// or mqtts://host:port), or several comma-separated (clustered edges): each car starts on one and moves to the next on reconnect',
+    }),
     cars: Type.Integer({ minimum: 1, maximum: 2_000_000, default: 100, description: 'cars in the fleet' }),
     seed: Type.String({ default: '1', description: 'fleet, network and traffic seed' }),
     city: Type.String({ default: 'builtin', description: 'builtin, or a GeoJSON road network file' }),
@@ -119,7 +123,10 @@ export interface BrokerAddress {
 
 /** Plain, serialisable settings of one simulator run (what workers and child processes get). */
 export interface SimSettings {
+  /** The first of `brokers`. */
   readonly broker: BrokerAddress;
+  /** Every broker address given: car i starts on brokers[i % n] and moves to the next on reconnect. */
+  readonly brokers: readonly BrokerAddress[];
   readonly cars: number;
   readonly seed: string;
   readonly city: string;
@@ -240,8 +247,16 @@ export function resolveSimSettings(c: Input): SimSettings {
   for (const a of c.sourceAddresses) {
     if (!/^[0-9.]+$|:/.test(a)) throw new V2xError('CONFIG_INVALID', `sim.sourceAddresses: not an IP address: ${JSON.stringify(a)}`);
   }
+  const brokers = c.broker
+    .split(',')
+    .map((u) => u.trim())
+    .filter((u) => u !== '')
+    .map(parseBrokerUrl);
+  if (brokers.length === 0) throw new V2xError('CONFIG_INVALID', 'sim.broker: no broker URL given');
+  if (new Set(brokers.map((b) => b.tls)).size > 1) throw new V2xError('CONFIG_INVALID', 'sim.broker: mixes mqtt:// and mqtts:// URLs');
   return {
-    broker: parseBrokerUrl(c.broker),
+    broker: brokers[0] as BrokerAddress,
+    brokers,
     cars: c.cars,
     seed: c.seed,
     city: c.city,

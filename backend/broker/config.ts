@@ -17,6 +17,11 @@ export const mqttConfigSchema = Type.Object(
       default: 'v2x-demo-fleet-key',
       description: "server-side key cars' passwords are derived from (HMAC of the VIN); change it outside demos",
     }),
+    redisUrl: Type.String({
+      default: '',
+      description:
+        'Redis shared by several embedded brokers (redis://host:port): sessions, queued messages and routing; empty = this broker alone, in memory',
+    }),
     services: Type.Array(
       Type.Object({ username: Type.String({ minLength: 1 }), password: Type.String({ minLength: 8 }) }, { additionalProperties: false }),
       { default: [], description: 'backend service accounts (bridge, services) allowed everything under v2x/v1/' },

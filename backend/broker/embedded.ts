@@ -13,6 +13,7 @@ import { logger } from '../../core/log.js';
 import type { DeepReadonly } from '../../core/config/load.js';
 import type { BackendConfig } from '../config.js';
 import { withRetainedIndex, type RetainedStore } from './retained-index.js';
+import { redisSeams, withinDeadline } from './redis-cluster.js';
 
 export type MqttConfig = DeepReadonly<BackendConfig['mqtt']>;
 
@@ -33,7 +34,18 @@ const log = logger('broker');
 
 export async function startEmbeddedBroker(config: MqttConfig, aedesOptions: AedesOptions = {}): Promise<RunningBroker> {
   const tls = tlsServer(config); // first: a bad TLS config is refused before anything is started
-  const aedes = await Aedes.createBroker(aedesOptions);
+  // several edges: sessions and routing shared through Redis (redis-cluster.ts)
+  const redis = config.redisUrl === '' ? undefined : redisSeams(config.redisUrl);
+  let aedes: Aedes;
+  try {
+    const creating = Aedes.createBroker({ ...aedesOptions, ...redis?.options });
+    aedes = redis ? await withinDeadline(creating, config.redisUrl, 15_000) : await creating;
+  } catch (err) {
+    const mq = redis?.options.mq as { close(cb: () => void): void } | undefined;
+    await new Promise<void>((resolve) => (mq ? mq.close(() => resolve()) : resolve()));
+    await redis?.close();
+    throw err;
+  }
   // A car's SUBSCRIBE to its own topics finds its retained messages by topic, not by a scan of all.
   // (aedes sets `persistence` on the instance; its types do not declare it)
   if (aedesOptions.persistence === undefined) withRetainedIndex((aedes as unknown as { persistence: RetainedStore }).persistence);
@@ -63,13 +75,14 @@ export async function startEmbeddedBroker(config: MqttConfig, aedesOptions: Aede
     await closeServer(http);
     if (tls) await closeServer(tls);
     await new Promise<void>((resolve) => aedes.close(() => resolve()));
+    await redis?.close();
     throw err;
   }
   const tcpPort = (tcp.address() as AddressInfo).port;
   const wsPort = (http.address() as AddressInfo).port;
   const tlsPort = tls ? (tls.address() as AddressInfo).port : undefined;
   const clientHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-  log.info({ tcpPort, wsPort, tlsPort }, 'embedded MQTT broker listening');
+  log.info({ tcpPort, wsPort, tlsPort, redis: config.redisUrl || undefined }, 'embedded MQTT broker listening');
 
   let closing: Promise<void> | undefined;
   return {
@@ -90,6 +103,7 @@ export async function startEmbeddedBroker(config: MqttConfig, aedesOptions: Aede
           ...(tls ? [closeServer(tls)] : []),
           new Promise<void>((resolve) => aedes.close(() => resolve())),
         ]);
+        await redis?.close();
       })();
       return closing;
     },

@@ -56,8 +56,9 @@ export async function startDashboard(ctx: RoleContext<Sections>, clock: Clock = 
     },
   });
 
-  // system metrics: the bridge's own message counter when it runs in this process
-  const bridgeHere = config.backend.roles.includes('bridge');
+  // system metrics: the bridge's own message counter when its uplink runs in this process (in the
+  // split stack the services process has only the command downlink: the fleet feed counts instead)
+  const bridgeHere = config.backend.roles.includes('bridge') && config.bridge.uplink;
   const bridgeTotal = async (): Promise<number> => (await ctx.metrics.recordsIn.get()).values.reduce((s, v) => s + v.value, 0);
   let lastBridge = bridgeHere ? await bridgeTotal() : 0;
   let latest: SystemMetricsMsg = { t: clock.now(), msgPerS: 0, kafkaLag: 0, latencyP99Ms: 0, connectedCars: store.onlineCount };

@@ -20,6 +20,17 @@ import type {
 
 const log = logger('kafka');
 
+/**
+ * What kafkajs says on every start against a fresh broker, and then recovers from by itself: the
+ * consumer group's coordinator not elected yet, the idempotent producer's retry cap. Debug, not warnings.
+ */
+const STARTUP_CHATTER = [
+  /group coordinator is not available/i,
+  /Limiting retries for the idempotent producer/i,
+  /The coordinator is not available/i,
+  /The coordinator is loading/i,
+];
+
 function logCreator(KafkaLogLevel: KafkajsModule['logLevel']) {
   return () =>
     ({ level, log: entry }: LogEntry) => {
@@ -27,7 +38,9 @@ function logCreator(KafkaLogLevel: KafkajsModule['logLevel']) {
       const fields = { ...rest, timestamp: undefined, logger: undefined };
       // kafkajs logs an ERROR for every failed attempt it then retries; what finally fails is thrown
       // to the caller, which logs it. So its errors are warnings here.
-      if (level === KafkaLogLevel.ERROR || level === KafkaLogLevel.WARN) log.warn(fields, message);
+      const text = `${message} ${typeof rest.error === 'string' ? rest.error : ''}`;
+      if (STARTUP_CHATTER.some((re) => re.test(text))) log.debug(fields, message);
+      else if (level === KafkaLogLevel.ERROR || level === KafkaLogLevel.WARN) log.warn(fields, message);
       else if (level === KafkaLogLevel.INFO) log.debug(fields, message);
     };
 }
@@ -119,7 +132,9 @@ export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
       const consumer = kafka.consumer({
         groupId: opts.groupId,
         allowAutoTopicCreation: false,
-        ...(opts.fetch ? { minBytes: opts.fetch.minBytes, maxWaitTimeInMs: opts.fetch.maxWaitMs } : {}),
+        // kafkajs waits up to maxWaitTimeInMs (5 s by default) on a quiet topic, and disconnect()
+        // waits for that fetch: 1 s keeps a stop of several consumers within seconds
+        ...(opts.fetch ? { minBytes: opts.fetch.minBytes, maxWaitTimeInMs: opts.fetch.maxWaitMs } : { maxWaitTimeInMs: 1000 }),
         // After its retries a consumer "crashes" and kafkajs restarts it later: keep doing that
         // through a Kafka outage, but never once close() was called (it would run forever).
         retry: { retries: 8, restartOnFailure: async () => !closing },

@@ -2,7 +2,7 @@
 import { runCleanups, shutdownRequested } from '../../core/lifecycle.js';
 import type { LeafCommand, OptionSpec } from '../command.js';
 import { progressLine } from '../progress.js';
-import { describeStack, startStack } from '../stack.js';
+import { describeLayout, describeStack, startStack } from '../stack.js';
 
 export const stackOptions: Readonly<Record<string, OptionSpec>> = {
   brokers: {
@@ -14,6 +14,24 @@ export const stackOptions: Readonly<Record<string, OptionSpec>> = {
   'mqtt-port': { type: 'string', valueName: 'PORT', description: 'MQTT over TCP port (0 = any free port)', config: 'mqtt.port' },
   'ws-port': { type: 'string', valueName: 'PORT', description: 'MQTT over WebSocket port (0 = any free port)', config: 'mqtt.wsPort' },
   'http-port': { type: 'string', valueName: 'PORT', description: 'HTTP port (0 = any free port)', config: 'backend.httpPort' },
+  'single-process': {
+    type: 'boolean',
+    description: 'every backend role in this one process (default: edges and a services process, sized to the cores)',
+    config: 'stack.singleProcess',
+  },
+  edges: { type: 'string', valueName: 'N', description: 'edge processes (broker + uplink); 0 = max(1, cores / 2)', config: 'stack.edges' },
+  'geofencing-instances': {
+    type: 'string',
+    valueName: 'N',
+    description: 'geofencing consumer-group members (processes)',
+    config: 'stack.instances.geofencing',
+  },
+  redis: {
+    type: 'string',
+    valueName: 'URL',
+    description: 'Redis for clustered edges (default: a local redis-server)',
+    config: 'stack.redisUrl',
+  },
   'no-auth': {
     type: 'boolean',
     description: 'accept any MQTT client without credentials (broker load tests)',
@@ -41,6 +59,7 @@ export const backendCommand: LeafCommand = {
       const stack = await startStack(config, progress);
       progress.done();
       stdout.write(`v2x backend ready (${config.backend.roles.join('+')}): ${describeStack(stack)}\n`);
+      stdout.write(`processes: ${describeLayout(stack)}\n`);
     } catch (err) {
       progress.done();
       await runCleanups();

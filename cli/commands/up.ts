@@ -1,19 +1,24 @@
 /**
  * `v2x up`, what `npm start` runs: the whole demo from one command. Kafka (a local one, or
- * KAFKA_BROKERS / --brokers), every backend role in this process (the embedded MQTT broker, the
- * bridge, the services, the REST API and the dashboard on backend.httpPort, default 3000), and the
- * simulator in a child process (so the cars never share the backend's event loop) with
- * dashboard.demoCars cars (default 1,000, --cars N, 0 = none) on the configured city. It prints
- * the dashboard URL and demo tokens. With --broker URL (or bridge.brokerUrl) the bridge and the
- * simulator use that broker and no embedded broker starts. Ctrl-C stops it all, the simulator first.
+ * KAFKA_BROKERS / --brokers), the backend laid out over the machine's cores (cli/stack.ts,
+ * decision 0026: edges with the embedded MQTT broker and the uplink, a services process with the
+ * commands, geofencing, traffic, the REST API and the dashboard on backend.httpPort, default 3000;
+ * --single-process for one process), and the simulator in a child process with dashboard.demoCars
+ * cars (default 1,000, --cars N, 0 = none) on the configured city, spread over the edges. On a
+ * terminal it shows a short ready screen and a live status line (cli/ready-screen.ts); piped, plain
+ * lines. With --broker URL (or bridge.brokerUrl) the bridge and the simulator use that broker and no
+ * embedded broker starts. Ctrl-C stops it all, the simulator first.
  */
 import type { DeepReadonly } from '../../core/config/load.js';
 import type { Config } from '../../app/config-schema.js';
 import { runCleanups, shutdownRequested } from '../../core/lifecycle.js';
 import type { LeafCommand } from '../command.js';
 import { progressLine } from '../progress.js';
-import { describeStack, startDemoSimulator, startStack } from '../stack.js';
+import { plainReadyLines, readyScreen, statusText, type StatusSample } from '../ready-screen.js';
+import { startDemoSimulator, startStack, type DemoSimulator, type Stack } from '../stack.js';
 import { stackOptions } from './backend.js';
+
+const isTty = (s: NodeJS.WritableStream): boolean => (s as { isTTY?: boolean }).isTTY === true;
 
 export const upCommand: LeafCommand = {
   name: 'up',
@@ -36,11 +41,12 @@ export const upCommand: LeafCommand = {
     const config: DeepReadonly<Config> = external
       ? { ...loaded, backend: { ...loaded.backend, roles: loaded.backend.roles.filter((r) => r !== 'broker') } }
       : loaded;
+    let status: NodeJS.Timeout | undefined;
     try {
       const stack = await startStack(config, progress);
-      const brokerUrl = external ? config.bridge.brokerUrl : stack.backend.broker?.tcpUrl;
+      const brokerUrl = external ? config.bridge.brokerUrl : stack.mqttUrls.length > 0 ? stack.mqttUrls.join(',') : undefined;
       const cars = config.dashboard.demoCars;
-      let sim: Awaited<ReturnType<typeof startDemoSimulator>> | undefined;
+      let sim: DemoSimulator | undefined;
       if (cars > 0 && brokerUrl !== undefined) {
         progress.update(`starting ${cars} simulated cars`);
         sim = await startDemoSimulator(config, brokerUrl, cars, !external);
@@ -49,30 +55,56 @@ export const upCommand: LeafCommand = {
           () => undefined,
           (err: unknown) => stderr.write(`v2x up: the simulator stopped: ${(err as Error).message}\n`),
         );
-        void s.ramped.then(() => stderr.write(`simulator: ${s.cars} cars connected\n`));
+        if (!isTty(stderr)) void s.ramped.then(() => stderr.write(`simulator: ${s.cars} cars connected\n`));
       }
       progress.done();
-      const secs = ((performance.now() - started) / 1000).toFixed(1);
-      stdout.write(`v2x ready in ${secs}s: ${describeStack(stack)} | Ctrl-C to stop\n`);
-      if (stack.backend.services.has('dashboard'))
-        stdout.write(`dashboard: ${stack.backend.httpUrl.replace('//127.0.0.1:', '//localhost:')}/\n`);
       const tokenOf = (role: string): string | undefined => config.api.tokens.map((t) => t.split(':')).find((p) => p[1] === role)?.[2];
-      const viewer = tokenOf('viewer');
-      const operator = tokenOf('operator');
-      if (viewer || operator) stdout.write(`tokens: viewer ${viewer ?? '(none)'} | operator ${operator ?? '(none)'}\n`);
-      stdout.write(
-        sim === undefined
-          ? 'simulator: off (--cars 0)\n'
-          : `simulator: ${sim.cars} cars on ${config.sim.city === 'builtin' ? 'the built-in city' : config.sim.city} -> ${sim.brokerUrl}\n`,
-      );
+      const info = {
+        stack,
+        seconds: (performance.now() - started) / 1000,
+        tokens: { viewer: tokenOf('viewer'), operator: tokenOf('operator') },
+        simulator:
+          sim === undefined
+            ? undefined
+            : `${sim.cars} cars on ${config.sim.city === 'builtin' ? 'the built-in city' : config.sim.city} -> ${sim.brokerUrl}`,
+      };
+      stdout.write(`${(isTty(stdout) ? readyScreen(info) : plainReadyLines(info)).join('\n')}\n`);
+      if (isTty(stderr)) status = liveStatus(stack, sim, progress);
     } catch (err) {
       progress.done();
       await runCleanups();
       throw err;
     }
-    stderr.write(`${await stopRequested}: stopping\n`);
+    const signal = await stopRequested;
+    clearInterval(status);
+    progress.done();
+    stderr.write(`${signal}: stopping\n`);
     await runCleanups();
     stderr.write('stopped\n');
     return 0;
   },
 };
+
+/** Rewrites the status line every second (a terminal only). */
+function liveStatus(stack: Stack, sim: DemoSimulator | undefined, progress: ReturnType<typeof progressLine>): NodeJS.Timeout {
+  let before: StatusSample | undefined;
+  let at = performance.now();
+  const tick = (): void => {
+    const procs = stack.supervisor?.processes ?? [];
+    const now: StatusSample = {
+      cars: sim?.cars ?? 0,
+      ...(sim?.sample() ?? { connected: 0, telemetry: 0 }),
+      running: stack.supervisor === undefined ? 1 : procs.filter((p) => p.state === 'running').length,
+      processes: stack.supervisor === undefined ? 1 : procs.length,
+      restarts: procs.reduce((n, p) => n + p.restarts, 0),
+    };
+    const t = performance.now();
+    progress.update(statusText(now, before, (t - at) / 1000));
+    before = now;
+    at = t;
+  };
+  tick();
+  const timer = setInterval(tick, 1000);
+  timer.unref();
+  return timer;
+}

@@ -23,7 +23,7 @@ process.on('disconnect', () => requestStop());
 process.on('message', (m: ParentToFleet) => {
   if (m.type === 'stop') requestStop();
   if (m.type !== 'start') return;
-  configureLogging(m.logLevel);
+  configureLogging(m.logLevel, m.logFormat ?? 'json');
   void (async () => {
     try {
       const sim = await Simulation.create(resolveSimSettings(m.sim));

@@ -28,7 +28,8 @@ export interface FleetUpdate {
 }
 
 export type ParentToFleet =
-  { readonly type: 'start'; readonly sim: DeepReadonly<SimConfig>; readonly logLevel: LogLevel } | { readonly type: 'stop' };
+  | { readonly type: 'start'; readonly sim: DeepReadonly<SimConfig>; readonly logLevel: LogLevel; readonly logFormat?: 'json' | 'pretty' }
+  | { readonly type: 'stop' };
 export type FleetToParent =
   | { readonly type: 'ready'; readonly cars: number }
   | ({ readonly type: 'update' } & FleetUpdate)
@@ -49,6 +50,8 @@ export interface FleetProcess {
 
 export interface FleetProcessOptions {
   readonly logLevel?: LogLevel;
+  /** JSON lines (default) or readable ones (core/log.ts), as the parent logs. */
+  readonly logFormat?: 'json' | 'pretty';
   /**
    * Scheduling niceness of the child (0..19; default 0): above 0 the fleet yields the CPU to the
    * processes it loads (the backend) when the machine is saturated.
@@ -61,6 +64,9 @@ export interface FleetProcessOptions {
 export function startFleetProcess(sim: DeepReadonly<SimConfig>, options: FleetProcessOptions = {}): Promise<FleetProcess> {
   const child: ChildProcess = fork(fileURLToPath(new URL('./fleet-process-main.js', import.meta.url)), [], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    // a process group of its own: Ctrl-C at the terminal reaches the parent, which stops the fleet
+    // (a fleet killed by the terminal's SIGINT would read as a crash); it also stops when the parent dies
+    detached: true,
   });
   if ((options.nice ?? 0) !== 0 && child.pid !== undefined) setPriority(child.pid, options.nice ?? 0);
   let latest: FleetUpdate | undefined;
@@ -97,6 +103,6 @@ export function startFleetProcess(sim: DeepReadonly<SimConfig>, options: FleetPr
     });
     child.once('error', reject);
     void done.catch((err: unknown) => reject(err as Error));
-    send({ type: 'start', sim, logLevel: options.logLevel ?? 'warn' });
+    send({ type: 'start', sim, logLevel: options.logLevel ?? 'warn', ...(options.logFormat && { logFormat: options.logFormat }) });
   });
 }

@@ -13,15 +13,21 @@ import { lastWill } from '../vehicle/status.js';
 
 export function carSessionOptions(s: SimSettings, car: CarSpec, global: number): SessionOptions {
   const addrs = s.sourceAddresses;
+  // several brokers (clustered edges): the cars spread over them, each moving on when its connection fails
+  const n = s.brokers.length;
+  const first = n > 1 ? (s.brokers[global % n] as typeof s.broker) : s.broker;
   const will = lastWill(car, Date.now());
   return {
     clientId: car.vin,
     transport: {
-      host: s.broker.host,
-      port: s.broker.port,
+      host: first.host,
+      port: first.port,
       ...(addrs.length > 0 && { localAddress: addrs[global % addrs.length] as string }),
       ...(s.broker.tls && { tls: { ...(s.caFile !== '' && { ca: s.caFile }) } }),
     },
+    ...(n > 1 && {
+      failover: [...s.brokers.slice(global % n), ...s.brokers.slice(0, global % n)].map(({ host, port }) => ({ host, port })),
+    }),
     protocolVersion: s.protocolVersion,
     ...(s.credentials === 'fleet-key' && { username: car.vin, password: carPassword(s.fleetKey, car.vin) }),
     clean: s.clean,

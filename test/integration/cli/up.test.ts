@@ -7,41 +7,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { waitFor } from '../../helpers/poll.js';
-import { isAlive } from '../../helpers/process.js';
+import { descendants, isAlive } from '../../helpers/process.js';
 
 /** The CLI entry of the build these tests were compiled with (bin/v2x.js runs dist/'s). */
 const CLI = fileURLToPath(new URL('../../../cli/run.js', import.meta.url));
 /** The dashboard bundle that build serves, when it has one (npm run build makes it). */
 const BUNDLE_INDEX = fileURLToPath(new URL('../../../dashboard/index.html', import.meta.url));
-
-/** Every live descendant of `root`, from /proc. */
-function descendants(root: number): number[] {
-  const parent = new Map<number, number>();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      parent.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-    } catch {
-      // exited meanwhile
-    }
-  }
-  const out: number[] = [];
-  const walk = (pid: number): void => {
-    for (const [child, ppid] of parent) {
-      if (ppid !== pid) continue;
-      out.push(child);
-      walk(child);
-    }
-  };
-  walk(root);
-  return out;
-}
 
 test('v2x up: ready line, dashboard URL, tokens, cars in the API, and Ctrl-C leaves no process behind', { timeout: 180_000 }, async (t) => {
   const env = { ...process.env };
@@ -81,6 +57,11 @@ test('v2x up: ready line, dashboard URL, tokens, cars in the API, and Ctrl-C lea
   const dash = /^dashboard: (http:\/\/localhost:\d+)\/$/.exec(lines.find((l) => l.startsWith('dashboard: ')) ?? '');
   assert.ok(dash, `a dashboard URL line in:\n${out}`);
   const url = dash[1] as string;
+  // the backend as several processes (on one core: one, said so)
+  assert.match(
+    lines.find((l) => l.startsWith('processes: ')) ?? '',
+    /^processes: (\d+ processes for .*edge-1 \(broker\+bridge\).*services|one process \(one core\))/,
+  );
   assert.ok(lines.includes('tokens: viewer demo-viewer-token | operator demo-operator-token'), out);
   assert.match(
     lines.find((l) => l.startsWith('simulator: ')) ?? '',
@@ -109,6 +90,12 @@ test('v2x up: ready line, dashboard URL, tokens, cars in the API, and Ctrl-C lea
     { timeoutMs: 60_000, intervalMs: 500, what: 'the simulated cars online with positions in /api/v1/vehicles' },
   );
   t.diagnostic(`${listed} cars online with positions`);
+  // one view of every process on the public port
+  const health = (await (await fetch(`${url}/health`)).json()) as { status: string; processes?: { name: string; state: string }[] };
+  assert.equal(health.status, 'ok');
+  for (const p of health.processes ?? []) assert.equal(p.state, 'running', p.name);
+  const metrics = await (await fetch(`${url}/metrics`)).text();
+  if (health.processes !== undefined) assert.match(metrics, /v2x_broker_connected_clients\{process="edge-1",role="edge"\} \d+/);
   const started_ = descendants(child.pid!);
   assert.ok(started_.length > 0, 'it started a Kafka');
 
@@ -116,5 +103,6 @@ test('v2x up: ready line, dashboard URL, tokens, cars in the API, and Ctrl-C lea
   child.kill('SIGINT');
   assert.equal(await exited, 0, `a clean exit on Ctrl-C; stderr:\n${err.slice(-2000)}`);
   assert.match(err, /SIGINT: stopping[\s\S]*stopped/);
+  assert.doesNotMatch(err, /internal error/, 'Ctrl-C is no error');
   await waitFor(() => !started_.some(isAlive), { timeoutMs: 15_000, what: `processes ${started_.filter(isAlive).join(', ')} to stop` });
 });

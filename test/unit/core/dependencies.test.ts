@@ -25,10 +25,10 @@ function tsFiles(dir: string, top: boolean): string[] {
   return out;
 }
 
-/** Package names imported by `source` (static imports, re-exports and dynamic imports). */
+/** Package names imported by `source` (static imports, re-exports dynamic imports and createRequire's require()). */
 function importedPackages(source: string): Set<string> {
   const found = new Set<string>();
-  for (const m of source.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)['"]([^'"./][^'"]*)['"]/g)) {
+  for (const m of source.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+|\brequire\s*\(\s*)['"]([^'"./][^'"]*)['"]/g)) {
     const spec = m[1] as string;
     const parts = spec.split('/');
     found.add(spec.startsWith('@') ? parts.slice(0, 2).join('/') : (parts[0] as string));
@@ -43,10 +43,11 @@ test('importedPackages reads static, type, side-effect and dynamic imports, with
     "export { y } from 'yaml';",
     "import 'side-effect';",
     "const m = await import('late-pkg');",
+    "const r = require('cjs-pkg/sub.js');",
     "import { a } from './local.js';",
     "import { b } from 'node:fs';",
   ].join('\n');
-  assert.deepEqual([...importedPackages(src)].sort(), ['@scope/pkg', 'late-pkg', 'mqtt', 'node:fs', 'side-effect', 'yaml']);
+  assert.deepEqual([...importedPackages(src)].sort(), ['@scope/pkg', 'cjs-pkg', 'late-pkg', 'mqtt', 'node:fs', 'side-effect', 'yaml']);
 });
 
 test('every package in dependencies is imported by product code (else it belongs in devDependencies)', () => {

@@ -1,0 +1,91 @@
+/** The supervisor's logic with stand-in processes (app/supervisor.ts): restart on exit, same ports, stop ends it. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startSupervisor } from '../../../app/supervisor.js';
+import { planStack } from '../../../app/topology.js';
+import type { BackendProcess } from '../../../app/backend-process.js';
+import { configureLogging } from '../../../core/log.js';
+import { waitFor } from '../../helpers/poll.js';
+
+configureLogging('silent');
+
+interface Fake extends BackendProcess {
+  crash(): void;
+  stopped: boolean;
+}
+
+function fake(pid: number, mqttUrl: string | undefined): Fake {
+  let exit!: (err?: Error) => void;
+  const done = new Promise<void>((resolve, reject) => (exit = (err) => (err ? reject(err) : resolve())));
+  done.catch(() => undefined);
+  const p: Fake = {
+    pid,
+    roles: [],
+    httpUrl: `http://127.0.0.1:${pid}`,
+    mqttUrl,
+    done,
+    stopped: false,
+    probe: async () => ({
+      cpuUs: 0,
+      loopDelayMs: { p50: 0, p99: 0, max: 0, count: 0 },
+      gcPauseMs: { p50: 0, p99: 0, max: 0, count: 0 },
+      majorGcPauseMs: { p50: 0, p99: 0, max: 0, count: 0 },
+      heapUsedMb: 1,
+      metrics: [{ name: 'v2x_x', help: 'x', type: 'gauge', values: [{ value: pid, labels: {} }] }],
+      health: { clients: 1 },
+    }),
+    async stop() {
+      p.stopped = true;
+      exit();
+    },
+    crash: () => exit(new Error('killed by SIGKILL')),
+  };
+  return p;
+}
+
+test('a process that exits unasked is started again with its previous instance; stop() stops all and restarts nothing', async () => {
+  const plan = planStack({
+    cores: 4,
+    roles: ['broker', 'bridge', 'commands'],
+    singleProcess: false,
+    edges: 2,
+    instances: { geofencing: 1 },
+    externalBroker: false,
+  });
+  const started: { name: string; previous: string | undefined; p: Fake }[] = [];
+  let pid = 100;
+  const sup = await startSupervisor({
+    specs: plan.processes,
+    restartBaseMs: 5,
+    restartMaxMs: 20,
+    start: async (spec, previous) => {
+      const p = fake(pid++, spec.kind === 'edge' ? (previous?.mqttUrl ?? `mqtt://127.0.0.1:${1883 + spec.index}`) : undefined);
+      started.push({ name: spec.name, previous: previous?.mqttUrl, p });
+      return p;
+    },
+  });
+  assert.deepEqual(
+    started.map((s) => s.name),
+    ['edge-1', 'edge-2', 'services'],
+  );
+  started[1]!.p.crash();
+  await waitFor(() => started.length === 4, { timeoutMs: 5000, intervalMs: 5, what: 'edge-2 restarted' });
+  assert.equal(started[3]!.name, 'edge-2');
+  assert.equal(started[3]!.previous, 'mqtt://127.0.0.1:1885', 'on its previous address');
+  const edge2 = sup.processes.find((p) => p.spec.name === 'edge-2')!;
+  assert.equal(edge2.restarts, 1);
+  assert.equal(edge2.state, 'running');
+
+  const metrics = await sup.metrics();
+  assert.match(metrics, /v2x_x\{process="edge-2",role="edge"\} 103/);
+  const health = (await sup.health()) as { processes: { name: string; restarts: number }[] };
+  assert.deepEqual(
+    health.processes.map((p) => `${p.name}:${p.restarts}`),
+    ['edge-1:0', 'edge-2:1', 'services:0'],
+  );
+
+  await sup.stop();
+  assert.ok([started[0], started[2], started[3]].every((s) => s!.p.stopped));
+  assert.ok(sup.processes.every((p) => p.state === 'stopped'));
+  assert.equal(started.length, 4, 'nothing restarted after stop');
+});

@@ -1,0 +1,117 @@
+/** The shipped topology (app/topology.ts, app/layout.ts processConfig): pure planning, per core count. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { BACKEND_ROLES } from '../../../backend/config.js';
+import { loadConfig } from '../../../core/config/load.js';
+import { configSchema } from '../../../app/config-schema.js';
+import { defaultEdges, describePlan, planStack, type PlanInput } from '../../../app/topology.js';
+import { EDGE_NODE_OPTIONS, processConfig } from '../../../app/layout.js';
+
+const base: PlanInput = {
+  cores: 2,
+  roles: [...BACKEND_ROLES],
+  singleProcess: false,
+  edges: 0,
+  instances: { geofencing: 1 },
+  externalBroker: false,
+};
+
+test('sizing rule: half the cores to the edges, at least one', () => {
+  assert.deepEqual([1, 2, 3, 4, 7, 8, 16].map(defaultEdges), [1, 1, 1, 2, 3, 4, 8]);
+});
+
+test('2 cores: one edge and the services process on the public port, no Redis', () => {
+  const plan = planStack(base);
+  assert.equal(plan.mode, 'split');
+  assert.equal(plan.clustered, false);
+  assert.equal(describePlan(plan), 'edge-1 (broker+bridge), services (bridge+commands+geofencing+traffic+dashboard)');
+  assert.deepEqual(
+    plan.processes.map((p) => [p.name, p.publicHttp]),
+    [
+      ['edge-1', false],
+      ['services', true],
+    ],
+  );
+  assert.deepEqual(plan.processes[0]?.nodeOptions, EDGE_NODE_OPTIONS);
+  assert.deepEqual(plan.processes[1]?.nodeOptions, []);
+});
+
+test('8 cores: four clustered edges; --edges and geofencing instances override', () => {
+  const eight = planStack({ ...base, cores: 8 });
+  assert.equal(eight.edges, 4);
+  assert.equal(eight.clustered, true);
+  assert.deepEqual(
+    eight.processes.map((p) => p.name),
+    ['edge-1', 'edge-2', 'edge-3', 'edge-4', 'services'],
+  );
+  const asked = planStack({ ...base, cores: 8, edges: 3, instances: { geofencing: 3 } });
+  assert.deepEqual(
+    asked.processes.map((p) => `${p.name}:${p.roles.join('+')}`),
+    [
+      'edge-1:broker+bridge',
+      'edge-2:broker+bridge',
+      'edge-3:broker+bridge',
+      'services:bridge+commands+geofencing+traffic+dashboard',
+      'geofencing-2:geofencing',
+      'geofencing-3:geofencing',
+    ],
+  );
+  assert.equal(asked.reason, 'stack.edges=3');
+  assert.equal(asked.processes.filter((p) => p.publicHttp).length, 1);
+});
+
+test('one process when asked, on one core, with an external broker, or without the broker and bridge pair', () => {
+  for (const [input, reason] of [
+    [{ ...base, singleProcess: true, cores: 16 }, '--single-process'],
+    [{ ...base, cores: 1 }, 'one core'],
+    [{ ...base, externalBroker: true, roles: BACKEND_ROLES.filter((r) => r !== 'broker') }, 'external MQTT broker (bridge.brokerUrl)'],
+    [{ ...base, roles: ['bridge', 'geofencing'] }, 'backend.roles without the broker and bridge pair'],
+  ] as const) {
+    const plan = planStack(input);
+    assert.equal(plan.mode, 'single');
+    assert.equal(plan.reason, reason);
+    assert.equal(plan.processes.length, 1);
+    assert.deepEqual(plan.processes[0]?.roles, input.roles);
+  }
+  // one core but edges asked for: split anyway
+  assert.equal(planStack({ ...base, cores: 1, edges: 2 }).mode, 'split');
+});
+
+test('broker and bridge only: the first edge serves /metrics and /health on the public port', () => {
+  const plan = planStack({ ...base, cores: 4, roles: ['broker', 'bridge'] });
+  assert.deepEqual(
+    plan.processes.map((p) => [p.name, p.publicHttp]),
+    [
+      ['edge-1', true],
+      ['edge-2', false],
+    ],
+  );
+});
+
+test('processConfig: edge ports per index, Redis, the downlink to one edge when clustered and to all when not', () => {
+  const config = loadConfig(configSchema, { env: {}, flags: {} });
+  const account = { username: 'v2x-command-downlink', password: 'secret-password' };
+  const plan = planStack({ ...base, cores: 4 });
+  const [e1, e2, services] = plan.processes;
+  const wiring = { account, edgeUrls: ['mqtt://127.0.0.1:1883', 'mqtt://127.0.0.1:1884'], redisUrl: 'redis://127.0.0.1:6390' };
+  const c2 = processConfig(config, e2!, wiring);
+  assert.deepEqual([c2.mqtt.port, c2.mqtt.wsPort, c2.mqtt.tlsPort, c2.mqtt.redisUrl], [1884, 8084, 8884, 'redis://127.0.0.1:6390']);
+  assert.equal(c2.backend.httpPort, 0);
+  assert.deepEqual(c2.backend.roles, ['broker', 'bridge']);
+  assert.equal(c2.bridge.commands, false);
+  assert.ok(c2.mqtt.services.some((s) => s.username === account.username));
+  assert.equal(processConfig(config, e1!, wiring).mqtt.port, 1883);
+  // a restart comes back on the ports its previous instance had
+  const again = processConfig(config, e2!, { ...wiring, previous: { mqttUrl: 'mqtt://127.0.0.1:40001', wsPort: 40002, tlsPort: 40003 } });
+  assert.deepEqual([again.mqtt.port, again.mqtt.wsPort, again.mqtt.tlsPort], [40001, 40002, 40003]);
+
+  const s = processConfig(config, services!, wiring);
+  assert.equal(s.backend.httpPort, 3000);
+  assert.deepEqual(s.backend.roles, ['bridge', 'commands', 'geofencing', 'traffic', 'dashboard']);
+  assert.equal(s.bridge.uplink, false);
+  assert.equal(s.bridge.brokerUrl, 'mqtt://127.0.0.1:1883', 'clustered: one edge gets each command (Redis routes it to the car)');
+  assert.equal(
+    processConfig(config, services!, { ...wiring, redisUrl: '' }).bridge.brokerUrl,
+    'mqtt://127.0.0.1:1883,mqtt://127.0.0.1:1884',
+  );
+});
