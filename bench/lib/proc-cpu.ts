@@ -56,6 +56,11 @@ export function treeCpuSeconds(rootPid: number): number {
   return treeOf(snapshot(), rootPid);
 }
 
+/** CPU seconds of `pid` alone (0 when it is gone). */
+export function processCpuSeconds(pid: number): number {
+  return readStat(pid)?.cpuS ?? 0;
+}
+
 /** CPU seconds of `pid` itself, and of each of its direct children's trees by the child's command name. */
 export function cpuByChild(pid: number): { self: number; children: Record<string, number> } {
   const snap = snapshot();
