@@ -35,17 +35,6 @@ export function angleDiffDeg(a: number, b: number): number {
   return d > 180 ? 360 - d : d;
 }
 
-/** Length of a polyline in metres. */
-export function polylineLengthM(coords: readonly LonLat[]): number {
-  let total = 0;
-  for (let i = 1; i < coords.length; i++) {
-    const a = coords[i - 1] as LonLat;
-    const b = coords[i] as LonLat;
-    total += distanceM(a[0], a[1], b[0], b[1]);
-  }
-  return total;
-}
-
 /** Local equirectangular projection around a centre: x metres east, y metres north. */
 export class LocalProjection {
   readonly lon0: number;

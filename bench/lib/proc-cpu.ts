@@ -1,4 +1,4 @@
-/** CPU seconds (user + system) of a process and all its descendants, read from /proc (Linux only; 0 elsewhere). */
+/** CPU seconds (user + system) of processes and their children, read from /proc (Linux only; 0 elsewhere). */
 import { readFileSync, readdirSync } from 'node:fs';
 
 const TICKS_PER_S = 100;
@@ -49,11 +49,6 @@ function treeOf(snap: ReturnType<typeof snapshot>, rootPid: number): number {
     stack.push(...(snap.children.get(pid) ?? []));
   }
   return total;
-}
-
-/** CPU seconds of `rootPid` and every live descendant (exited children are not counted). */
-export function treeCpuSeconds(rootPid: number): number {
-  return treeOf(snapshot(), rootPid);
 }
 
 /** CPU seconds of `pid` alone (0 when it is gone). */

@@ -35,15 +35,6 @@ export function projectFlat(frame: LocalFrame, lonLat: ArrayLike<number>): Float
   return out;
 }
 
-/** Great-circle distance in metres (haversine). */
-export function haversineM(lon1: number, lat1: number, lon2: number, lat2: number): number {
-  const r = Math.PI / 180;
-  const dLat = (lat2 - lat1) * r;
-  const dLon = (lon2 - lon1) * r;
-  const a = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * r) * Math.cos(lat2 * r) * Math.sin(dLon / 2) ** 2;
-  return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(a)));
-}
-
 /** Degrees of latitude and longitude that `metres` spans at `lat` (for growing bounding boxes). */
 export function metresToDegrees(metres: number, lat: number): { readonly dLat: number; readonly dLon: number } {
   const c = Math.max(0.01, Math.cos((lat * Math.PI) / 180));
