@@ -14,8 +14,9 @@ import { completeVin } from '../../protocol/index.js';
 import { configureLogging } from '../../core/log.js';
 import { networkSource } from '../../app/network.js';
 
-type After = { after(fn: () => unknown): void };
+export type After = { after(fn: () => unknown): void };
 
+/** A backend config on loopback and free ports, with a fresh Kafka topic prefix; `flags` go on top. */
 export function backendConfig(brokers: readonly string[], flags: Record<string, unknown> = {}): DeepReadonly<Config> {
   return loadConfig(configSchema, {
     flags: {
@@ -32,9 +33,14 @@ export function backendConfig(brokers: readonly string[], flags: Record<string, 
   });
 }
 
-export async function startTestBackend(t: After, config: DeepReadonly<Config>): Promise<{ backend: RunningBackend; kafka: KafkaClient }> {
+/** Builds and starts the backend of `config` in this process; closed in t.after. (Benchmarks use it too.) */
+export async function startTestBackend(
+  t: After,
+  config: DeepReadonly<Config>,
+  clientId = 'test-backend',
+): Promise<{ backend: RunningBackend; kafka: KafkaClient }> {
   configureLogging(config.log.level);
-  const kafka = createKafkaClient({ brokers: config.kafka.brokers, clientId: 'test-backend' });
+  const kafka = createKafkaClient({ brokers: config.kafka.brokers, clientId, fastProduce: config.kafka.fastProduce });
   const backend = await createBackend({
     config,
     network: networkSource(config.sim),
