@@ -10,7 +10,9 @@ import { createBackend, type RunningBackend } from '../../backend/app.js';
 import { createKafkaClient, type InRecord, type KafkaClient } from '../../backend/kafka/index.js';
 import { createBridgeMetrics } from '../../backend/metrics/bridge-metrics.js';
 import { carPassword } from '../../protocol/credentials.js';
-import { completeVin } from '../../protocol/index.js';
+import { completeVin, encode, statusTopic } from '../../protocol/index.js';
+import type { StatusOnline } from '../../protocol/schemas/status.js';
+import { onlineStatus } from './status.js';
 import { configureLogging } from '../../core/log.js';
 import { networkSource } from '../../app/network.js';
 
@@ -101,4 +103,9 @@ export async function connectCar(
   });
   t.after(() => client.endAsync(true));
   return client;
+}
+
+/** Publishes a car's retained `online` status (QoS 1), as a car does when it connects. */
+export async function announceOnline(client: MqttClient, vin: string, extra: Partial<StatusOnline> = {}, ts = Date.now()): Promise<void> {
+  await client.publishAsync(statusTopic(vin), encode('status', onlineStatus(vin, ts, extra)), { qos: 1, retain: true });
 }
