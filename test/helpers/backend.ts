@@ -15,6 +15,7 @@ import type { StatusOnline } from '../../protocol/schemas/status.js';
 import { onlineStatus } from './status.js';
 import { configureLogging } from '../../core/log.js';
 import { networkSource } from '../../app/network.js';
+import { testKafka } from './kafka.js';
 
 export type After = { after(fn: () => unknown): void };
 
@@ -108,4 +109,19 @@ export async function connectCar(
 /** Publishes a car's retained `online` status (QoS 1), as a car does when it connects. */
 export async function announceOnline(client: MqttClient, vin: string, extra: Partial<StatusOnline> = {}, ts = Date.now()): Promise<void> {
   await client.publishAsync(statusTopic(vin), encode('status', onlineStatus(vin, ts, extra)), { qos: 1, retain: true });
+}
+
+/** backendConfig() on the tests' Kafka (testKafka: KAFKA_BROKERS, or the local one of the run). */
+export async function testBackendConfig(t: After, flags: Record<string, unknown> = {}): Promise<DeepReadonly<Config>> {
+  const { brokers } = await testKafka(t);
+  return backendConfig(brokers, flags);
+}
+
+/** testBackendConfig() and startTestBackend(): a backend on the tests' Kafka, closed in t.after. */
+export async function startBackendOnTestKafka(
+  t: After,
+  flags: Record<string, unknown> = {},
+): Promise<{ config: DeepReadonly<Config>; backend: RunningBackend; kafka: KafkaClient }> {
+  const config = await testBackendConfig(t, flags);
+  return { config, ...(await startTestBackend(t, config)) };
 }

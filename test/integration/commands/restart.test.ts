@@ -5,13 +5,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { testKafka } from '../../helpers/kafka.js';
-import { backendConfig, startTestBackend, testVin } from '../../helpers/backend.js';
+import { startTestBackend, testBackendConfig, testVin } from '../../helpers/backend.js';
 import { apiClient, OPERATOR, testCar, TOKENS, VIEWER, waitForStatus, waitKnown } from './helpers.js';
 
 test('backend restarted mid-lifecycle: the command still completes and the car receives it once', async (t) => {
-  const { brokers } = await testKafka(t);
-  const config = backendConfig(brokers, { 'api.tokens': TOKENS.join(',') });
+  const config = await testBackendConfig(t, { 'api.tokens': TOKENS.join(',') });
   const vin = testVin(301);
 
   const first = await startTestBackend(t, config);
@@ -45,8 +43,7 @@ test('backend restarted mid-lifecycle: the command still completes and the car r
 });
 
 test('restart with a command still queued for a sleeping car: resumed, delivered when the car wakes', async (t) => {
-  const { brokers } = await testKafka(t);
-  const config = backendConfig(brokers, { 'api.tokens': TOKENS.join(',') });
+  const config = await testBackendConfig(t, { 'api.tokens': TOKENS.join(',') });
   const vin = testVin(302);
   const first = await startTestBackend(t, config);
   let api = apiClient(first.backend.httpUrl);

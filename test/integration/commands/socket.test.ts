@@ -7,14 +7,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, CommandTransitionMsg, ServerToClientEvents } from '../../../backend/dashboard/hub/events.js';
-import { testKafka } from '../../helpers/kafka.js';
-import { backendConfig, startTestBackend, testVin } from '../../helpers/backend.js';
+import { startTestBackend, testBackendConfig, testVin } from '../../helpers/backend.js';
 import { waitFor } from '../../helpers/poll.js';
 import { apiClient, OPERATOR, testCar, TOKENS, waitKnown } from './helpers.js';
 
 test('socket.io: a dashboard sees CREATED, SENT, DELIVERED, SUCCEEDED of an unlock', async (t) => {
-  const { brokers } = await testKafka(t);
-  const config = backendConfig(brokers, { 'api.tokens': TOKENS.join(',') });
+  const config = await testBackendConfig(t, { 'api.tokens': TOKENS.join(',') });
   assert.ok(config.backend.roles.includes('dashboard'), 'the dashboard role runs by default');
   const { backend } = await startTestBackend(t, config);
   const api = apiClient(backend.httpUrl);

@@ -14,8 +14,7 @@ import { io, type Socket } from 'socket.io-client';
 import { kafkaTopicName } from '../../../protocol/index.js';
 import type { ClientToServerEvents, GeofenceEventMsg, ServerToClientEvents } from '../../../backend/dashboard/hub/events.js';
 import type { GeofencingRole } from '../../../backend/services/geofencing/role.js';
-import { testKafka } from '../../helpers/kafka.js';
-import { backendConfig, collect, startTestBackend, testVin } from '../../helpers/backend.js';
+import { backendConfig, collect, startBackendOnTestKafka, startTestBackend, testVin } from '../../helpers/backend.js';
 import { waitFor } from '../../helpers/poll.js';
 import { ADMIN, apiClient, at, line, OPERATOR, square, testCar, VIEWER } from './helpers.js';
 
@@ -42,9 +41,7 @@ const CORRIDOR = {
 };
 
 test('geofencing: REST fences, cars driving through them, events in Kafka and realtime, actions as commands', async (t) => {
-  const { brokers } = await testKafka(t);
-  const config = backendConfig(brokers, { 'backend.roles': 'broker,bridge,commands,geofencing,dashboard' });
-  const { backend, kafka } = await startTestBackend(t, config);
+  const { config, backend, kafka } = await startBackendOnTestKafka(t, { 'backend.roles': 'broker,bridge,commands,geofencing,dashboard' });
   const api = apiClient(backend.httpUrl);
   const prefix = config.bridge.topicPrefix;
   const geo = backend.services.get('geofencing') as GeofencingRole | undefined;
@@ -260,7 +257,7 @@ test('geofencing: REST fences, cars driving through them, events in Kafka and re
   });
 
   await t.test('a second instance rebuilds the fences from Kafka and follows changes made through the first', async () => {
-    const second = backendConfig(brokers, { 'backend.roles': 'geofencing', 'bridge.topicPrefix': prefix });
+    const second = backendConfig(config.kafka.brokers, { 'backend.roles': 'geofencing', 'bridge.topicPrefix': prefix });
     const { backend: other } = await startTestBackend(t, second);
     const api2 = apiClient(other.httpUrl);
     const ids = async (): Promise<string[]> =>

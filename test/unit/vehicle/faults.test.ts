@@ -4,11 +4,16 @@ import { readVehicle } from '../../../simulator/vehicle/state.js';
 import { tyrePressureKpa } from '../../../simulator/vehicle/thermal.js';
 import { cityProfile, FakeTrace, findCar, OneCar } from './helpers.js';
 
+/** A car that drives at `speedMps` for `drivingS` seconds, then parks (after 60 s still), with these fault rates. */
+const faultyCar = (
+  powertrain: 'ice' | 'bev',
+  drivingS: number,
+  speedMps: number,
+  faults: { overheatPerDrivingHour: number; tyreLeakPerHour: number },
+): OneCar => new OneCar(findCar(powertrain), new FakeTrace((t) => (t < drivingS ? speedMps : 0)), { faults, parkAfterS: 60 });
+
 test('overheating: the coolant climbs for minutes before P0217, which clears once the engine cooled', () => {
-  const sim = new OneCar(findCar('ice'), new FakeTrace((t) => (t < 3600 ? 14 : 0)), {
-    faults: { overheatPerDrivingHour: 30, tyreLeakPerHour: 0 },
-    parkAfterS: 60,
-  });
+  const sim = faultyCar('ice', 3600, 14, { overheatPerDrivingHour: 30, tyreLeakPerHour: 0 });
   const coolant: number[] = [];
   let codeAt = -1;
   for (let t = 0; t < 3600 && codeAt < 0; t++) {
@@ -33,10 +38,7 @@ test('overheating: the coolant climbs for minutes before P0217, which clears onc
 });
 
 test('a slow leak: tyre pressure drops before C0750; fixed after a long stop', () => {
-  const sim = new OneCar(findCar('bev'), new FakeTrace((t) => (t < 7200 ? 12 : 0)), {
-    faults: { overheatPerDrivingHour: 0, tyreLeakPerHour: 20 },
-    parkAfterS: 60,
-  });
+  const sim = faultyCar('bev', 7200, 12, { overheatPerDrivingHour: 0, tyreLeakPerHour: 20 });
   const pressures: number[] = [];
   let codeAt = -1;
   for (let t = 0; t < 7200 && codeAt < 0; t++) {
