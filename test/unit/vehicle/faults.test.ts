@@ -12,15 +12,20 @@ const faultyCar = (
   faults: { overheatPerDrivingHour: number; tyreLeakPerHour: number },
 ): OneCar => new OneCar(findCar(powertrain), new FakeTrace((t) => (t < drivingS ? speedMps : 0)), { faults, parkAfterS: 60 });
 
+/** Steps the car a second at a time, calling `record` after each, until DTC `code` is raised: its second, or -1. */
+function secondOfCode(sim: OneCar, code: string, maxS: number, record: () => void): number {
+  for (let t = 0; t < maxS; t++) {
+    sim.step(1);
+    record();
+    if (sim.events.some((e) => e.type === 'dtc' && e.code === code)) return t;
+  }
+  return -1;
+}
+
 test('overheating: the coolant climbs for minutes before P0217, which clears once the engine cooled', () => {
   const sim = faultyCar('ice', 3600, 14, { overheatPerDrivingHour: 30, tyreLeakPerHour: 0 });
   const coolant: number[] = [];
-  let codeAt = -1;
-  for (let t = 0; t < 3600 && codeAt < 0; t++) {
-    sim.step(1);
-    coolant.push(readVehicle(sim.state, 0).coolantC);
-    if (sim.events.some((e) => e.type === 'dtc' && e.code === 'P0217')) codeAt = t;
-  }
+  const codeAt = secondOfCode(sim, 'P0217', 3600, () => coolant.push(readVehicle(sim.state, 0).coolantC));
   assert.ok(codeAt > 0, 'P0217 was raised');
   const dtc = sim.events.find((e) => e.type === 'dtc');
   assert.ok(dtc?.type === 'dtc' && dtc.active && dtc.severity === 'critical');
@@ -40,13 +45,10 @@ test('overheating: the coolant climbs for minutes before P0217, which clears onc
 test('a slow leak: tyre pressure drops before C0750; fixed after a long stop', () => {
   const sim = faultyCar('bev', 7200, 12, { overheatPerDrivingHour: 0, tyreLeakPerHour: 20 });
   const pressures: number[] = [];
-  let codeAt = -1;
-  for (let t = 0; t < 7200 && codeAt < 0; t++) {
-    sim.step(1);
+  const codeAt = secondOfCode(sim, 'C0750', 7200, () => {
     const s = readVehicle(sim.state, 0);
     pressures.push(Math.min(...s.tyreColdKpa.map((c) => tyrePressureKpa(c, s.tyreTempC))));
-    if (sim.events.some((e) => e.type === 'dtc' && e.code === 'C0750')) codeAt = t;
-  }
+  });
   assert.ok(codeAt > 0, 'C0750 was raised');
   const nominal = sim.car.tyreKpa;
   assert.ok((pressures[codeAt] ?? 0) < 0.75 * nominal);
