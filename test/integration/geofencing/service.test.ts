@@ -10,9 +10,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { io, type Socket } from 'socket.io-client';
 import { kafkaTopicName } from '../../../protocol/index.js';
-import type { ClientToServerEvents, GeofenceEventMsg, ServerToClientEvents } from '../../../backend/dashboard/hub/events.js';
+import type { GeofenceEventMsg } from '../../../backend/dashboard/hub/events.js';
+import { dashboardSocket } from '../../helpers/socket.js';
 import type { GeofencingRole } from '../../../backend/services/geofencing/role.js';
 import { backendConfig, collect, startBackendOnTestKafka, startTestBackend, testVin } from '../../helpers/backend.js';
 import { waitFor } from '../../helpers/poll.js';
@@ -50,18 +50,8 @@ test('geofencing: REST fences, cars driving through them, events in Kafka and re
   const pushed: GeofenceEventMsg[] = [];
   geo.service.onRealtime((m) => pushed.push(m));
   const received: GeofenceEventMsg[] = [];
-  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(backend.httpUrl, {
-    path: '/socket.io',
-    auth: { token: VIEWER },
-    transports: ['websocket'],
-    reconnection: false,
-  });
-  t.after(() => socket.close());
+  const socket = await dashboardSocket(t, backend.httpUrl, VIEWER);
   socket.on('geofence', (m) => received.push(m));
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', resolve);
-    socket.once('connect_error', reject);
-  });
   const [events, audit, fenceRecords] = await Promise.all([
     collect(t, kafka, kafkaTopicName('geofenceEvents', prefix)),
     collect(t, kafka, kafkaTopicName('commandAudit', prefix)),
