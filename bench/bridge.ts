@@ -9,24 +9,14 @@
  *   npm run bench -- bridge [--cars 1000] [--window 8] [--seconds 30] [--warmup 5] [--producers 1] [--encoder fast|kafkajs]
  */
 import { fork } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createBackend } from '../backend/app.js';
-import { createKafkaClient } from '../backend/kafka/index.js';
-import { createBridgeMetrics } from '../backend/metrics/bridge-metrics.js';
-import { loadConfig } from '../core/config/load.js';
-import { configSchema } from '../app/config-schema.js';
 import { configureLogging } from '../core/log.js';
-import { defaultCacheDir, startLocalKafka } from '../infra/kafka/index.js';
 import { kafkaTopicName } from '../protocol/index.js';
-import { numberFlag, stringFlag } from './lib/flags.js';
-import { networkSource } from '../app/network.js';
+import { benchConfig, startBenchKafka, startInProcessBackend } from './lib/backend.js';
+import { numberFlags, stringFlag } from './lib/flags.js';
+import { processCpuSeconds } from './lib/proc-cpu.js';
 
-const cars = numberFlag('cars', 1000);
-const window = numberFlag('window', 8);
-const seconds = numberFlag('seconds', 30);
-const warmup = numberFlag('warmup', 5);
-const producers = numberFlag('producers', 1);
+const { cars, window, seconds, warmup, producers } = numberFlags({ cars: 1000, window: 8, seconds: 30, warmup: 5, producers: 1 });
 const encoder = stringFlag('encoder', 'fast');
 if (encoder !== 'fast' && encoder !== 'kafkajs') {
   console.error(`bridge bench: --encoder must be fast or kafkajs (got ${String(encoder)})`);
@@ -34,43 +24,21 @@ if (encoder !== 'fast' && encoder !== 'kafkajs') {
 }
 
 configureLogging('warn');
-/** CPU seconds (user + system) of a process, from /proc. */
-function procCpuS(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
 const status = (s: string): void => void process.stderr.write(`[bridge bench] ${s}\n`);
 
 status('starting Kafka');
-const kafkaCfg = loadConfig(configSchema, { defaults: { kafka: { cacheDir: defaultCacheDir(process.env) } } }).kafka;
-const kafka = await startLocalKafka(kafkaCfg, { onProgress: status });
+const kafka = await startBenchKafka(status);
 const kafkaPid = kafka.pids[0]!;
 let exitCode = 0;
 try {
-  const config = loadConfig(configSchema, {
-    defaults: { kafka: { cacheDir: defaultCacheDir(process.env) } },
-    flags: {
-      'kafka.brokers': kafka.brokers.join(','),
-      'mqtt.host': '127.0.0.1',
-      'mqtt.port': 0,
-      'mqtt.wsPort': 0,
-      'backend.httpPort': 0,
-      'backend.httpHost': '127.0.0.1',
-      // The chain under test: the broker and the bridge, not the services that consume telemetry.
-      'backend.roles': 'broker,bridge',
-      'bridge.producers': producers,
-      'kafka.fastProduce': encoder === 'fast',
-      'log.level': 'warn',
-    },
+  const config = benchConfig(kafka.brokers, {
+    // The chain under test: the broker and the bridge, not the services that consume telemetry.
+    'backend.roles': 'broker,bridge',
+    'bridge.producers': producers,
+    'kafka.fastProduce': encoder === 'fast',
   });
-  const client = createKafkaClient({ brokers: kafka.brokers, clientId: 'bench-bridge', fastProduce: config.kafka.fastProduce });
-  const backend = await createBackend({
-    config,
-    network: networkSource(config.sim),
-    kafka: client,
-    metrics: createBridgeMetrics(undefined, false),
-  }).start();
+  // Closed at the end of the run, below, after the figures are read.
+  const { backend, kafka: client } = await startInProcessBackend({ after: () => undefined }, config, 'bench-bridge');
 
   status(`connecting ${cars} cars (window ${window} each)`);
   const load = fork(
@@ -88,7 +56,7 @@ try {
   });
   await ready;
 
-  const sample = () => ({ t: performance.now(), acked: last.acked, self: process.cpuUsage(), kafka: procCpuS(kafkaPid) });
+  const sample = () => ({ t: performance.now(), acked: last.acked, self: process.cpuUsage(), kafka: processCpuSeconds(kafkaPid) });
   const waitS = (s: number) => new Promise((r) => setTimeout(r, s * 1000));
   status(`warming up ${warmup} s`);
   await waitS(warmup);

@@ -36,27 +36,22 @@ import { Type } from '@sinclair/typebox';
 import { createKafkaClient, type InRecord } from '../backend/kafka/index.js';
 import { SERVICE_ROLES } from '../backend/roles.js';
 import { loadConfig } from '../core/config/load.js';
-import { configSchema } from '../app/config-schema.js';
 import { configureLogging } from '../core/log.js';
-import { defaultCacheDir, startLocalKafka, type LocalKafka } from '../infra/kafka/index.js';
 import { kafkaTopicName } from '../protocol/index.js';
 import { simConfigSchema } from '../simulator/config.js';
 import { FleetGenerator } from '../simulator/fleet/generate.js';
 import { Rng } from '../core/random.js';
 import { startFleetProcess } from '../simulator/runtime/fleet-process.js';
 import { seedOf } from '../simulator/runtime/world.js';
-import { numberFlag, stringFlag } from './lib/flags.js';
+import { benchConfig, benchKafka } from './lib/backend.js';
+import { numberFlag, numberFlags, stringFlag } from './lib/flags.js';
 import { startBenchBackend, type BenchBackend } from './lib/commands-backend.js';
 import { commandFigures, observeRecords, r1, reportLines, stats, timelineJsonl, type Probe } from './lib/commands-figures.js';
 
-const CARS = numberFlag('cars', 5000);
-const COMMANDS = numberFlag('commands', 300);
-const RATE = numberFlag('rate', 5);
+const { cars: CARS, commands: COMMANDS, rate: RATE } = numberFlags({ cars: 5000, commands: 300, rate: 5 });
 /** 0: long poll (GET ?waitMs, answered when the command finishes); N: poll every N ms. */
 const POLL_MS = numberFlag('poll', 0);
-const WARMUP_S = numberFlag('warmup', 10);
-const RAMP = numberFlag('ramp', 200);
-const QOS = numberFlag('qos', 1);
+const { warmup: WARMUP_S, ramp: RAMP, qos: QOS } = numberFlags({ warmup: 10, ramp: 200, qos: 1 });
 const TYPE = stringFlag('type', 'flash_lights');
 const SEED = stringFlag('seed', '1');
 /** The cars' execution time: 0 = they answer at once, so the round trip is the platform's own. */
@@ -87,29 +82,9 @@ configureLogging('warn');
 const status = (s: string): void => void process.stderr.write(`[commands bench] ${s}\n`);
 const wait = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-let local: LocalKafka | undefined;
-const fromEnv = process.env.KAFKA_BROKERS;
-if (fromEnv === undefined || fromEnv === '') {
-  status('starting Kafka');
-  const kafkaCfg = loadConfig(configSchema, { defaults: { kafka: { cacheDir: defaultCacheDir(process.env) } } }).kafka;
-  local = await startLocalKafka(kafkaCfg, { onProgress: status });
-}
-const brokers = local?.brokers ?? (fromEnv ?? '').split(',');
+const { brokers, local } = await benchKafka(status);
 const prefix = `bench${randomUUID().slice(0, 8)}.`;
-const config = loadConfig(configSchema, {
-  defaults: { kafka: { cacheDir: defaultCacheDir(process.env) } },
-  flags: {
-    'kafka.brokers': brokers.join(','),
-    'mqtt.host': '127.0.0.1',
-    'mqtt.port': 0,
-    'mqtt.wsPort': 0,
-    'backend.httpPort': 0,
-    'backend.httpHost': '127.0.0.1',
-    'bridge.topicPrefix': prefix,
-    'api.tokens': `bench:operator:${TOKEN}`,
-    'log.level': 'warn',
-  },
-});
+const config = benchConfig(brokers, { 'bridge.topicPrefix': prefix, 'api.tokens': `bench:operator:${TOKEN}` });
 const kafka = createKafkaClient({ brokers, clientId: 'bench-commands' });
 const cleanup: (() => Promise<unknown>)[] = [];
 let exitCode = 0;

@@ -32,26 +32,16 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { randomUUID } from 'node:crypto';
-import { createBackend } from '../backend/app.js';
-import { createKafkaClient } from '../backend/kafka/index.js';
-import { createBridgeMetrics } from '../backend/metrics/bridge-metrics.js';
-import { loadConfig } from '../core/config/load.js';
-import { configSchema } from '../app/config-schema.js';
-import { configureLogging } from '../core/log.js';
-import { defaultCacheDir, startLocalKafka, type LocalKafka } from '../infra/kafka/index.js';
 import type { Browser, PlaywrightCore } from '../test/integration/dashboard-e2e/playwright.js';
-import { numberFlag, stringFlag } from './lib/flags.js';
+import { benchConfig, benchKafka, startInProcessBackend } from './lib/backend.js';
+import { numberFlag, numberFlags, stringFlag } from './lib/flags.js';
 import { startKafkaFleetFeed } from './lib/kafka-fleet-feed.js';
 import { cpuByChild } from './lib/proc-cpu.js';
 import { loadNetwork, seedOf } from '../simulator/runtime/world.js';
 import { CHROMIUM_ARGS, chromiumPath } from '../infra/chromium.js';
-import { networkSource } from '../app/network.js';
 
-const CARS = numberFlag('cars', 10_000);
-const RATE = numberFlag('rate', 1);
-const SECONDS = numberFlag('seconds', 30);
-const RAMP_DEADLINE_S = numberFlag('ramp-deadline', 300);
+const flags = numberFlags({ cars: 10_000, rate: 1, seconds: 30, rampDeadline: 300 });
+const { cars: CARS, rate: RATE, seconds: SECONDS, rampDeadline: RAMP_DEADLINE_S } = flags;
 const SEED = stringFlag('seed', '1');
 const RAMP = numberFlag('ramp-rate', 200);
 const CLUSTERED = process.argv.includes('--clustered');
@@ -88,45 +78,18 @@ function bundleDir(): string {
 async function main(): Promise<Record<string, unknown>> {
   const pwName = 'playwright-core';
   const pw = (await import(pwName)) as PlaywrightCore;
-  let local: LocalKafka | undefined;
-  const fromEnv = process.env['KAFKA_BROKERS'] ?? '';
-  if (fromEnv === '') {
-    status('starting Kafka');
-    const kafkaCfg = loadConfig(configSchema, { defaults: { kafka: { cacheDir: defaultCacheDir(process.env) } } }).kafka;
-    const k = await startLocalKafka(kafkaCfg, { onProgress: status });
-    local = k;
-    cleanup.push(() => k.stop());
-  }
-  const brokers = local?.brokers ?? fromEnv.split(',');
-  const config = loadConfig(configSchema, {
-    defaults: { kafka: { cacheDir: defaultCacheDir(process.env) } },
-    flags: {
-      'kafka.brokers': brokers.join(','),
-      'mqtt.host': '127.0.0.1',
-      'mqtt.port': 0,
-      'mqtt.wsPort': 0,
-      'mqtt.fleetKey': FLEET_KEY,
-      'backend.httpPort': 0,
-      'backend.httpHost': '127.0.0.1',
-      'backend.roles': 'broker,bridge,dashboard',
-      'bridge.topicPrefix': `bench${randomUUID().slice(0, 8)}.`,
-      'api.tokens': `bench:viewer:${TOKEN}`,
-      'sim.seed': SEED,
-      'sim.cars': CARS,
-      'dashboard.staticDir': bundleDir(),
-      ...(CLUSTERED ? {} : { 'dashboard.clusterZoom': 0, 'dashboard.maxCarsPerFrame': CARS }),
-      'log.level': 'warn',
-    },
+  const { brokers, local } = await benchKafka(status);
+  if (local !== undefined) cleanup.push(() => local.stop());
+  const config = benchConfig(brokers, {
+    'mqtt.fleetKey': FLEET_KEY,
+    'backend.roles': 'broker,bridge,dashboard',
+    'api.tokens': `bench:viewer:${TOKEN}`,
+    'sim.seed': SEED,
+    'sim.cars': CARS,
+    'dashboard.staticDir': bundleDir(),
+    ...(CLUSTERED ? {} : { 'dashboard.clusterZoom': 0, 'dashboard.maxCarsPerFrame': CARS }),
   });
-  configureLogging(config.log.level);
-  const kafka = createKafkaClient({ brokers, clientId: 'bench-dashboard' });
-  const backend = await createBackend({
-    config,
-    network: networkSource(config.sim),
-    kafka,
-    metrics: createBridgeMetrics(undefined, false),
-  }).start();
-  cleanup.push(() => backend.close());
+  const { backend, kafka } = await startInProcessBackend({ after: (close) => cleanup.push(close) }, config, 'bench-dashboard');
   const api = async <T>(path: string): Promise<T> =>
     (await (await fetch(`${backend.httpUrl}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as T;
 

@@ -22,16 +22,12 @@ import {
   type Fence,
   type FixInput,
 } from '../backend/services/geofencing/index.js';
-import { numberFlag } from './lib/flags.js';
+import { numberFlags } from './lib/flags.js';
 import { writeResult } from './lib/provenance.js';
 import { Rng } from '../core/random.js';
 
-const FENCES = numberFlag('fences', 10_000);
-const CARS = numberFlag('cars', 5_000);
-const SECONDS = numberFlag('seconds', 60);
-const REPS = numberFlag('reps', 5);
-const NAIVE_S = numberFlag('naive-seconds', 10);
-const SEED = numberFlag('seed', 1);
+const flags = numberFlags({ fences: 10_000, cars: 5_000, seconds: 60, reps: 5, naiveSeconds: 10, seed: 1 });
+const { fences: FENCES, cars: CARS, seconds: SECONDS, reps: REPS, naiveSeconds: NAIVE_S, seed: SEED } = flags;
 
 const LAT0 = 48.137;
 const LON0 = 11.575;

@@ -20,16 +20,11 @@ import { parse as parseYaml } from 'yaml';
 import { startBroker } from '../loadtest/runner/brokers.js';
 import { runLoadTest } from '../loadtest/runner/runner.js';
 import { parseScenario } from '../loadtest/scenario/scenario.js';
-import { numberFlag, stringFlag } from './lib/flags.js';
+import { numberFlags, stringFlag } from './lib/flags.js';
 import { repoRoot, writeResult } from './lib/provenance.js';
 
-const START = numberFlag('start', 1000);
-const STEP = numberFlag('step', 1000);
-const MAX = numberFlag('max', 15_000);
-const RAMP_S = numberFlag('ramp', 10);
-const HOLD_S = numberFlag('hold', 20);
-const SETTLE_S = numberFlag('settle', 5);
-const SHARE = numberFlag('share', 0.1);
+const flags = numberFlags({ start: 1000, step: 1000, max: 15_000, ramp: 10, hold: 20, settle: 5, share: 0.1 });
+const { start: START, step: STEP, max: MAX, ramp: RAMP_S, hold: HOLD_S, settle: SETTLE_S, share: SHARE } = flags;
 const BROKERS = stringFlag('brokers', 'mosquitto,embedded').split(',');
 
 const bundled = parseYaml(readFileSync(`${repoRoot()}/loadtest/scenarios/ramp-to-break.yaml`, 'utf8')) as Record<string, unknown>;

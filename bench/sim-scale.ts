@@ -26,14 +26,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnMosquitto, type Mosquitto } from '../infra/mosquitto/launcher.js';
 import type { SimSummary } from '../simulator/runtime/summary.js';
-import { numberFlag } from './lib/flags.js';
+import { numberFlags } from './lib/flags.js';
 
-const target = numberFlag('sessions', 100_000);
-const perProcess = numberFlag('per-process', 17_000);
-const rate = numberFlag('rate', 0.05);
-const holdS = numberFlag('hold', 30);
-const deadlineS = numberFlag('deadline', 480);
-const ramp = numberFlag('ramp', 4000);
+const flags = numberFlags({ sessions: 100_000, perProcess: 17_000, rate: 0.05, hold: 30, deadline: 480, ramp: 4000 });
+const { sessions: target, perProcess, rate, hold: holdS, deadline: deadlineS, ramp } = flags;
 const n = Math.ceil(target / perProcess);
 const cli = fileURLToPath(new URL('../cli/run.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'v2x-sim-scale-'));

@@ -12,13 +12,9 @@
 import { generateCity } from '../road/city.js';
 import { TrafficModel } from '../simulator/traffic/model.js';
 import { emptyKinematics } from '../simulator/traffic/kinematics.js';
-import { numberFlag } from './lib/flags.js';
+import { numberFlags } from './lib/flags.js';
 
-const cars = numberFlag('cars', 15_000);
-const seconds = numberFlag('seconds', 300);
-const seed = numberFlag('seed', 1);
-const tick = numberFlag('tick', 0.5);
-const warmup = numberFlag('warmup', 10);
+const { cars, seconds, seed, tick, warmup } = numberFlags({ cars: 15_000, seconds: 300, seed: 1, tick: 0.5, warmup: 10 });
 
 const gc = (globalThis as { gc?: () => void }).gc;
 gc?.();

@@ -20,12 +20,9 @@ import type { EventDraft } from '../simulator/vehicle/events.js';
 import { initVehicle, VehicleState } from '../simulator/vehicle/state.js';
 import { stepVehicle } from '../simulator/vehicle/step.js';
 import { nextTelemetrySeq, toTelemetry } from '../simulator/vehicle/telemetry.js';
-import { numberFlag } from './lib/flags.js';
+import { numberFlags } from './lib/flags.js';
 
-const cars = numberFlag('cars', 15_000);
-const seconds = numberFlag('seconds', 60);
-const seed = numberFlag('seed', 1);
-const warmup = numberFlag('warmup', 5);
+const { cars, seconds, seed, warmup } = numberFlags({ cars: 15_000, seconds: 60, seed: 1, warmup: 5 });
 
 const gc = (globalThis as { gc?: () => void }).gc;
 const mem = (): number => {

@@ -3,28 +3,29 @@
  * - no timer of its own: connect timeout, keepalive and reconnect delay share one TimerNode on the
  *   worker's TimerWheel, its meaning given by the session state;
  * - no per-message closure or listener: a PUBLISH is one buffer and one socket.write; acks are read
- *   in place (framer.ts) and matched in a fixed in-flight window (outbox.ts, inflight.ts);
+ *   in place (framer.ts, then one handler per packet type in handlers/) and matched in a fixed
+ *   in-flight window (outbox.ts, inflight.ts);
  * - counting goes straight into a shared MqttStats; events go to one shared SessionEvents object.
  *
  * Delivery: QoS 1/2 publishes not acknowledged when the connection drops are sent again after the
  * reconnect (with DUP when the broker kept the session; as new publishes when it did not), then
  * the offline queue is flushed in order. PUBACK latency is measured from the last transmission.
  */
-import type { OnReadOpts, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { V2xError } from '../core/errors.js';
 import { Backoff, defaultBackoff, seedOf } from './backoff.js';
-import { connackError } from './connack.js';
 import { DISCONNECT_V4, EncodedTopic, PINGREQ, encodePublish } from './encode.js';
 import type { DisconnectReason, SessionEvents } from './events.js';
+import { Failover } from './failover.js';
 import { Framer, type FrameSink } from './framer.js';
 import { Inbox } from './inbox.js';
-import { InflightKind } from './inflight.js';
-import { ACK_REJECTED, ACK_UNKNOWN, Outbox } from './outbox.js';
-import { encodeConnect, parseConnack, subackCodes } from './packets.js';
+import { handlePacket, type PacketHost } from './handlers/index.js';
+import { Outbox } from './outbox.js';
+import { encodeConnect } from './packets.js';
 import { Subscriptions } from './subscriptions.js';
 import { MqttStats } from './stats.js';
 import { TimerNode, type TimerTarget, type TimerWheel } from './timer-wheel.js';
-import { openTransport, readyEvent, sharedBuffer, usesOnRead } from './transport.js';
+import { openConnection, type ConnectionSink } from './transport.js';
 import {
   PublishResult,
   type IncomingMessage,
@@ -34,7 +35,6 @@ import {
   type SessionOptions,
   type SessionState,
   type Subscription,
-  type TransportOptions,
 } from './types.js';
 
 export interface SessionContext<Tag> {
@@ -43,7 +43,7 @@ export interface SessionContext<Tag> {
   readonly events?: SessionEvents<Tag>;
 }
 
-export class MqttSession<Tag = unknown> implements TimerTarget, FrameSink {
+export class MqttSession<Tag = unknown> implements TimerTarget, FrameSink, ConnectionSink {
   readonly options: SessionOptions;
   readonly version: ProtocolVersion;
   readonly tag: Tag;
@@ -54,8 +54,7 @@ export class MqttSession<Tag = unknown> implements TimerTarget, FrameSink {
   readonly #framer = new Framer();
   readonly #outbox: Outbox;
   readonly #backoff: Backoff | undefined;
-  /** Index in options.failover of the broker of the current (or next) connection. */
-  #server = 0;
+  readonly #failover: Failover;
   readonly #keepaliveMs: number;
   #state: SessionState = 'idle';
   #holdUntil = 0;
@@ -70,6 +69,8 @@ export class MqttSession<Tag = unknown> implements TimerTarget, FrameSink {
   /** The error that ended this connection attempt, when already reported (refusal, timeout). */
   #failure: V2xError | undefined;
   #socketError: Error | undefined;
+  /** What the packet handlers see of this session (built once). */
+  readonly #host: PacketHost;
 
   constructor(options: SessionOptions, context: SessionContext<Tag>, tag: Tag) {
     this.options = options;
@@ -87,8 +88,32 @@ export class MqttSession<Tag = unknown> implements TimerTarget, FrameSink {
     this.#backoff =
       options.reconnect === false ? undefined : new Backoff(options.reconnect ?? { ...defaultBackoff, seed: seedOf(options.clientId) });
     this.#keepaliveMs = (options.keepalive ?? 60) * 1000;
+    this.#failover = new Failover(options);
     this.#subscriptions = new Subscriptions(options.subscriptions ?? []);
     this.stats.states.idle++;
+    this.#host = {
+      version: this.version,
+      clientId: options.clientId,
+      outbox: this.#outbox,
+      inbox: this.#inbox,
+      subscriptions: this.#subscriptions,
+      write: this.#write,
+      deliver: this.#deliver,
+      connectionWriter: () => {
+        const socket = this.#socket;
+        return (packet) => {
+          if (socket !== undefined && socket === this.#socket && !socket.destroyed) socket.write(packet);
+        };
+      },
+      state: () => this.#state,
+      accepted: (sessionPresent) => this.#accepted(sessionPresent),
+      refused: (err) => this.#refused(err),
+      published: (latencyMs, qos) => this.#events.puback?.(this, latencyMs, qos),
+      pingAnswered: () => void (this.#pingOutstanding = false),
+      serverDisconnect: () => void (this.#lostReason = 'server-disconnect'),
+      emitError: (err) => this.#emitError(err),
+      protocolError: (detail) => this.#protocolError(detail),
+    };
   }
 
   get state(): SessionState {
@@ -206,39 +231,31 @@ export class MqttSession<Tag = unknown> implements TimerTarget, FrameSink {
     this.#failure = undefined;
     this.#lostReason = 'connection-lost';
     this.#openedAt = this.#wheel.clock.monotonic();
-    const t = this.#transport();
-    // One set of handlers per connection (not per message); each ignores its socket once the
-    // session has moved on to another one (after close(), or a reconnect).
-    let socket: Socket | undefined;
-    const onread: OnReadOpts = {
-      buffer: sharedBuffer(),
-      callback: (n: number, buf: Uint8Array): boolean => {
-        if (socket === this.#socket) this.#ingest(buf as Buffer, n);
-        return true;
-      },
-    };
     try {
-      socket = openTransport(t, onread);
+      this.#socket = openConnection(this.#failover.transport, this);
     } catch (err) {
       this.#emitError(new V2xError('MQTT_CONNECT_FAILED', String(err), { cause: err }));
       this.#afterLoss(false);
       return;
     }
-    const own = socket;
-    this.#socket = own;
-    own.on(readyEvent(t), () => {
-      if (own !== this.#socket) return;
-      this.#connectPacket ??= encodeConnect(this.options, this.version);
-      this.#write(this.#connectPacket);
-    });
-    if (!usesOnRead(t)) own.on('data', (chunk: Buffer) => own === this.#socket && this.#ingest(chunk, chunk.length));
-    own.on('error', (err: Error) => {
-      if (own === this.#socket) this.#socketError = err;
-    });
-    own.on('close', () => {
-      if (own === this.#socket) this.#lost();
-    });
     this.#wheel.schedule(this.#timer, this.options.connectTimeoutMs ?? 10_000);
+  }
+
+  // The connection's events: each ignores its socket once the session has moved on to another one
+  // (after close(), or a reconnect).
+  onOpen(socket: Socket): void {
+    if (socket !== this.#socket) return;
+    this.#connectPacket ??= encodeConnect(this.options, this.version);
+    this.#write(this.#connectPacket);
+  }
+  onBytes(socket: Socket, buf: Buffer, n: number): void {
+    if (socket === this.#socket) this.#ingest(buf, n);
+  }
+  onSocketError(socket: Socket, err: Error): void {
+    if (socket === this.#socket) this.#socketError = err;
+  }
+  onClosed(socket: Socket): void {
+    if (socket === this.#socket) this.#lost();
   }
 
   #ingest(buf: Buffer, n: number): void {
@@ -259,7 +276,7 @@ export class MqttSession<Tag = unknown> implements TimerTarget, FrameSink {
     this.#socket = undefined;
     if (!wasConnected && this.#failure === undefined) {
       const why = this.#socketError?.message ?? 'connection closed before CONNACK';
-      this.#emitError(new V2xError('MQTT_CONNECT_FAILED', `${this.#hostPort()}: ${why}`, { cause: this.#socketError }));
+      this.#emitError(new V2xError('MQTT_CONNECT_FAILED', `${this.#failover.hostPort}: ${why}`, { cause: this.#socketError }));
     }
     this.#afterLoss(wasConnected);
   }
@@ -280,8 +297,7 @@ export class MqttSession<Tag = unknown> implements TimerTarget, FrameSink {
     this.#setState('waiting');
     const held = this.#holdUntil - this.#wheel.clock.monotonic();
     this.#holdUntil = 0;
-    const servers = this.options.failover;
-    if (servers !== undefined && servers.length > 1) this.#server = (this.#server + 1) % servers.length;
+    this.#failover.next();
     const delay = this.#backoff.next();
     this.#wheel.schedule(this.#timer, held > delay ? held : delay);
   }
@@ -289,7 +305,10 @@ export class MqttSession<Tag = unknown> implements TimerTarget, FrameSink {
   onTimer(now: number): void {
     switch (this.#state) {
       case 'connecting':
-        this.#failure = new V2xError('MQTT_CONNECT_TIMEOUT', `${this.#hostPort()} after ${this.options.connectTimeoutMs ?? 10_000} ms`);
+        this.#failure = new V2xError(
+          'MQTT_CONNECT_TIMEOUT',
+          `${this.#failover.hostPort} after ${this.options.connectTimeoutMs ?? 10_000} ms`,
+        );
         this.#emitError(this.#failure);
         this.#socket?.destroy();
         break;
@@ -321,54 +340,13 @@ export class MqttSession<Tag = unknown> implements TimerTarget, FrameSink {
     }
   }
 
-  // ---- incoming packets -----------------------------------------------------------------------
+  // ---- incoming packets: one handler per packet type (handlers/) ------------------------------
 
   onFrame(first: number, buf: Buffer, packetStart: number, bodyStart: number, end: number): void {
-    const type = first >> 4;
-    const id = end - bodyStart >= 2 ? buf.readUInt16BE(bodyStart) : 0;
-    const reason = this.version === 5 && end - bodyStart > 2 ? buf[bodyStart + 2]! : 0;
-    switch (type) {
-      case 4: // PUBACK
-        return this.#acked(id, InflightKind.PUBACK, reason);
-      case 7: // PUBCOMP
-        return this.#acked(id, InflightKind.PUBCOMP, reason);
-      case 5: // PUBREC
-        if (this.#outbox.pubrec(id, reason, this.#write) === ACK_REJECTED) this.#afterAck(ACK_REJECTED, 2, reason);
-        return;
-      case 13: // PINGRESP
-        this.#pingOutstanding = false;
-        return;
-      case 3:
-        return this.#inbox.publish(this.version, buf, packetStart, end, this.#write, this.#deliver, this.#writerForThisConnection());
-      case 6: // PUBREL
-        return this.#inbox.pubrel(id, this.#write);
-      case 9: {
-        const refused = this.#subscriptions.suback(id, subackCodes(this.version, buf, bodyStart, end), this.#outbox);
-        if (refused !== undefined) this.#emitError(refused);
-        return;
-      }
-      case 11:
-        return this.#subscriptions.unsuback(id, this.#outbox);
-      case 2:
-        return this.#connack(buf, packetStart, bodyStart, end);
-      case 14: // DISCONNECT from an MQTT 5 broker
-        this.#lostReason = 'server-disconnect';
-        return;
-      default:
-        return this.#protocolError(`unexpected packet type ${type}`);
-    }
+    handlePacket(this.#host, first, buf, packetStart, bodyStart, end);
   }
 
-  #connack(buf: Buffer, packetStart: number, bodyStart: number, end: number): void {
-    if (this.#state !== 'connecting') return this.#protocolError('CONNACK while not connecting');
-    const { sessionPresent, code, reasonString, receiveMaximum } = parseConnack(this.version, buf, packetStart, bodyStart, end);
-    this.#outbox.setReceiveMaximum(receiveMaximum);
-    if (code !== 0) {
-      this.#failure = connackError(this.version, code, this.clientId, reasonString);
-      this.#emitError(this.#failure);
-      this.#socket?.destroy();
-      return;
-    }
+  #accepted(sessionPresent: boolean): boolean {
     this.#timer.cancel();
     this.#setState('connected');
     this.stats.connects++;
@@ -377,42 +355,19 @@ export class MqttSession<Tag = unknown> implements TimerTarget, FrameSink {
     this.#pingOutstanding = false;
     if (this.#keepaliveMs > 0) this.#wheel.schedule(this.#timer, this.#keepaliveMs);
     this.#events.connected?.(this, sessionPresent);
-    if (this.state !== 'connected') return; // a handler closed us
-    const socket = this.#socket!;
-    socket.cork();
-    const lost = this.#outbox.retransmit(sessionPresent, this.#write);
-    this.#subscriptions.connected(sessionPresent, lost, this.#outbox, this.version, this.#write);
-    this.#outbox.flush(this.#write);
-    socket.uncork();
+    return this.state === 'connected';
   }
 
-  #acked(id: number, kind: InflightKind, reason: number): void {
-    const latencyMs = this.#outbox.ack(id, kind, reason);
-    this.#afterAck(latencyMs, kind === InflightKind.PUBACK ? 1 : 2, reason);
-  }
-
-  #afterAck(latencyMs: number, qos: 1 | 2, reason: number): void {
-    if (latencyMs === ACK_UNKNOWN) return; // a duplicate ack
-    if (latencyMs === ACK_REJECTED) {
-      this.#emitError(new V2xError('MQTT_PUBLISH_REJECTED', `reason code 0x${reason.toString(16)}`, { details: { reasonCode: reason } }));
-    } else {
-      this.#events.puback?.(this, latencyMs, qos);
-    }
-    if (this.#outbox.queued > 0 && this.#state === 'connected') this.#outbox.flush(this.#write);
+  #refused(err: V2xError): void {
+    this.#failure = err;
+    this.#emitError(err);
+    this.#socket?.destroy();
   }
 
   readonly #deliver = (message: IncomingMessage): void | Promise<void> => {
     this.stats.received++;
     return this.#events.message?.(this, message);
   };
-
-  /** A writer bound to the current socket: a deferred PUBACK never lands on a later connection. */
-  #writerForThisConnection(): (packet: Buffer) => void {
-    const socket = this.#socket;
-    return (packet) => {
-      if (socket !== undefined && socket === this.#socket && !socket.destroyed) socket.write(packet);
-    };
-  }
 
   // ---- outgoing -------------------------------------------------------------------------------
 
@@ -442,16 +397,5 @@ export class MqttSession<Tag = unknown> implements TimerTarget, FrameSink {
 
   #failWaiters(cause?: V2xError): void {
     this.#subscriptions.failAll(cause ?? new V2xError('MQTT_SESSION_CLOSED', this.clientId));
-  }
-
-  /** The transport of the broker in turn (options.failover), or the one broker. */
-  #transport(): TransportOptions {
-    const server = this.options.failover?.[this.#server];
-    return server === undefined ? this.options.transport : { ...this.options.transport, host: server.host, port: server.port };
-  }
-
-  #hostPort(): string {
-    const t = this.#transport();
-    return `${t.host}:${t.port}`;
   }
 }

@@ -4,6 +4,7 @@
  * post to the main thread; `mergeSnapshots` adds several up.
  */
 import { Histogram, type SerializedHistogram } from '../core/histogram.js';
+import { addCounts, addFields } from '../core/sum.js';
 import type { SessionState } from './types.js';
 
 export interface StatsSnapshot {
@@ -73,53 +74,28 @@ export class MqttStats {
   }
 }
 
-function add3(a: readonly [number, number, number], b: readonly [number, number, number]): [number, number, number] {
-  return [a[0] + b[0], a[1] + b[1], a[2] + b[2]];
-}
+const COUNTS = ['rejected', 'dropped', 'retransmitted', 'received', 'connectAttempts', 'connects', 'disconnects'] as const;
+const QOS = [0, 1, 2] as const;
 
 /** Adds up snapshots from several workers. */
 export function mergeSnapshots(snapshots: readonly StatsSnapshot[]): StatsSnapshot {
   const states: Record<SessionState, number> = { idle: 0, connecting: 0, connected: 0, waiting: 0, closed: 0 };
+  const counts = Object.fromEntries(COUNTS.map((k) => [k, 0])) as Record<(typeof COUNTS)[number], number>;
   const errors: Record<string, number> = {};
+  const sent: [number, number, number] = [0, 0, 0];
+  const acked: [number, number, number] = [0, 0, 0];
   const puback = new Histogram();
   const connect = new Histogram();
-  let sent: [number, number, number] = [0, 0, 0];
-  let acked: [number, number, number] = [0, 0, 0];
-  let rejected = 0,
-    dropped = 0,
-    retransmitted = 0,
-    received = 0,
-    connectAttempts = 0,
-    connects = 0,
-    disconnects = 0;
   for (const s of snapshots) {
-    for (const k of Object.keys(states) as SessionState[]) states[k] += s.states[k];
-    for (const [code, n] of Object.entries(s.errors)) errors[code] = (errors[code] ?? 0) + n;
-    sent = add3(sent, s.sent);
-    acked = add3(acked, s.acked);
-    rejected += s.rejected;
-    dropped += s.dropped;
-    retransmitted += s.retransmitted;
-    received += s.received;
-    connectAttempts += s.connectAttempts;
-    connects += s.connects;
-    disconnects += s.disconnects;
+    addFields(states, s.states, Object.keys(states) as SessionState[]);
+    addFields(counts, s, COUNTS);
+    addCounts(errors, s.errors);
+    for (const q of QOS) {
+      sent[q] += s.sent[q];
+      acked[q] += s.acked[q];
+    }
     puback.merge(s.pubackLatencyUs);
     connect.merge(s.connectLatencyUs);
   }
-  return {
-    states,
-    sent,
-    acked,
-    rejected,
-    dropped,
-    retransmitted,
-    received,
-    connectAttempts,
-    connects,
-    disconnects,
-    errors,
-    pubackLatencyUs: puback.serialize(),
-    connectLatencyUs: connect.serialize(),
-  };
+  return { states, sent, acked, ...counts, errors, pubackLatencyUs: puback.serialize(), connectLatencyUs: connect.serialize() };
 }

@@ -17,12 +17,12 @@ const contexts = new Map<string, SecureContext>();
 let sharedReadBuffer: Buffer | undefined;
 
 /** The read buffer all plain TCP sockets of this thread share (64 KB). */
-export function sharedBuffer(): Buffer {
+function sharedBuffer(): Buffer {
   return (sharedReadBuffer ??= Buffer.allocUnsafeSlow(64 * 1024));
 }
 
 /** True when the socket delivers reads through `onread` rather than 'data' events. */
-export function usesOnRead(options: TransportOptions): boolean {
+function usesOnRead(options: TransportOptions): boolean {
   return options.tls === undefined;
 }
 
@@ -37,11 +37,11 @@ function secureContextFor(caFile: string | undefined): SecureContext | undefined
 }
 
 /** The event that says the stream is ready for CONNECT: 'connect' for TCP, 'secureConnect' for TLS. */
-export function readyEvent(options: TransportOptions): 'connect' | 'secureConnect' {
+function readyEvent(options: TransportOptions): 'connect' | 'secureConnect' {
   return options.tls === undefined ? 'connect' : 'secureConnect';
 }
 
-export function openTransport(options: TransportOptions, onread: OnReadOpts): Socket {
+function openTransport(options: TransportOptions, onread: OnReadOpts): Socket {
   if (options.tls === undefined) {
     const socket =
       options.localAddress === undefined
@@ -63,4 +63,32 @@ export function openTransport(options: TransportOptions, onread: OnReadOpts): So
   const socket = tlsConnect(opts);
   socket.setNoDelay(true);
   return socket;
+}
+
+/** What a connection reports, each with its socket so a session can ignore a superseded one. */
+export interface ConnectionSink {
+  /** Ready for CONNECT. */
+  onOpen(socket: Socket): void;
+  /** `buf` may be the thread's shared read buffer: consume it synchronously. */
+  onBytes(socket: Socket, buf: Buffer, n: number): void;
+  onSocketError(socket: Socket, err: Error): void;
+  onClosed(socket: Socket): void;
+}
+
+/** Opens a connection reporting to `sink`: one set of listeners per connection, none per read. */
+export function openConnection(options: TransportOptions, sink: ConnectionSink): Socket {
+  const onread: OnReadOpts = {
+    buffer: sharedBuffer(),
+    // Reads start once openTransport has returned, so `own` is set by then.
+    callback: (n: number, buf: Uint8Array): boolean => {
+      sink.onBytes(own, buf as Buffer, n);
+      return true;
+    },
+  };
+  const own = openTransport(options, onread);
+  own.on(readyEvent(options), () => sink.onOpen(own));
+  if (!usesOnRead(options)) own.on('data', (chunk: Buffer) => sink.onBytes(own, chunk, chunk.length));
+  own.on('error', (err: Error) => sink.onSocketError(own, err));
+  own.on('close', () => sink.onClosed(own));
+  return own;
 }

@@ -96,8 +96,6 @@ export interface SessionOptions {
 
 export type SessionState = 'idle' | 'connecting' | 'connected' | 'waiting' | 'closed';
 
-export const SESSION_STATES: readonly SessionState[] = ['idle', 'connecting', 'connected', 'waiting', 'closed'];
-
 /** Result of publish(). */
 export const PublishResult = {
   /** Written to the socket. */

@@ -1,12 +1,29 @@
 /**
- * Small geodesy helpers: great-circle distance and bearing, and a local equirectangular projection
+ * The project's one Earth model and its small geodesy helpers: a sphere of the IUGG mean radius,
+ * great-circle distance and bearing, metres per degree, and a local equirectangular projection
  * (metres east/north of a centre) that is accurate to well under 0.1% across a city a few km wide.
+ * Every metres <-> degrees conversion in the tree (simulator, backend services, dashboard, benches)
+ * uses these constants. Dependency-free, so the browser bundle imports it too.
  */
 
 export type LonLat = readonly [lon: number, lat: number];
 
+/** Mean Earth radius (IUGG), metres. */
 export const EARTH_RADIUS_M = 6_371_008.8;
 const RAD = Math.PI / 180;
+/** Metres per degree of latitude (and of longitude at the equator): about 111,195 m. */
+export const M_PER_DEG = EARTH_RADIUS_M * RAD;
+
+/** Metres per degree of longitude at latitude `lat` (degrees). */
+export function mPerDegLon(lat: number): number {
+  return M_PER_DEG * Math.cos(lat * RAD);
+}
+
+/** Degrees of latitude and longitude that `metres` spans at `lat` (for offsets and bounding boxes). */
+export function metresToDegrees(metres: number, lat: number): { readonly dLat: number; readonly dLon: number } {
+  const c = Math.max(0.01, Math.cos(lat * RAD));
+  return { dLat: metres / M_PER_DEG, dLon: metres / (M_PER_DEG * c) };
+}
 
 /** Great-circle distance in metres (haversine). */
 export function distanceM(lon1: number, lat1: number, lon2: number, lat2: number): number {
@@ -35,17 +52,6 @@ export function angleDiffDeg(a: number, b: number): number {
   return d > 180 ? 360 - d : d;
 }
 
-/** Length of a polyline in metres. */
-export function polylineLengthM(coords: readonly LonLat[]): number {
-  let total = 0;
-  for (let i = 1; i < coords.length; i++) {
-    const a = coords[i - 1] as LonLat;
-    const b = coords[i] as LonLat;
-    total += distanceM(a[0], a[1], b[0], b[1]);
-  }
-  return total;
-}
-
 /** Local equirectangular projection around a centre: x metres east, y metres north. */
 export class LocalProjection {
   readonly lon0: number;
@@ -56,8 +62,8 @@ export class LocalProjection {
   constructor(lon0: number, lat0: number) {
     this.lon0 = lon0;
     this.lat0 = lat0;
-    this.#mPerDegLat = EARTH_RADIUS_M * RAD;
-    this.#mPerDegLon = EARTH_RADIUS_M * RAD * Math.cos(lat0 * RAD);
+    this.#mPerDegLat = M_PER_DEG;
+    this.#mPerDegLon = mPerDegLon(lat0);
   }
 
   x(lon: number): number {

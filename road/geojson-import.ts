@@ -15,8 +15,8 @@
  * or `id`, else `f<index>`; a way that yields several directed segments gets `<key>:<piece>` and
  * `<key>:<piece>:r` for the reverse direction.
  */
-import { readFileSync } from 'node:fs';
 import { V2xError } from '../core/errors.js';
+import { readTextFile } from '../core/text-file.js';
 import type { LonLat } from './geo.js';
 import { createNetwork, type RoadNetwork, type RoadNodeSpec, type RoadSegmentSpec } from './network.js';
 import { largestStronglyConnected, stronglyConnectedComponents } from './connectivity.js';
@@ -240,12 +240,7 @@ export function importGeoJson(doc: unknown, options: ImportOptions = {}): Import
 
 /** Thin loader: reads and parses the file, then imports it. */
 export function loadGeoJsonFile(path: string, options: ImportOptions = {}): ImportResult {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new V2xError('ROAD_NETWORK_UNREADABLE', `${path}: ${(err as Error).message}`, { cause: err });
-  }
+  const text = readTextFile(path, 'ROAD_NETWORK_UNREADABLE');
   let doc: unknown;
   try {
     doc = JSON.parse(text);

@@ -9,11 +9,11 @@
 import type { KafkaClient, OutRecord } from '../../backend/kafka/types.js';
 import { encode, kafkaTopicName } from '../../protocol/index.js';
 import { FleetGenerator } from '../../simulator/fleet/generate.js';
+import { M_PER_DEG, mPerDegLon } from '../../road/geo.js';
 import type { RoadNetwork } from '../../road/network.js';
 import { Rng } from '../../core/random.js';
 
 const SLOTS = 10;
-const M_PER_DEG = 111_320;
 
 export interface KafkaFleetFeed {
   /** Telemetry records written so far. */
@@ -36,7 +36,7 @@ function pointAt(network: RoadNetwork, seg: number, offsetM: number): { lon: num
   for (let i = 0; i + 1 < g.length; i++) {
     const [x0, y0] = g[i]!;
     const [x1, y1] = g[i + 1]!;
-    const kx = M_PER_DEG * Math.cos((y0 * Math.PI) / 180);
+    const kx = mPerDegLon(y0);
     const dx = (x1 - x0) * kx;
     const dy = (y1 - y0) * M_PER_DEG;
     const len = Math.hypot(dx, dy);

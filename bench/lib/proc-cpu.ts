@@ -1,4 +1,4 @@
-/** CPU seconds (user + system) of a process and all its descendants, read from /proc (Linux only; 0 elsewhere). */
+/** CPU seconds (user + system) of processes and their children, read from /proc (Linux only; 0 elsewhere). */
 import { readFileSync, readdirSync } from 'node:fs';
 
 const TICKS_PER_S = 100;
@@ -51,9 +51,9 @@ function treeOf(snap: ReturnType<typeof snapshot>, rootPid: number): number {
   return total;
 }
 
-/** CPU seconds of `rootPid` and every live descendant (exited children are not counted). */
-export function treeCpuSeconds(rootPid: number): number {
-  return treeOf(snapshot(), rootPid);
+/** CPU seconds of `pid` alone (0 when it is gone). */
+export function processCpuSeconds(pid: number): number {
+  return readStat(pid)?.cpuS ?? 0;
 }
 
 /** CPU seconds of `pid` itself, and of each of its direct children's trees by the child's command name. */

@@ -4,12 +4,12 @@
  * Unknown keys and bad values are refused with the key, the layer it came from and the rule.
  * This is the only module that reads process.env (through the env object the caller passes in).
  */
-import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { Kind, type TObject, type TSchema, type Static } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { parse as parseYaml } from 'yaml';
 import { V2xError } from '../errors.js';
+import { readTextFile } from '../text-file.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -73,12 +73,7 @@ export function envNameToPath(name: string): string | undefined {
 }
 
 function readConfigFile(file: string): Record<string, unknown> {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new V2xError('CONFIG_FILE_UNREADABLE', `${file}: ${(err as Error).message}`, { cause: err });
-  }
+  const text = readTextFile(file, 'CONFIG_FILE_UNREADABLE');
   let parsed: unknown;
   try {
     parsed = extname(file) === '.json' ? JSON.parse(text) : parseYaml(text);

@@ -16,6 +16,7 @@
 import type { Clock } from '../../core/clock.js';
 import { systemClock } from '../../core/clock.js';
 import { Rng } from '../../core/random.js';
+import { M_PER_DEG, mPerDegLon } from '../../road/geo.js';
 import { SegmentIndex } from '../../road/spatial-index.js';
 import { buildScenario } from '../../simulator/scenario/build.js';
 import { loadScenarioFile } from '../../simulator/scenario/scenario.js';
@@ -122,12 +123,11 @@ export async function runTrafficEvaluation(scenarioPath: string, options: Evalua
   const events: JamEvent[] = [];
   const forecasts: SpeedForecast[] = [];
   const warnings: JamWarning[] = [];
-  const mPerDegLat = 111_195;
+  const mPerDegLonCentre = mPerDegLon(network.centre.lat);
   const wallStart = clock.monotonic();
   for (let t = 1; t <= durationS; t++) {
     model.step(1);
     const ts = startEpochMs + t * 1000;
-    const cosLat = Math.cos((network.centre.lat * Math.PI) / 180);
     const scored = ts > warmupMs;
     if (scored) {
       for (let c = 0; c < model.carCount; c++) speedSum += model.state.speed[c] as number;
@@ -151,8 +151,8 @@ export async function runTrafficEvaluation(scenarioPath: string, options: Evalua
       service.ingestFix({
         vin: `SIMCAR${i}`,
         ts: ts - 1, // the fix taken during the last second
-        lon: k.lon + rng.normal(0, noise) / (mPerDegLat * cosLat),
-        lat: k.lat + rng.normal(0, noise) / mPerDegLat,
+        lon: k.lon + rng.normal(0, noise) / mPerDegLonCentre,
+        lat: k.lat + rng.normal(0, noise) / M_PER_DEG,
         headingDeg: heading,
         speedMps: Math.max(0, k.speedMps + rng.normal(0, 0.3)),
       });

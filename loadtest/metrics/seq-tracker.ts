@@ -11,6 +11,7 @@
  *
  * Trackers of disjoint sets of cars (probe subscribers sharded by VIN) merge by adding snapshots.
  */
+import { addFields } from '../../core/sum.js';
 
 export interface SeqSnapshot {
   readonly cars: number;
@@ -127,13 +128,7 @@ export const emptySeqSnapshot: SeqSnapshot = { cars: 0, received: 0, distinct: 0
 /** Adds up snapshots of trackers that saw disjoint sets of cars. */
 export function mergeSeqSnapshots(snapshots: readonly SeqSnapshot[]): SeqSnapshot {
   const out = { ...emptySeqSnapshot };
-  for (const s of snapshots) {
-    out.cars += s.cars;
-    out.received += s.received;
-    out.distinct += s.distinct;
-    out.duplicates += s.duplicates;
-    out.reordered += s.reordered;
-    out.lost += s.lost;
-  }
+  const keys = Object.keys(emptySeqSnapshot) as (keyof SeqSnapshot)[];
+  for (const s of snapshots) addFields(out, s, keys);
   return out;
 }

@@ -3,10 +3,10 @@
  * cannot be read, SCENARIO_INVALID when it is not YAML or does not validate. Relative paths in it
  * resolve against its folder.
  */
-import { readFile } from 'node:fs/promises';
 import { dirname, extname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { V2xError } from '../../core/errors.js';
+import { readTextFileAsync } from '../../core/text-file.js';
 import { parseScenario, type LoadScenario } from './scenario.js';
 
 export function parseScenarioText(
@@ -26,12 +26,7 @@ export function parseScenarioText(
 }
 
 export async function loadScenarioFile(file: string): Promise<LoadScenario> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    throw new V2xError('SCENARIO_UNREADABLE', `${file}: ${(err as Error).message}`, { cause: err });
-  }
+  const text = await readTextFileAsync(file, 'SCENARIO_UNREADABLE');
   try {
     return parseScenarioText(text, { json: extname(file) === '.json', baseDir: dirname(resolve(file)), source: file });
   } catch (err) {

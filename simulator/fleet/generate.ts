@@ -7,7 +7,7 @@
 import { Faker, base, de, en, type Randomizer } from '@faker-js/faker';
 import { V2xError } from '../../core/errors.js';
 import { Rng, type Seed } from '../../core/random.js';
-import { choicesFor, type FleetPowertrain, type Fuel, type MakeModel } from './catalogue.js';
+import { choicesFor, type MakeModel, type VehicleSpecs } from './catalogue.js';
 import { germanPlate } from './plate.js';
 import { buildVin } from './vin.js';
 
@@ -23,7 +23,8 @@ export interface FleetOptions {
   readonly oldestYear?: number;
 }
 
-export interface CarSpec {
+/** A car: its identity and owner, and its model line's specs (catalogue.ts VehicleSpecs). */
+export interface CarSpec extends VehicleSpecs {
   readonly index: number;
   /** Seed of the car's own Rng (see carRng). */
   readonly seed: number;
@@ -32,16 +33,6 @@ export interface CarSpec {
   readonly model: string;
   readonly modelYear: number;
   readonly plate: string;
-  readonly powertrain: FleetPowertrain;
-  readonly fuel: Fuel;
-  /** Tank (litres) or usable battery (kWh). */
-  readonly capacity: number;
-  /** Rated consumption, litres or kWh per 100 km. */
-  readonly ratedPer100Km: number;
-  readonly massKg: number;
-  readonly cdA: number;
-  /** Automatic gearbox ratios; 0 for an EV. */
-  readonly gears: number;
   readonly owner: string;
   readonly firmware: string;
   readonly tags: readonly string[];

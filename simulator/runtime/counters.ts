@@ -3,6 +3,8 @@
  * outcome, sleep, coverage holes, parking. A plain object so a worker can post it; `addCounters`
  * sums the counters of several workers or processes.
  */
+import { addCounts, addFields } from '../../core/sum.js';
+
 export const SENT_KINDS = ['telemetry', 'event', 'status', 'commandResult'] as const;
 export type SentKind = (typeof SENT_KINDS)[number];
 
@@ -43,20 +45,16 @@ export function emptyCounters(): SimCounters {
   };
 }
 
+/** The counters addCounters sums (simTimeS is the minimum instead). */
+const SUMMED = ['skipped', 'commandsReceived', 'warningsReceived', 'sleeps', 'wakes', 'coverageHoles', 'parkedNow', 'asleepNow'] as const;
+
 export function addCounters(list: readonly SimCounters[]): SimCounters {
   const out = emptyCounters();
   let minTime = Number.POSITIVE_INFINITY;
   for (const c of list) {
-    for (const k of SENT_KINDS) out.published[k] += c.published[k];
-    for (const [k, n] of Object.entries(c.commandResults)) out.commandResults[k] = (out.commandResults[k] ?? 0) + n;
-    out.skipped += c.skipped;
-    out.commandsReceived += c.commandsReceived;
-    out.warningsReceived += c.warningsReceived;
-    out.sleeps += c.sleeps;
-    out.wakes += c.wakes;
-    out.coverageHoles += c.coverageHoles;
-    out.parkedNow += c.parkedNow;
-    out.asleepNow += c.asleepNow;
+    addFields(out.published, c.published, SENT_KINDS);
+    addCounts(out.commandResults, c.commandResults);
+    addFields(out, c, SUMMED);
     if (c.simTimeS < minTime) minTime = c.simTimeS;
   }
   out.simTimeS = list.length === 0 ? 0 : minTime;

@@ -25,6 +25,15 @@ export class PhaseSchedule {
   #pos = 0;
   #cycle = 0;
 
+  /** The schedule of `count` cars from global index `first` at `rateHz`, phases drawn from the seed. */
+  static ofCars(seed: string | number, first: number, count: number, rateHz: number): PhaseSchedule {
+    const interval = telemetryIntervalMsOf(rateHz);
+    return new PhaseSchedule(
+      Array.from({ length: count }, (_, k) => phaseOffsetMs(seed, first + k, interval)),
+      interval,
+    );
+  }
+
   /** `phases[k]` is local car k's offset (0 <= offset < intervalMs). */
   constructor(phases: ArrayLike<number>, intervalMs: number) {
     this.intervalMs = intervalMs;

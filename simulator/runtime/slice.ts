@@ -44,7 +44,7 @@ import { CommandHandler, type CommandHost } from './command-handler.js';
 import { Connectivity, unitHash } from './connectivity.js';
 import { emptyCounters, type SimCounters } from './counters.js';
 import type { UnitControl } from './messages.js';
-import { PhaseSchedule, phaseOffsetMs, telemetryIntervalMsOf } from './schedule.js';
+import { PhaseSchedule, telemetryIntervalMsOf } from './schedule.js';
 import { carSessionOptions } from './session-options.js';
 import type { SimWorld } from './sim-world.js';
 import { seedOf } from './world.js';
@@ -126,11 +126,7 @@ export class FleetSlice implements TimerTarget, CommandHost, SessionEvents<numbe
     this.#gpsRng = cars.map((c) => carRng(c).fork('gps'));
     cars.forEach((c, k) => initVehicle(this.state, k, c, this.#stateRng[k] as Rng, this.#env.ambientC));
     this.#topics = cars.map((c) => new EncodedTopic(telemetryTopic(c.vin)));
-    const interval = telemetryIntervalMsOf(s.rateHz);
-    this.#schedule = new PhaseSchedule(
-      cars.map((_, k) => phaseOffsetMs(s.seed, options.start + k, interval)),
-      interval,
-    );
+    this.#schedule = PhaseSchedule.ofCars(s.seed, options.start, n, s.rateHz);
     this.#connectivity = new Connectivity(n, {
       seedHash: new Rng(`${s.seed}:net`).uint32(),
       sleep: s.sleep && !replay ? this.config.sleep : undefined,
@@ -157,16 +153,9 @@ export class FleetSlice implements TimerTarget, CommandHost, SessionEvents<numbe
 
   /** Load-test control: how many of this slice's cars run (the first N), their telemetry rate, connections to cut. */
   control(c: UnitControl): void {
-    if (c.rateHz !== undefined) {
-      const interval = telemetryIntervalMsOf(c.rateHz);
-      if (interval !== this.#schedule.intervalMs) {
-        const seed = this.settings.seed;
-        this.#schedule = new PhaseSchedule(
-          this.cars.map((_, k) => phaseOffsetMs(seed, this.start + k, interval)),
-          interval,
-        );
-        this.#schedule.seek(this.#drainedMs);
-      }
+    if (c.rateHz !== undefined && telemetryIntervalMsOf(c.rateHz) !== this.#schedule.intervalMs) {
+      this.#schedule = PhaseSchedule.ofCars(this.settings.seed, this.start, this.cars.length, c.rateHz);
+      this.#schedule.seek(this.#drainedMs);
     }
     const sessions = this.pool.sessions;
     if (c.activeCars !== undefined) {

@@ -21,10 +21,10 @@
  * "incidents[1].lanesBlocked: must be at least 1 (got 0)". Segment ids are checked against the
  * network when the model is built (the file does not know the network).
  */
-import { readFileSync } from 'node:fs';
 import { dirname, extname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { V2xError } from '../../core/errors.js';
+import { readTextFile } from '../../core/text-file.js';
 import type { CityOptions } from '../../road/city.js';
 import type { ImportOptions } from '../../road/geojson-import.js';
 import { ROAD_CLASSES, type RoadClass } from '../../road/network.js';
@@ -179,12 +179,7 @@ export function parseScenarioText(text: string, baseDir = '.'): Scenario {
 
 /** Thin loader: reads the file; errors name it. */
 export function loadScenarioFile(path: string): Scenario {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new V2xError('SCENARIO_UNREADABLE', `${path}: ${(err as Error).message}`, { cause: err });
-  }
+  const text = readTextFile(path, 'SCENARIO_UNREADABLE');
   try {
     const ext = extname(path).toLowerCase();
     if (ext === '.json') {

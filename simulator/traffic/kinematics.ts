@@ -5,7 +5,7 @@
  * Filled into a caller-owned object so reading 15,000 cars a second allocates nothing.
  */
 import type { LonLat } from '../../road/geo.js';
-import { bearingDeg } from '../../road/geo.js';
+import { bearingDeg, M_PER_DEG, mPerDegLon } from '../../road/geo.js';
 import type { RoadNetwork } from '../../road/network.js';
 import type { FleetState } from './state.js';
 
@@ -50,13 +50,11 @@ export class KinematicsReader {
   /** Per segment, per piece: bearing in degrees. */
   readonly #bearings: Float64Array[];
   readonly #laneWidthM: number;
-  readonly #mPerDegLat: number;
 
   constructor(network: RoadNetwork, state: FleetState, laneWidthM = 3.2) {
     this.#net = network;
     this.#state = state;
     this.#laneWidthM = laneWidthM;
-    this.#mPerDegLat = 111_195;
     this.#bearings = network.segments.map((s) => {
       const b = new Float64Array(s.geometry.length - 1);
       for (let i = 1; i < s.geometry.length; i++) {
@@ -92,8 +90,8 @@ export class KinematicsReader {
       const off = (localLane + 0.5) * this.#laneWidthM;
       const h = (heading * Math.PI) / 180;
       // to the right of the heading: east component cos(h), north component -sin(h)
-      lat += (-Math.sin(h) * off) / this.#mPerDegLat;
-      lon += (Math.cos(h) * off) / (this.#mPerDegLat * Math.cos((lat * Math.PI) / 180));
+      lat += (-Math.sin(h) * off) / M_PER_DEG;
+      lon += (Math.cos(h) * off) / mPerDegLon(lat);
     }
     out.lon = lon;
     out.lat = lat;

@@ -24,11 +24,13 @@ import { GroundTruthWindow, type GroundTruthRecord } from './ground-truth.js';
 import { idmAccel, MAX_BRAKE, sampleDriver, type DriverParams } from './idm.js';
 import { IncidentManager, type IncidentRecord, type IncidentSpec, type RandomIncidentOptions } from './incidents.js';
 import { KinematicsReader, type CarKinematics } from './kinematics.js';
-import { GREEN, RED, SignalPlan, type SignalTiming } from './signals.js';
+import { SignalPlan, type SignalTiming } from './signals.js';
+import { LIMIT_ENTRY, Lookahead } from './lookahead.js';
+import { SAFETY_M, crossJunction } from './transition.js';
 import { FleetState, NONE } from './state.js';
 import { spawnCars } from './spawn.js';
 import { changeLanesAtIncidents } from './lane-change.js';
-import { avoidClosures, divert, rerouteAround } from './rerouting.js';
+import { divert, rerouteAround } from './rerouting.js';
 import { TripPlanner } from './trips.js';
 
 export interface TrafficModelOptions {
@@ -64,13 +66,6 @@ export interface AddCarOptions {
   readonly driver?: Partial<DriverParams>;
 }
 
-/** Deceleration a driver accepts to stop for an amber light rather than go through, m/s^2. */
-const AMBER_STOP_DECEL = 3.5;
-/** How far ahead along its route the front car of a lane looks, m. */
-const LOOKAHEAD_M = 200;
-/** Smallest gap a move may leave to the leader's rear, m. */
-const SAFETY_M = 0.1;
-
 export class TrafficModel {
   readonly network: RoadNetwork;
   readonly state: FleetState;
@@ -96,12 +91,7 @@ export class TrafficModel {
   #closureEpochSeen = 0;
   #incidentVersionSeen = 0;
   #blockedLanes: number[] = [];
-  // look-ahead results (fields, so the hot loop allocates nothing)
-  #laGap = Infinity;
-  #laVLeader = 0;
-  #laCap = Infinity;
-  /** What limits the front car: 0 nothing, 1 a stop line, 2 the entry of its next segment. */
-  #laKind = 0;
+  readonly #lookahead: Lookahead;
   /** Cars that turned off their route after waiting too long at a junction (gridlock relief). */
   diversions = 0;
 
@@ -126,6 +116,7 @@ export class TrafficModel {
     this.state = new FleetState(network, Math.max(cars, options.capacity ?? cars));
     this.router = new Router(network);
     this.signals = new SignalPlan(network, rng.fork('signals'), options.signalTiming);
+    this.#lookahead = new Lookahead(network, this.state, this.signals);
     this.incidents = new IncidentManager(network, this.state, rng.fork('incidents'), options.incidents, options.randomIncidents);
     this.planner = new TripPlanner(network, this.router, rng.fork('trips'), this.incidents.segClosed);
     const intervalS = options.groundTruth?.intervalS ?? 10;
@@ -272,6 +263,7 @@ export class TrafficModel {
     const samples = this.#truth.samples;
     const lanes = st.laneCount;
     const invDt = 1 / dt;
+    const la = this.#lookahead;
     for (let l = 0; l < lanes; l++) {
       let c = st.laneFirst[l] as number;
       while (c !== NONE) {
@@ -292,10 +284,10 @@ export class TrafficModel {
           gap = (pos[a] as number) - (length[a] as number) - p;
           vL = speed[a] as number;
         } else {
-          this.#lookahead(c, s, p, v);
-          gap = this.#laGap;
-          vL = this.#laVLeader;
-          cap = this.#laCap;
+          la.look(c, s, p, v);
+          gap = la.gap;
+          vL = la.vLeader;
+          cap = la.cap;
         }
         const obs = obstacle[l] as number;
         if (obs < Infinity && p < obs && obs - p < gap) {
@@ -334,13 +326,13 @@ export class TrafficModel {
         accel[c] = (nv - v) * invDt;
         odometer[c] = (odometer[c] as number) + dx;
         if (a === NONE) {
-          if (this.#laKind === 2 && nv < 0.3) {
+          if (la.kind === LIMIT_ENTRY && nv < 0.3) {
             const w = (st.waitS[c] as number) + dt;
             st.waitS[c] = w;
-            if (w > (st.patience[c] as number) && divert(net, st, this.planner, this.incidents.segClosed, c)) this.diversions++;
+            if (w > (st.patience[c] as number) && divert(net, st, this.planner, inc.segClosed, c)) this.diversions++;
           } else st.waitS[c] = 0;
         }
-        if (np >= (segLength[s] as number)) this.#transition(c);
+        if (np >= (segLength[s] as number)) crossJunction(net, st, this.planner, inc, dt, c);
         const sNow = seg[c] as number;
         speedSum[sNow] = (speedSum[sNow] as number) + (speed[c] as number);
         samples[sNow] = (samples[sNow] as number) + 1;
@@ -352,110 +344,6 @@ export class TrafficModel {
     if (this.#timeMs % this.#truthMs === 0) {
       this.#truth.close(this.#timeMs / 1000, this.#startEpochMs, (s) => this.carsOnSegment(s), this.#emitTruth ? this.#records : undefined);
       if (this.#live) this.planner.refreshCosts(this.#truth.lastMean);
-    }
-  }
-
-  /** Whether a driver at distance `dist` from a stop line at speed v stops for this colour. */
-  static #stops(colour: number, v: number, dist: number): boolean {
-    if (colour === GREEN) return false;
-    const need = (v * v) / (2 * (dist > 0.1 ? dist : 0.1));
-    return colour === RED ? need <= MAX_BRAKE * 0.9 : need <= AMBER_STOP_DECEL;
-  }
-
-  /** Leader of the front car of a lane: a red stop line, or the entry of the lanes it will take. */
-  #lookahead(c: number, s: number, p: number, v: number): void {
-    const net = this.network;
-    const st = this.state;
-    const signals = this.signals;
-    this.#laGap = Infinity;
-    this.#laVLeader = 0;
-    this.#laCap = Infinity;
-    this.#laKind = 0;
-    let dist = (net.segLength[s] as number) - p;
-    if (TrafficModel.#stops(signals.colourAt(s), v, dist)) {
-      this.#laGap = dist;
-      this.#laKind = 1;
-      return;
-    }
-    const route = st.routes[c] as Int32Array;
-    let idx = st.routeIdx[c] as number;
-    let prefer = (st.lane[c] as number) - (st.laneBase[s] as number);
-    const factor = st.speedFactor[c] as number;
-    const b = st.comfortDecel[c] as number;
-    for (let k = 0; k < 4 && idx + 1 < route.length; k++) {
-      const nx = route[idx + 1] as number;
-      const vFree = factor * (net.segFreeFlow[nx] as number);
-      const vNext = vFree < (st.speedCap[c] as number) ? vFree : (st.speedCap[c] as number);
-      if (v > vNext) {
-        // slow down ahead of a lower limit
-        const need = (v * v - vNext * vNext) / (2 * (dist > 1 ? dist : 1));
-        if (need > 0.3 * b && -need < this.#laCap) this.#laCap = -need;
-      }
-      const e = st.entryLane(nx, prefer);
-      const space = st.entrySpace(e);
-      if (space < Infinity) {
-        this.#laGap = dist + space;
-        const tail = st.laneLast[e] as number;
-        this.#laVLeader = tail !== NONE && space < (st.obstacle[e] as number) ? (st.speed[tail] as number) : 0;
-        this.#laKind = k === 0 ? 2 : 0;
-        return;
-      }
-      dist += net.segLength[nx] as number;
-      if (dist > LOOKAHEAD_M) return;
-      if (TrafficModel.#stops(signals.colourAt(nx), v, dist)) {
-        this.#laGap = dist;
-        this.#laKind = 1;
-        return;
-      }
-      idx++;
-      prefer = e - (st.laneBase[nx] as number);
-    }
-  }
-
-  /** Moves car c, past the end of its segment, onto the next segment(s) of its route. */
-  #transition(c: number): void {
-    const net = this.network;
-    const st = this.state;
-    for (;;) {
-      const s = st.seg[c] as number;
-      const over = (st.pos[c] as number) - (net.segLength[s] as number);
-      if (over < 0) return;
-      let route = st.routes[c] as Int32Array;
-      let idx = st.routeIdx[c] as number;
-      if (idx + 1 >= route.length) {
-        route = this.planner.plan(s);
-        st.routes[c] = route;
-        idx = 0;
-      }
-      const nx = route[idx + 1] as number;
-      const e = st.entryLane(nx, (st.lane[c] as number) - (st.laneBase[s] as number));
-      const space = st.entrySpace(e);
-      if (over > space - SAFETY_M) {
-        // no room: wait at the end of this segment
-        st.odometer[c] = (st.odometer[c] as number) - over;
-        st.pos[c] = net.segLength[s] as number;
-        const tail = st.laneLast[e] as number;
-        const vMax = tail === NONE || space >= (st.obstacle[e] as number) ? 0 : (st.speed[tail] as number);
-        if ((st.speed[c] as number) > vMax) {
-          st.accel[c] = (st.accel[c] as number) + (vMax - (st.speed[c] as number)) / this.tickSeconds;
-          st.speed[c] = vMax;
-        }
-        return;
-      }
-      st.unlink(c);
-      st.pos[c] = over;
-      st.pushBack(c, e);
-      idx++;
-      if (idx === route.length - 1) {
-        st.trips[c] = (st.trips[c] as number) + 1;
-        st.routes[c] = this.planner.plan(nx);
-        st.routeIdx[c] = 0;
-      } else {
-        st.routeIdx[c] = idx;
-        if (st.routeEpoch[c] !== this.incidents.closureEpoch) {
-          avoidClosures(st, this.planner, this.incidents.segClosed, this.incidents.closureEpoch, c, route, idx);
-        }
-      }
     }
   }
 }

@@ -121,23 +121,13 @@ export function initVehicle(s: VehicleState, i: number, car: CarSpec, rng: Rng, 
   s.targetC[i] = car.comfortC;
   s.tyreTempC[i] = ambientC;
   for (let t = 0; t < 4; t++) s.tyreColdKpa[i * 4 + t] = car.tyreKpa + rng.range(-4, 4);
-  s.leakKpaS[i] = 0;
-  s.rpm[i] = 0;
-  s.stillS[i] = 0;
-  s.phaseS[i] = 0;
-  s.climateS[i] = 0;
-  s.speedLimitKmh[i] = 0;
+  // everything else starts at zero, the sequence numbers too
+  const zeroed = [s.leakKpaS, s.rpm, s.stillS, s.phaseS, s.climateS, s.speedLimitKmh, s.flags2, s.latch, s.gear, s.lights, s.leakTyre];
+  for (const a of [...zeroed, s.telemetrySeq, s.eventSeq]) a[i] = 0;
   s.flags[i] = F.LOCKED;
-  s.flags2[i] = 0;
-  s.latch[i] = 0;
   s.fault[i] = FAULT.NONE;
   s.phase[i] = PHASE.PARKED;
-  s.gear[i] = 0;
   s.ratio[i] = 1;
-  s.lights[i] = 0;
-  s.leakTyre[i] = 0;
-  s.telemetrySeq[i] = 0;
-  s.eventSeq[i] = 0;
 }
 
 /** One car's state as a plain object (a copy). */

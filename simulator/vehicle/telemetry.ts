@@ -6,6 +6,7 @@
 import type { Telemetry } from '../../protocol/schemas/telemetry.js';
 import type { CarSpec } from '../fleet/generate.js';
 import type { Rng } from '../../core/random.js';
+import { M_PER_DEG, mPerDegLon } from '../../road/geo.js';
 import type { CarKinematics } from '../traffic/kinematics.js';
 import { F, GEAR_LETTERS, LIGHT_VALUES, type VehicleState } from './state.js';
 import { tyrePressureKpa } from './thermal.js';
@@ -19,7 +20,6 @@ export interface TelemetryOptions {
   readonly detail?: boolean;
 }
 
-const M_PER_DEG = 111_195;
 const r1 = (x: number): number => Math.round(x * 10) / 10;
 const r2 = (x: number): number => Math.round(x * 100) / 100;
 const r7 = (x: number): number => Math.round(x * 1e7) / 1e7;
@@ -46,7 +46,7 @@ export function toTelemetry(
   const noise = options.gpsNoiseM;
   if (noise > 0) {
     lat += options.rng.normal(0, noise) / M_PER_DEG;
-    lon += options.rng.normal(0, noise) / (M_PER_DEG * Math.cos((kin.lat * Math.PI) / 180));
+    lon += options.rng.normal(0, noise) / mPerDegLon(kin.lat);
   }
   const v = kin.speedMps > 0 ? kin.speedMps : 0;
   let heading = r2(kin.headingDeg);

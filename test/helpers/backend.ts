@@ -10,12 +10,16 @@ import { createBackend, type RunningBackend } from '../../backend/app.js';
 import { createKafkaClient, type InRecord, type KafkaClient } from '../../backend/kafka/index.js';
 import { createBridgeMetrics } from '../../backend/metrics/bridge-metrics.js';
 import { carPassword } from '../../protocol/credentials.js';
-import { completeVin } from '../../protocol/index.js';
+import { completeVin, encode, statusTopic } from '../../protocol/index.js';
+import type { StatusOnline } from '../../protocol/schemas/status.js';
+import { onlineStatus } from './status.js';
 import { configureLogging } from '../../core/log.js';
 import { networkSource } from '../../app/network.js';
+import { testKafka } from './kafka.js';
 
-type After = { after(fn: () => unknown): void };
+export type After = { after(fn: () => unknown): void };
 
+/** A backend config on loopback and free ports, with a fresh Kafka topic prefix; `flags` go on top. */
 export function backendConfig(brokers: readonly string[], flags: Record<string, unknown> = {}): DeepReadonly<Config> {
   return loadConfig(configSchema, {
     flags: {
@@ -32,9 +36,14 @@ export function backendConfig(brokers: readonly string[], flags: Record<string, 
   });
 }
 
-export async function startTestBackend(t: After, config: DeepReadonly<Config>): Promise<{ backend: RunningBackend; kafka: KafkaClient }> {
+/** Builds and starts the backend of `config` in this process; closed in t.after. (Benchmarks use it too.) */
+export async function startTestBackend(
+  t: After,
+  config: DeepReadonly<Config>,
+  clientId = 'test-backend',
+): Promise<{ backend: RunningBackend; kafka: KafkaClient }> {
   configureLogging(config.log.level);
-  const kafka = createKafkaClient({ brokers: config.kafka.brokers, clientId: 'test-backend' });
+  const kafka = createKafkaClient({ brokers: config.kafka.brokers, clientId, fastProduce: config.kafka.fastProduce });
   const backend = await createBackend({
     config,
     network: networkSource(config.sim),
@@ -95,4 +104,24 @@ export async function connectCar(
   });
   t.after(() => client.endAsync(true));
   return client;
+}
+
+/** Publishes a car's retained `online` status (QoS 1), as a car does when it connects. */
+export async function announceOnline(client: MqttClient, vin: string, extra: Partial<StatusOnline> = {}, ts = Date.now()): Promise<void> {
+  await client.publishAsync(statusTopic(vin), encode('status', onlineStatus(vin, ts, extra)), { qos: 1, retain: true });
+}
+
+/** backendConfig() on the tests' Kafka (testKafka: KAFKA_BROKERS, or the local one of the run). */
+export async function testBackendConfig(t: After, flags: Record<string, unknown> = {}): Promise<DeepReadonly<Config>> {
+  const { brokers } = await testKafka(t);
+  return backendConfig(brokers, flags);
+}
+
+/** testBackendConfig() and startTestBackend(): a backend on the tests' Kafka, closed in t.after. */
+export async function startBackendOnTestKafka(
+  t: After,
+  flags: Record<string, unknown> = {},
+): Promise<{ config: DeepReadonly<Config>; backend: RunningBackend; kafka: KafkaClient }> {
+  const config = await testBackendConfig(t, flags);
+  return { config, ...(await startTestBackend(t, config)) };
 }

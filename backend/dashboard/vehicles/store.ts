@@ -10,22 +10,9 @@
 import type { Status, Telemetry } from '../../../protocol/index.js';
 import { Ring } from './ring.js';
 import { matches, type VehicleFilter } from './filter.js';
+import type { VehicleSummary } from './summary.js';
 
-export interface VehicleSummary {
-  readonly vin: string;
-  readonly make: string;
-  readonly model: string;
-  readonly modelYear: number;
-  readonly powertrain: string;
-  readonly plate?: string;
-  readonly online: boolean;
-  /** When the backend last heard from the car (status or telemetry), ms. */
-  readonly lastSeen: number;
-  readonly lat?: number;
-  readonly lon?: number;
-  readonly speedKmh?: number;
-  readonly headingDeg?: number;
-}
+export type { VehicleSummary } from './summary.js';
 
 interface Entry<S> {
   readonly vin: string;

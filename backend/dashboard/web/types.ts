@@ -3,29 +3,15 @@
  * come from backend/dashboard/hub/events.ts, imported type-only so the browser bundle holds no backend code.
  */
 import type { JamMsg, SystemMetricsMsg } from '../hub/events.js';
+import type { VehicleSummary } from '../vehicles/summary.js';
+
+export type { VehicleSummary } from '../vehicles/summary.js';
 
 export type Role = 'viewer' | 'operator' | 'admin';
 
 export interface Me {
   readonly principal: string;
   readonly role: Role;
-}
-
-/** Mirrors backend/dashboard/vehicles/store.ts: importing that file would pull Node-typed backend code
- * (Buffer, protocol codecs) into the browser's DOM-only type-check. */
-export interface VehicleSummary {
-  readonly vin: string;
-  readonly make: string;
-  readonly model: string;
-  readonly modelYear: number;
-  readonly powertrain: string;
-  readonly plate?: string;
-  readonly online: boolean;
-  readonly lastSeen: number;
-  readonly lat?: number;
-  readonly lon?: number;
-  readonly speedKmh?: number;
-  readonly headingDeg?: number;
 }
 
 /** The part of a decoded telemetry message the panel shows (protocol/schemas/telemetry.ts). */

@@ -42,18 +42,12 @@ const NAMES = [
  */
 export function createCommandMetrics(registry: Registry, pending: () => number): CommandMetrics {
   const registers = [registry];
-  const created = new Counter({
-    name: NAMES[0],
-    help: 'commands created through the API, by type',
-    labelNames: ['type'],
-    registers,
-  });
-  const transitions = new Counter({
-    name: NAMES[1],
-    help: 'command lifecycle transitions, by the state entered',
-    labelNames: ['to'],
-    registers,
-  });
+  const counter = <L extends string>(name: string, help: string, labelNames: readonly L[] = []): Counter<L> =>
+    new Counter({ name, help, labelNames, registers });
+  const histogram = <L extends string>(name: string, help: string, buckets: number[], labelNames: readonly L[] = []): Histogram<L> =>
+    new Histogram({ name, help, buckets, labelNames, registers });
+  const created = counter(NAMES[0], 'commands created through the API, by type', ['type']);
+  const transitions = counter(NAMES[1], 'command lifecycle transitions, by the state entered', ['to']);
   const inFlight = new Gauge({
     name: NAMES[2],
     help: 'commands not yet in a terminal state (CREATED, SENT, DELIVERED)',
@@ -62,36 +56,24 @@ export function createCommandMetrics(registry: Registry, pending: () => number):
       this.set(pending());
     },
   });
-  const completion = new Histogram({
-    name: NAMES[3],
-    help: 'from creation (POST accepted) to a terminal state, by that state',
-    labelNames: ['status'],
-    buckets: [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 3600],
-    registers,
-  });
-  const expired = new Counter({
-    name: NAMES[4],
-    help: 'commands TIMED_OUT at their time to live, by the state they were in',
-    labelNames: ['from'],
-    registers,
-  });
-  const resends = new Counter({
-    name: NAMES[5],
-    help: 'command requests produced again (the car came back online, or a restart resumed a CREATED command)',
-    registers,
-  });
-  const produceSeconds = new Histogram({
-    name: NAMES[6],
-    help: "produce latency of the service's record batches (acks=all)",
-    buckets: [0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
-    registers,
-  });
-  const produceBatch = new Histogram({
-    name: NAMES[7],
-    help: 'records per produce batch of the service (status, audit and request records of the steps in flight)',
-    buckets: [1, 2, 3, 5, 10, 25, 50, 100, 250, 500],
-    registers,
-  });
+  const completion = histogram(
+    NAMES[3],
+    'from creation (POST accepted) to a terminal state, by that state',
+    [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 3600],
+    ['status'],
+  );
+  const expired = counter(NAMES[4], 'commands TIMED_OUT at their time to live, by the state they were in', ['from']);
+  const resends = counter(NAMES[5], 'command requests produced again (the car came back online, or a restart resumed a CREATED command)');
+  const produceSeconds = histogram(
+    NAMES[6],
+    "produce latency of the service's record batches (acks=all)",
+    [0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
+  );
+  const produceBatch = histogram(
+    NAMES[7],
+    'records per produce batch of the service (status, audit and request records of the steps in flight)',
+    [1, 2, 3, 5, 10, 25, 50, 100, 250, 500],
+  );
   return {
     created,
     transitions,

@@ -206,9 +206,8 @@ export class GridIndex {
     const y1 = cellOf(b[4 * slot + 3] as number, inv);
     for (let x = x0; x <= x1; x++) {
       for (let y = y0; y <= y1; y++) {
-        const at = this.#find(x, y);
-        if (at < 0) continue;
-        const list = this.#cellLists[at] as number[];
+        const list = this.#listOf(x, y);
+        if (list === undefined) continue;
         for (let i = 0; i < list.length; i += ITEM) {
           if (list[i] !== slot) continue;
           list.splice(i, ITEM);
@@ -217,6 +216,12 @@ export class GridIndex {
         }
       }
     }
+  }
+
+  /** The item list of cell (x, y); undefined when the cell has none. */
+  #listOf(x: number, y: number): number[] | undefined {
+    const at = this.#find(x, y);
+    return at < 0 ? undefined : (this.#cellLists[at] as number[]);
   }
 
   #nextEpoch(): number {
@@ -254,9 +259,8 @@ export class GridIndex {
     }
     if (x0 === x1 && y0 === y1) {
       // one cell: every item is listed once in it, no dedup needed
-      const at = this.#find(x0, y0);
-      if (at >= 0) {
-        const list = this.#cellLists[at] as number[];
+      const list = this.#listOf(x0, y0);
+      if (list !== undefined) {
         for (let i = 0; i < list.length; i += ITEM) {
           if ((list[i + 1] as number) > maxLon || (list[i + 3] as number) < minLon) continue;
           if ((list[i + 2] as number) > maxLat || (list[i + 4] as number) < minLat) continue;
@@ -268,9 +272,8 @@ export class GridIndex {
       const stamp = this.#stamp;
       for (let x = x0; x <= x1; x++) {
         for (let y = y0; y <= y1; y++) {
-          const at = this.#find(x, y);
-          if (at < 0) continue;
-          const list = this.#cellLists[at] as number[];
+          const list = this.#listOf(x, y);
+          if (list === undefined) continue;
           for (let i = 0; i < list.length; i += ITEM) {
             if ((list[i + 1] as number) > maxLon || (list[i + 3] as number) < minLon) continue;
             if ((list[i + 2] as number) > maxLat || (list[i + 4] as number) < minLat) continue;

@@ -6,11 +6,9 @@
  * test in degrees that turf's booleanPointInPolygon makes. Antimeridian-spanning fences are not
  * supported (validation does not catch them; they would be read as spanning the globe the other way).
  */
+import { M_PER_DEG, mPerDegLon } from '../../../road/geo.js';
 
-/** Mean Earth radius (IUGG), metres. */
-export const EARTH_RADIUS_M = 6_371_008.8;
-/** Metres per degree of latitude (and of longitude at the equator). */
-export const M_PER_DEG = (EARTH_RADIUS_M * Math.PI) / 180;
+export { M_PER_DEG, metresToDegrees } from '../../../road/geo.js';
 
 export interface LocalFrame {
   readonly lon0: number;
@@ -22,7 +20,7 @@ export interface LocalFrame {
 }
 
 export function localFrame(lon0: number, lat0: number): LocalFrame {
-  return { lon0, lat0, kx: M_PER_DEG * Math.cos((lat0 * Math.PI) / 180), ky: M_PER_DEG };
+  return { lon0, lat0, kx: mPerDegLon(lat0), ky: M_PER_DEG };
 }
 
 /** Projects interleaved [lon, lat, ...] degrees to interleaved local metres. */
@@ -33,19 +31,4 @@ export function projectFlat(frame: LocalFrame, lonLat: ArrayLike<number>): Float
     out[i + 1] = ((lonLat[i + 1] as number) - frame.lat0) * frame.ky;
   }
   return out;
-}
-
-/** Great-circle distance in metres (haversine). */
-export function haversineM(lon1: number, lat1: number, lon2: number, lat2: number): number {
-  const r = Math.PI / 180;
-  const dLat = (lat2 - lat1) * r;
-  const dLon = (lon2 - lon1) * r;
-  const a = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * r) * Math.cos(lat2 * r) * Math.sin(dLon / 2) ** 2;
-  return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(a)));
-}
-
-/** Degrees of latitude and longitude that `metres` spans at `lat` (for growing bounding boxes). */
-export function metresToDegrees(metres: number, lat: number): { readonly dLat: number; readonly dLon: number } {
-  const c = Math.max(0.01, Math.cos((lat * Math.PI) / 180));
-  return { dLat: metres / M_PER_DEG, dLon: metres / (M_PER_DEG * c) };
 }

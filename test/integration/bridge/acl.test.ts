@@ -7,13 +7,10 @@ import assert from 'node:assert/strict';
 import mqtt from 'mqtt';
 import { encode, kafkaTopicName, protocolExamples } from '../../../protocol/index.js';
 import { carPassword } from '../../../protocol/credentials.js';
-import { testKafka } from '../../helpers/kafka.js';
-import { backendConfig, collect, connectCar, startTestBackend, testVin } from '../../helpers/backend.js';
+import { collect, connectCar, startBackendOnTestKafka, testVin } from '../../helpers/backend.js';
 
 test('the broker refuses borrowed credentials, foreign topics and foreign subscriptions, and counts them', async (t) => {
-  const { brokers } = await testKafka(t);
-  const config = backendConfig(brokers);
-  const { backend, kafka } = await startTestBackend(t, config);
+  const { config, backend, kafka } = await startBackendOnTestKafka(t);
   const url = backend.broker!.tcpUrl;
   const telemetry = await collect(t, kafka, kafkaTopicName('telemetry', config.bridge.topicPrefix));
   const alice = testVin(1);

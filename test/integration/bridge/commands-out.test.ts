@@ -15,8 +15,7 @@ import {
   type CommandRequest,
   type DeadLetter,
 } from '../../../protocol/index.js';
-import { testKafka } from '../../helpers/kafka.js';
-import { backendConfig, collect, connectCar, startTestBackend, testVin } from '../../helpers/backend.js';
+import { collect, connectCar, startBackendOnTestKafka, testVin } from '../../helpers/backend.js';
 
 function nextMessage(client: MqttClient, timeoutMs = 30_000): Promise<{ topic: string; payload: Buffer; qos: number }> {
   return new Promise((resolve, reject) => {
@@ -29,9 +28,7 @@ function nextMessage(client: MqttClient, timeoutMs = 30_000): Promise<{ topic: s
 }
 
 test('command requests from Kafka reach the car over TCP and WebSocket; expired ones are not sent; malformed ones are dead-lettered', async (t) => {
-  const { brokers } = await testKafka(t);
-  const config = backendConfig(brokers);
-  const { backend, kafka } = await startTestBackend(t, config);
+  const { config, backend, kafka } = await startBackendOnTestKafka(t);
   const tcpVin = testVin(7);
   const wsVin = testVin(8);
   const tcpCar = await connectCar(t, backend.broker!.tcpUrl, tcpVin, config.mqtt.fleetKey);

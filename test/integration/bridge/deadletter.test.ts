@@ -6,13 +6,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { encode, kafkaTopicName, protocolExamples, MAX_PAYLOAD_BYTES, type DeadLetter } from '../../../protocol/index.js';
-import { testKafka } from '../../helpers/kafka.js';
-import { backendConfig, collect, connectCar, startTestBackend, testVin } from '../../helpers/backend.js';
+import { collect, connectCar, startBackendOnTestKafka, testVin } from '../../helpers/backend.js';
 
 test('1,000 malformed payloads go to the dead-letter topic with their reasons; valid traffic is unaffected', async (t) => {
-  const { brokers } = await testKafka(t);
-  const config = backendConfig(brokers);
-  const { backend, kafka } = await startTestBackend(t, config);
+  const { config, backend, kafka } = await startBackendOnTestKafka(t);
   const url = backend.broker!.tcpUrl;
   const dead = await collect(t, kafka, kafkaTopicName('deadletter', config.bridge.topicPrefix));
   const good = await collect(t, kafka, kafkaTopicName('telemetry', config.bridge.topicPrefix));

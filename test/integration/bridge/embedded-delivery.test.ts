@@ -5,16 +5,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { encode, kafkaTopicName, protocolExamples, HEADERS, decodeTelemetry } from '../../../protocol/index.js';
-import { testKafka } from '../../helpers/kafka.js';
-import { backendConfig, collect, connectCar, startTestBackend, testVin } from '../../helpers/backend.js';
+import { collect, connectCar, startBackendOnTestKafka, testVin } from '../../helpers/backend.js';
 
 const CARS = 200;
 const PER_CAR = 100;
 
 test('200 cars x 100 QoS 1 telemetry messages through the embedded broker: 20,000 distinct records in order per VIN', async (t) => {
-  const { brokers } = await testKafka(t);
-  const config = backendConfig(brokers);
-  const { backend, kafka } = await startTestBackend(t, config);
+  const { config, backend, kafka } = await startBackendOnTestKafka(t);
   const broker = backend.broker!;
   const topic = kafkaTopicName('telemetry', config.bridge.topicPrefix);
   const out = await collect(t, kafka, topic);

@@ -10,16 +10,18 @@ import { createBackend } from '../../../backend/app.js';
 import { createKafkaClient } from '../../../backend/kafka/index.js';
 import { isV2xError } from '../../../core/errors.js';
 import { testKafka } from '../../helpers/kafka.js';
-import { backendConfig, collect, connectCar, startTestBackend, testVin } from '../../helpers/backend.js';
+import { backendConfig, collect, connectCar, startBackendOnTestKafka, testVin } from '../../helpers/backend.js';
 import { networkSource } from '../../../app/network.js';
 
 test('a car connects over TLS (server verified with the CA) and its telemetry reaches Kafka', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'v2x-tls-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const certs = makeTestCertificates(dir);
-  const { brokers } = await testKafka(t);
-  const config = backendConfig(brokers, { 'mqtt.tlsPort': 0, 'mqtt.tlsKeyFile': certs.keyFile, 'mqtt.tlsCertFile': certs.certFile });
-  const { backend, kafka } = await startTestBackend(t, config);
+  const { config, backend, kafka } = await startBackendOnTestKafka(t, {
+    'mqtt.tlsPort': 0,
+    'mqtt.tlsKeyFile': certs.keyFile,
+    'mqtt.tlsCertFile': certs.certFile,
+  });
   assert.ok(backend.broker!.tlsUrl?.startsWith('mqtts://localhost:'));
   const out = await collect(t, kafka, kafkaTopicName('telemetry', config.bridge.topicPrefix));
   const vin = testVin(42);

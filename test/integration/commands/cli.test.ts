@@ -8,8 +8,7 @@ import { PassThrough } from 'node:stream';
 import { commandCommand } from '../../../cli/commands/command.js';
 import { loadConfig } from '../../../core/config/load.js';
 import { configSchema } from '../../../app/config-schema.js';
-import { testKafka } from '../../helpers/kafka.js';
-import { backendConfig, startTestBackend, testVin } from '../../helpers/backend.js';
+import { startBackendOnTestKafka, testVin } from '../../helpers/backend.js';
 import { apiClient, OPERATOR, testCar, TOKENS, waitKnown } from './helpers.js';
 
 function sink(): { stream: PassThrough; text: () => string } {
@@ -20,9 +19,7 @@ function sink(): { stream: PassThrough; text: () => string } {
 }
 
 test('v2x command --wait follows the lifecycle; API errors come with their code', async (t) => {
-  const { brokers } = await testKafka(t);
-  const config = backendConfig(brokers, { 'api.tokens': TOKENS.join(',') });
-  const { backend } = await startTestBackend(t, config);
+  const { config, backend } = await startBackendOnTestKafka(t, { 'api.tokens': TOKENS.join(',') });
   const vin = testVin(401);
   await testCar(t, backend.broker!.tcpUrl, vin, config.mqtt.fleetKey, 'succeed');
   await waitKnown(apiClient(backend.httpUrl), vin);

@@ -12,7 +12,7 @@ import {
   type CommandReason,
   type CommandResult,
 } from '../../../protocol/index.js';
-import { connectCar } from '../../helpers/backend.js';
+import { announceOnline, connectCar } from '../../helpers/backend.js';
 
 type After = { after(fn: () => unknown): void };
 
@@ -58,21 +58,7 @@ export async function testCar(t: After, url: string, vin: string, fleetKey: stri
     );
   });
   await client.subscribeAsync(commandRequestTopic(vin), { qos: 1 });
-  await client.publishAsync(
-    statusTopic(vin),
-    encode('status', {
-      vin,
-      state: 'online',
-      ts: Date.now(),
-      connectedAt: Date.now(),
-      firmware: '1.0.0',
-      make: 'Test',
-      model: 'Car',
-      modelYear: 2024,
-      powertrain: 'bev',
-    }),
-    { qos: 1, retain: true },
-  );
+  await announceOnline(client, vin);
   return {
     client,
     received,

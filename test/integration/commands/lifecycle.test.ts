@@ -7,14 +7,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { kafkaTopicName } from '../../../protocol/index.js';
-import { testKafka } from '../../helpers/kafka.js';
-import { backendConfig, collect, startTestBackend, testVin } from '../../helpers/backend.js';
+import { collect, startBackendOnTestKafka, testVin } from '../../helpers/backend.js';
 import { apiClient, OPERATOR, testCar, TOKENS, waitForStatus, waitKnown } from './helpers.js';
 
 test('commands through the whole chain: succeeded, rejected, delivered after sleep, timed out', async (t) => {
-  const { brokers } = await testKafka(t);
-  const config = backendConfig(brokers, { 'api.tokens': TOKENS.join(',') });
-  const { backend, kafka } = await startTestBackend(t, config);
+  const { config, backend, kafka } = await startBackendOnTestKafka(t, { 'api.tokens': TOKENS.join(',') });
   const api = apiClient(backend.httpUrl);
   const url = backend.broker!.tcpUrl;
   const key = config.mqtt.fleetKey;

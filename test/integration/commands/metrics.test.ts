@@ -5,8 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { testKafka } from '../../helpers/kafka.js';
-import { backendConfig, startTestBackend, testVin } from '../../helpers/backend.js';
+import { startBackendOnTestKafka, testVin } from '../../helpers/backend.js';
 import { apiClient, OPERATOR, testCar, TOKENS, VIEWER, waitForStatus, waitKnown } from './helpers.js';
 
 /** The value of one sample of the Prometheus text format (labels in any order), or undefined. */
@@ -24,9 +23,7 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
 }
 
 test('command metrics on /metrics: created, transitions, in flight, latency, expiries, re-sends', async (t) => {
-  const { brokers } = await testKafka(t);
-  const config = backendConfig(brokers, { 'api.tokens': TOKENS.join(',') });
-  const { backend } = await startTestBackend(t, config);
+  const { config, backend } = await startBackendOnTestKafka(t, { 'api.tokens': TOKENS.join(',') });
   const api = apiClient(backend.httpUrl);
   const url = backend.broker!.tcpUrl;
   const key = config.mqtt.fleetKey;

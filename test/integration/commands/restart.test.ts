@@ -3,20 +3,25 @@
  * rebuilt from the compacted command-status topic, completes when the car reports after it, and
  * the car receives the request exactly once over both backend lives.
  */
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { testKafka } from '../../helpers/kafka.js';
-import { backendConfig, startTestBackend, testVin } from '../../helpers/backend.js';
+import { startTestBackend, testBackendConfig, testVin } from '../../helpers/backend.js';
 import { apiClient, OPERATOR, testCar, TOKENS, VIEWER, waitForStatus, waitKnown } from './helpers.js';
 
+/** One life of the backend on `config`: the backend, its API client, and car() to connect the test car to its broker. */
+async function startLife(t: TestContext, config: Parameters<typeof startTestBackend>[1], vin: string) {
+  const { backend } = await startTestBackend(t, config);
+  const car = (behaviour: Parameters<typeof testCar>[4]) => testCar(t, backend.broker!.tcpUrl, vin, config.mqtt.fleetKey, behaviour);
+  return { backend, api: apiClient(backend.httpUrl), car };
+}
+
 test('backend restarted mid-lifecycle: the command still completes and the car receives it once', async (t) => {
-  const { brokers } = await testKafka(t);
-  const config = backendConfig(brokers, { 'api.tokens': TOKENS.join(',') });
+  const config = await testBackendConfig(t, { 'api.tokens': TOKENS.join(',') });
   const vin = testVin(301);
 
-  const first = await startTestBackend(t, config);
-  let api = apiClient(first.backend.httpUrl);
-  const car1 = await testCar(t, first.backend.broker!.tcpUrl, vin, config.mqtt.fleetKey, 'deliver-only');
+  const first = await startLife(t, config, vin);
+  let api = first.api;
+  const car1 = await first.car('deliver-only');
   await waitKnown(api, vin);
   const post = await api('POST', `/api/v1/vehicles/${vin}/commands`, OPERATOR, {
     type: 'climate_start',
@@ -28,12 +33,12 @@ test('backend restarted mid-lifecycle: the command still completes and the car r
   await waitForStatus(api, id, 'DELIVERED');
   await first.backend.close();
 
-  const second = await startTestBackend(t, config);
-  api = apiClient(second.backend.httpUrl);
+  const second = await startLife(t, config, vin);
+  api = second.api;
   const rebuilt = await api('GET', `/api/v1/commands/${id}`, VIEWER);
   assert.equal(rebuilt.status, 200, 'the command is known at once: the state was rebuilt before serving');
   assert.equal(rebuilt.body.status, 'DELIVERED');
-  const car2 = await testCar(t, second.backend.broker!.tcpUrl, vin, config.mqtt.fleetKey, 'silent');
+  const car2 = await second.car('silent');
   await car2.answer({ commandId: id, status: 'succeeded' });
   const { body } = await waitForStatus(api, id, 'SUCCEEDED');
   assert.equal(body.sendCount, 1);
@@ -45,12 +50,11 @@ test('backend restarted mid-lifecycle: the command still completes and the car r
 });
 
 test('restart with a command still queued for a sleeping car: resumed, delivered when the car wakes', async (t) => {
-  const { brokers } = await testKafka(t);
-  const config = backendConfig(brokers, { 'api.tokens': TOKENS.join(',') });
+  const config = await testBackendConfig(t, { 'api.tokens': TOKENS.join(',') });
   const vin = testVin(302);
-  const first = await startTestBackend(t, config);
-  let api = apiClient(first.backend.httpUrl);
-  const sleeper = await testCar(t, first.backend.broker!.tcpUrl, vin, config.mqtt.fleetKey, 'silent');
+  const first = await startLife(t, config, vin);
+  let api = first.api;
+  const sleeper = await first.car('silent');
   await waitKnown(api, vin);
   await sleeper.sleep();
   let id = '';
@@ -68,10 +72,10 @@ test('restart with a command still queued for a sleeping car: resumed, delivered
   }
   await first.backend.close();
 
-  const second = await startTestBackend(t, config);
-  api = apiClient(second.backend.httpUrl);
+  const second = await startLife(t, config, vin);
+  api = second.api;
   assert.equal((await api('GET', `/api/v1/commands/${id}`, VIEWER)).body.status, 'CREATED');
-  const woken = await testCar(t, second.backend.broker!.tcpUrl, vin, config.mqtt.fleetKey, 'succeed');
+  const woken = await second.car('succeed');
   await waitForStatus(api, id, 'SUCCEEDED');
   assert.deepEqual(
     woken.received.filter((c) => c === id),

@@ -5,16 +5,14 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, CommandTransitionMsg, ServerToClientEvents } from '../../../backend/dashboard/hub/events.js';
-import { testKafka } from '../../helpers/kafka.js';
-import { backendConfig, startTestBackend, testVin } from '../../helpers/backend.js';
+import type { CommandTransitionMsg } from '../../../backend/dashboard/hub/events.js';
+import { dashboardSocket } from '../../helpers/socket.js';
+import { startTestBackend, testBackendConfig, testVin } from '../../helpers/backend.js';
 import { waitFor } from '../../helpers/poll.js';
 import { apiClient, OPERATOR, testCar, TOKENS, waitKnown } from './helpers.js';
 
 test('socket.io: a dashboard sees CREATED, SENT, DELIVERED, SUCCEEDED of an unlock', async (t) => {
-  const { brokers } = await testKafka(t);
-  const config = backendConfig(brokers, { 'api.tokens': TOKENS.join(',') });
+  const config = await testBackendConfig(t, { 'api.tokens': TOKENS.join(',') });
   assert.ok(config.backend.roles.includes('dashboard'), 'the dashboard role runs by default');
   const { backend } = await startTestBackend(t, config);
   const api = apiClient(backend.httpUrl);
@@ -22,19 +20,9 @@ test('socket.io: a dashboard sees CREATED, SENT, DELIVERED, SUCCEEDED of an unlo
   await testCar(t, backend.broker!.tcpUrl, vin, config.mqtt.fleetKey, 'succeed');
   await waitKnown(api, vin);
 
-  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(backend.httpUrl, {
-    path: '/socket.io',
-    auth: { token: OPERATOR },
-    transports: ['websocket'],
-    reconnection: false,
-  });
-  t.after(() => socket.close());
+  const socket = await dashboardSocket(t, backend.httpUrl, OPERATOR);
   const seen: CommandTransitionMsg[] = [];
   socket.on('command', (m) => seen.push(m));
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', () => resolve());
-    socket.once('connect_error', reject);
-  });
 
   const post = await api('POST', `/api/v1/vehicles/${vin}/commands`, OPERATOR, { type: 'unlock', ttlSeconds: 30 });
   assert.equal(post.status, 202);

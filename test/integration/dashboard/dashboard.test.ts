@@ -18,9 +18,9 @@ import type {
   ServerToClientEvents,
   SystemMetricsMsg,
 } from '../../../backend/dashboard/hub/events.js';
-import { encode, statusTopic, telemetryTopic, type Telemetry } from '../../../protocol/index.js';
+import { encode, telemetryTopic, type Telemetry } from '../../../protocol/index.js';
 import { testKafka } from '../../helpers/kafka.js';
-import { backendConfig, connectCar, startTestBackend, testVin } from '../../helpers/backend.js';
+import { announceOnline, backendConfig, connectCar, startTestBackend, testVin } from '../../helpers/backend.js';
 import { waitFor } from '../../helpers/poll.js';
 
 const VIEWER = 'viewer-token-1';
@@ -53,22 +53,9 @@ test('dashboard: socket.io auth, viewport frames and clusters, vehicles REST API
   for (const [i, vin] of vins.entries()) {
     const car = await connectCar(t, backend.broker!.tcpUrl, vin, config.mqtt.fleetKey);
     const at = i < 3 ? WEST : EAST;
-    await car.publishAsync(
-      statusTopic(vin),
-      encode('status', {
-        vin,
-        state: 'online',
-        ts: now,
-        connectedAt: now,
-        firmware: '1.0.0',
-        make: i % 2 === 0 ? 'Volkswagen' : 'BMW',
-        model: i % 2 === 0 ? 'ID.3' : 'i4',
-        modelYear: 2023,
-        powertrain: 'bev',
-        plate: `M-DB ${100 + i}`,
-      }),
-      { qos: 1, retain: true },
-    );
+    const vw = i % 2 === 0;
+    const identity = { make: vw ? 'Volkswagen' : 'BMW', model: vw ? 'ID.3' : 'i4', modelYear: 2023, plate: `M-DB ${100 + i}` };
+    await announceOnline(car, vin, identity, now);
     const tel: Telemetry = {
       vin,
       seq: 1,

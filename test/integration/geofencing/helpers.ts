@@ -4,8 +4,8 @@
  * a small REST client.
  */
 import type { MqttClient } from 'mqtt';
-import { commandRequestTopic, decodeCommandRequest, encode, statusTopic, telemetryTopic } from '../../../protocol/index.js';
-import { connectCar } from '../../helpers/backend.js';
+import { commandRequestTopic, decodeCommandRequest, encode, telemetryTopic } from '../../../protocol/index.js';
+import { announceOnline, connectCar } from '../../helpers/backend.js';
 
 type After = { after(fn: () => unknown): void };
 
@@ -47,21 +47,7 @@ export async function testCar(t: After, url: string, vin: string, fleetKey: stri
   });
   await client.subscribeAsync(commandRequestTopic(vin), { qos: 1 });
   const now = Date.now();
-  await client.publishAsync(
-    statusTopic(vin),
-    encode('status', {
-      vin,
-      state: 'online',
-      ts: now,
-      connectedAt: now,
-      firmware: '1.0.0',
-      make: 'Test',
-      model: 'Car',
-      modelYear: 2024,
-      powertrain: 'bev',
-    }),
-    { qos: 1, retain: true },
-  );
+  await announceOnline(client, vin, {}, now);
   let seq = 0;
   let ts = now;
   return {

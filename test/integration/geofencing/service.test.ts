@@ -10,12 +10,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { io, type Socket } from 'socket.io-client';
 import { kafkaTopicName } from '../../../protocol/index.js';
-import type { ClientToServerEvents, GeofenceEventMsg, ServerToClientEvents } from '../../../backend/dashboard/hub/events.js';
+import type { GeofenceEventMsg } from '../../../backend/dashboard/hub/events.js';
+import { dashboardSocket } from '../../helpers/socket.js';
 import type { GeofencingRole } from '../../../backend/services/geofencing/role.js';
-import { testKafka } from '../../helpers/kafka.js';
-import { backendConfig, collect, startTestBackend, testVin } from '../../helpers/backend.js';
+import { backendConfig, collect, startBackendOnTestKafka, startTestBackend, testVin } from '../../helpers/backend.js';
 import { waitFor } from '../../helpers/poll.js';
 import { ADMIN, apiClient, at, line, OPERATOR, square, testCar, VIEWER } from './helpers.js';
 
@@ -42,9 +41,7 @@ const CORRIDOR = {
 };
 
 test('geofencing: REST fences, cars driving through them, events in Kafka and realtime, actions as commands', async (t) => {
-  const { brokers } = await testKafka(t);
-  const config = backendConfig(brokers, { 'backend.roles': 'broker,bridge,commands,geofencing,dashboard' });
-  const { backend, kafka } = await startTestBackend(t, config);
+  const { config, backend, kafka } = await startBackendOnTestKafka(t, { 'backend.roles': 'broker,bridge,commands,geofencing,dashboard' });
   const api = apiClient(backend.httpUrl);
   const prefix = config.bridge.topicPrefix;
   const geo = backend.services.get('geofencing') as GeofencingRole | undefined;
@@ -53,18 +50,8 @@ test('geofencing: REST fences, cars driving through them, events in Kafka and re
   const pushed: GeofenceEventMsg[] = [];
   geo.service.onRealtime((m) => pushed.push(m));
   const received: GeofenceEventMsg[] = [];
-  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(backend.httpUrl, {
-    path: '/socket.io',
-    auth: { token: VIEWER },
-    transports: ['websocket'],
-    reconnection: false,
-  });
-  t.after(() => socket.close());
+  const socket = await dashboardSocket(t, backend.httpUrl, VIEWER);
   socket.on('geofence', (m) => received.push(m));
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', resolve);
-    socket.once('connect_error', reject);
-  });
   const [events, audit, fenceRecords] = await Promise.all([
     collect(t, kafka, kafkaTopicName('geofenceEvents', prefix)),
     collect(t, kafka, kafkaTopicName('commandAudit', prefix)),
@@ -260,7 +247,7 @@ test('geofencing: REST fences, cars driving through them, events in Kafka and re
   });
 
   await t.test('a second instance rebuilds the fences from Kafka and follows changes made through the first', async () => {
-    const second = backendConfig(brokers, { 'backend.roles': 'geofencing', 'bridge.topicPrefix': prefix });
+    const second = backendConfig(config.kafka.brokers, { 'backend.roles': 'geofencing', 'bridge.topicPrefix': prefix });
     const { backend: other } = await startTestBackend(t, second);
     const api2 = apiClient(other.httpUrl);
     const ids = async (): Promise<string[]> =>

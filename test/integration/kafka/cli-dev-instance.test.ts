@@ -39,7 +39,11 @@ function v2x(args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
   });
 }
 
-test('v2x kafka start / status / stop round trip', async (t) => {
+/**
+ * A state folder of the test's own and the environment that points the CLI at it (never at
+ * KAFKA_BROKERS); afterwards its instance is stopped and the folder removed.
+ */
+async function ownStateDir(t: { after(fn: () => unknown): void }): Promise<{ stateDir: string; env: NodeJS.ProcessEnv }> {
   const stateDir = await mkdtemp(join(tmpdir(), 'v2x-state-'));
   const env: NodeJS.ProcessEnv = { ...process.env, V2X_KAFKA__STATE_DIR: stateDir, LOG_LEVEL: 'warn' };
   delete env.KAFKA_BROKERS;
@@ -47,6 +51,11 @@ test('v2x kafka start / status / stop round trip', async (t) => {
     await v2x(['kafka', 'stop'], env);
     await rm(stateDir, { recursive: true, force: true });
   });
+  return { stateDir, env };
+}
+
+test('v2x kafka start / status / stop round trip', async (t) => {
+  const { stateDir, env } = await ownStateDir(t);
 
   const none = await v2x(['kafka', 'status'], env);
   assert.equal(none.code, 1, none.stderr);
@@ -95,13 +104,7 @@ test('v2x kafka start --nodes 2 is refused as bad usage', async () => {
 });
 
 test('`v2x kafka start` killed while the broker boots: `v2x kafka stop` still finds and ends it', async (t) => {
-  const stateDir = await mkdtemp(join(tmpdir(), 'v2x-state-'));
-  const env: NodeJS.ProcessEnv = { ...process.env, V2X_KAFKA__STATE_DIR: stateDir, LOG_LEVEL: 'warn' };
-  delete env.KAFKA_BROKERS;
-  t.after(async () => {
-    await v2x(['kafka', 'stop'], env);
-    await rm(stateDir, { recursive: true, force: true });
-  });
+  const { stateDir, env } = await ownStateDir(t);
   const start = spawn(process.execPath, [CLI, 'kafka', 'start'], { env, stdio: 'ignore' });
   t.after(() => start.kill('SIGKILL'));
   const stateFile = join(stateDir, 'dev-instance.json');

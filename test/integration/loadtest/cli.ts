@@ -4,7 +4,7 @@
  * in t.after if still running; and a temporary folder removed in t.after.
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,4 +36,11 @@ export async function tempDir(t: After, prefix: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), prefix));
   t.after(() => rm(dir, { recursive: true, force: true }));
   return dir;
+}
+
+/** Writes a YAML scenario as dir/name (leading blank lines dropped); returns its path. */
+export async function writeScenario(dir: string, name: string, yaml: string): Promise<string> {
+  const file = join(dir, name);
+  await writeFile(file, yaml.replace(/^\n+/, ''));
+  return file;
 }

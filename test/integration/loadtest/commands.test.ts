@@ -12,17 +12,14 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { readReport } from '../../../loadtest/report/json.js';
-import { backendConfig, startTestBackend } from '../../helpers/backend.js';
-import { testKafka } from '../../helpers/kafka.js';
+import { startBackendOnTestKafka } from '../../helpers/backend.js';
 import { repoPath } from '../../helpers/repo.js';
 import { runLoadtestCli, tempDir } from './cli.js';
 
 const SERVICE = { username: 'v2x-loadtest', password: 'v2x-loadtest-secret' };
 
 test('a small command storm against the backend: commands over MQTT, e2e at Kafka, exit 0', { timeout: 180_000 }, async (t) => {
-  const { brokers } = await testKafka(t);
-  const config = backendConfig(brokers, { 'backend.roles': 'broker,bridge', 'mqtt.services': [SERVICE] });
-  const { backend } = await startTestBackend(t, config);
+  const { config, backend } = await startBackendOnTestKafka(t, { 'backend.roles': 'broker,bridge', 'mqtt.services': [SERVICE] });
   const url = backend.broker?.tcpUrl;
   assert.ok(url !== undefined);
   const dir = await tempDir(t, 'lt-commands-');
@@ -49,7 +46,7 @@ test('a small command storm against the backend: commands over MQTT, e2e at Kafk
     }),
   );
   const out = join(dir, 'out');
-  const run = await runLoadtestCli(t, [scenario, '--out', out], { ...process.env, KAFKA_BROKERS: brokers.join(',') });
+  const run = await runLoadtestCli(t, [scenario, '--out', out], { ...process.env, KAFKA_BROKERS: config.kafka.brokers.join(',') });
   assert.equal(run.code, 0, `exit code ${run.code}\nstdout:\n${run.stdout}\nstderr:\n${run.stderr}`);
 
   const r = readReport(await readFile(join(out, 'backend.json'), 'utf8'));
@@ -81,9 +78,7 @@ test('a small command storm against the backend: commands over MQTT, e2e at Kafk
 });
 
 test('without a service account the embedded broker refuses the command sender, and the report says so', { timeout: 60_000 }, async (t) => {
-  const { brokers } = await testKafka(t);
-  const config = backendConfig(brokers, { 'backend.roles': 'broker' });
-  const { backend } = await startTestBackend(t, config);
+  const { backend } = await startBackendOnTestKafka(t, { 'backend.roles': 'broker' });
   const dir = await tempDir(t, 'lt-commands-');
   const scenario = join(dir, 'no-service.yaml');
   await writeFile(

@@ -9,24 +9,23 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readReport } from '../../../loadtest/report/json.js';
 import { startMosquitto } from '../../helpers/mosquitto.js';
-import { runLoadtestCli, tempDir } from './cli.js';
+import { runLoadtestCli, tempDir, writeScenario } from './cli.js';
 
 test('an impossible threshold fails the run: exit 99, abortOnFail stops it early', { timeout: 120_000 }, async (t) => {
   const mosquitto = await startMosquitto(t);
   const dir = await tempDir(t, 'lt-99-');
-  const file = join(dir, 'impossible.yaml');
-  await writeFile(
-    file,
-    [
-      'name: impossible',
-      'brokers: [{ name: mosq, url: "mqtt://127.0.0.1:1" }]',
-      'fleet: { size: 10 }',
-      'stages: [{ duration: 2s, target: 10 }, { duration: 30s, target: 10 }]',
-      'thresholds:',
-      '  - "sent.count > 1000000000"',
-      '  - { expr: "puback_latency.max < 1us", abortOnFail: true, delay: 4s }',
-      '',
-    ].join('\n'),
+  const file = await writeScenario(
+    dir,
+    'impossible.yaml',
+    `
+name: impossible
+brokers: [{ name: mosq, url: "mqtt://127.0.0.1:1" }]
+fleet: { size: 10 }
+stages: [{ duration: 2s, target: 10 }, { duration: 30s, target: 10 }]
+thresholds:
+  - "sent.count > 1000000000"
+  - { expr: "puback_latency.max < 1us", abortOnFail: true, delay: 4s }
+`,
   );
   const run = await runLoadtestCli(t, [file, '--broker', mosquitto.url, '--out', dir]);
   assert.equal(run.code, 99, `exit code ${run.code}\nstderr:\n${run.stderr}`);
@@ -44,18 +43,17 @@ test('an impossible threshold fails the run: exit 99, abortOnFail stops it early
 
 test('a bad scenario exits 2 naming each bad field, before anything runs', { timeout: 60_000 }, async (t) => {
   const dir = await tempDir(t, 'lt-2-');
-  const file = join(dir, 'bad.yaml');
-  await writeFile(
-    file,
-    [
-      'name: bad',
-      'brokers: [{ url: "mqtt://127.0.0.1:1" }]',
-      'fleet: { size: 10, colour: red }',
-      'stages: [{ duration: 10s, target: 50 }]',
-      'profile: { qos: 3 }',
-      'thresholds: ["p99 of everything < 1"]',
-      '',
-    ].join('\n'),
+  const file = await writeScenario(
+    dir,
+    'bad.yaml',
+    `
+name: bad
+brokers: [{ url: "mqtt://127.0.0.1:1" }]
+fleet: { size: 10, colour: red }
+stages: [{ duration: 10s, target: 50 }]
+profile: { qos: 3 }
+thresholds: ["p99 of everything < 1"]
+`,
   );
   const run = await runLoadtestCli(t, [file, '--out', join(dir, 'out')]);
   assert.equal(run.code, 2, `exit code ${run.code}\nstderr:\n${run.stderr}`);

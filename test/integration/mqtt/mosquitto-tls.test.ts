@@ -5,11 +5,17 @@ import { SessionEmitter } from '../../../mqtt/events.js';
 import { SessionPool } from '../../../mqtt/pool.js';
 import { within, until } from './suite.js';
 
-test('TLS with a CA file: connect, publish QoS 1, PUBACK', async (t) => {
-  const broker = await startMosquitto(t, { tls: true });
+/** A pool that opens its sessions at once, closed after the test. */
+function unrampedPool(t: { after(fn: () => unknown): void }): { events: SessionEmitter<string>; pool: SessionPool<string> } {
   const events = new SessionEmitter<string>();
   const pool = new SessionPool<string>({ events, rampPerSecond: Number.POSITIVE_INFINITY });
   t.after(() => pool.close());
+  return { events, pool };
+}
+
+test('TLS with a CA file: connect, publish QoS 1, PUBACK', async (t) => {
+  const broker = await startMosquitto(t, { tls: true });
+  const { events, pool } = unrampedPool(t);
   const s = pool.add(
     {
       clientId: `tls-${broker.port}`,
@@ -28,9 +34,7 @@ test('TLS with a CA file: connect, publish QoS 1, PUBACK', async (t) => {
 
 test('TLS without the CA: the certificate is refused and reported as MQTT_CONNECT_FAILED', async (t) => {
   const broker = await startMosquitto(t, { tls: true });
-  const events = new SessionEmitter<string>();
-  const pool = new SessionPool<string>({ events, rampPerSecond: Number.POSITIVE_INFINITY });
-  t.after(() => pool.close());
+  const { events, pool } = unrampedPool(t);
   const s = pool.add(
     { clientId: `tls-bad-${broker.port}`, transport: { host: '127.0.0.1', port: broker.port, tls: {} }, reconnect: false },
     'tls',

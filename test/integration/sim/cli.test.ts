@@ -53,31 +53,8 @@ test('a 20-car run writes a summary whose numbers add up', async (t) => {
   const dir = tempDir(t);
   const file = join(dir, 'summary.json');
   const truth = join(dir, 'truth.jsonl');
-  const run = runCli(t, [
-    'sim',
-    '--broker',
-    broker.url,
-    '--cars',
-    '20',
-    '--seed',
-    '5',
-    '--credentials',
-    'none',
-    '--duration',
-    '14s',
-    '--speedup',
-    '2',
-    '--rate',
-    '1',
-    '--qos',
-    '1',
-    '--summary-json',
-    file,
-    '--ground-truth',
-    truth,
-    '--workers',
-    '2',
-  ]);
+  const flags = '--cars 20 --seed 5 --credentials none --duration 14s --speedup 2 --rate 1 --qos 1 --workers 2'.split(' ');
+  const run = runCli(t, ['sim', '--broker', broker.url, '--summary-json', file, '--ground-truth', truth, ...flags]);
   assert.equal(await run.exited, 0, run.stderr());
   const s = JSON.parse(readFileSync(file, 'utf8')) as SimSummary;
   assert.equal(s.cars, 20);
@@ -107,27 +84,8 @@ test('a run over two processes adds their figures up', async (t) => {
   const broker = await startMosquitto(t);
   const dir = tempDir(t);
   const file = join(dir, 'summary.json');
-  const run = runCli(t, [
-    'sim',
-    '--broker',
-    broker.url,
-    '--cars',
-    '6',
-    '--seed',
-    '8',
-    '--credentials',
-    'none',
-    '--duration',
-    '6s',
-    '--speedup',
-    '2',
-    '--processes',
-    '2',
-    '--workers',
-    '1',
-    '--summary-json',
-    file,
-  ]);
+  const flags = '--cars 6 --seed 8 --credentials none --duration 6s --speedup 2 --processes 2 --workers 1'.split(' ');
+  const run = runCli(t, ['sim', '--broker', broker.url, '--summary-json', file, ...flags]);
   assert.equal(await run.exited, 0, run.stderr());
   assert.match(run.stderr(), /2 process\(es\)/);
   const s = JSON.parse(readFileSync(file, 'utf8')) as SimSummary;

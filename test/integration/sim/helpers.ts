@@ -12,6 +12,7 @@ import { loadConfig } from '../../../core/config/load.js';
 import { resolveSimSettings, simConfigSchema, type SimSettings } from '../../../simulator/config.js';
 import { Simulation } from '../../../simulator/runtime/simulation.js';
 import type { SimSummary } from '../../../simulator/runtime/summary.js';
+import { decode, type Status } from '../../../protocol/index.js';
 
 type After = { after(fn: () => Promise<void> | void): void };
 
@@ -111,6 +112,21 @@ export interface CliRun {
   stderr(): string;
   /** Resolves with the exit code (or the signal). */
   readonly exited: Promise<number | string>;
+}
+
+/** Waits until `n` distinct cars have sent a status that `matches`; returns their VINs. */
+export async function carsWithStatus(
+  obs: { waitFor(pred: (m: Received) => boolean): Promise<Received> },
+  n: number,
+  matches: (s: Status) => boolean,
+): Promise<Set<string>> {
+  const vins = new Set<string>();
+  await obs.waitFor((m) => {
+    const s = decode('status', m.payload);
+    if (matches(s)) vins.add(s.vin);
+    return vins.size === n;
+  });
+  return vins;
 }
 
 /** `v2x <args>` in a child process, killed (SIGKILL) in t.after if still running. */

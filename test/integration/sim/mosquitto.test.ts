@@ -16,7 +16,7 @@ import {
   type Telemetry,
 } from '../../../protocol/index.js';
 import { startMosquitto } from '../../helpers/mosquitto.js';
-import { observer, runCli, runSim, simSettings, type Received } from './helpers.js';
+import { carsWithStatus, observer, runCli, runSim, simSettings, type Received } from './helpers.js';
 
 const latestTelemetry = (messages: readonly Received[], vin: string): Telemetry | undefined => {
   for (let i = messages.length - 1; i >= 0; i--) {
@@ -106,19 +106,11 @@ test('the last will marks the cars offline when the simulator is killed', async 
   const broker = await startMosquitto(t);
   const obs = await observer(t, broker.url, ['v2x/v1/+/status']);
   const run = runCli(t, ['sim', '--broker', broker.url, '--cars', '3', '--seed', '11', '--credentials', 'none', '--workers', '1']);
-  const online = new Set<string>();
-  await obs.waitFor((m) => {
-    const s = decode('status', m.payload);
-    if (s.state === 'online') online.add(s.vin);
-    return online.size === 3;
-  });
+  const online = await carsWithStatus(obs, 3, (s) => s.state === 'online');
   run.child.kill('SIGKILL');
-  const offline = new Set<string>();
-  await obs.waitFor((m) => {
-    const s = decode('status', m.payload);
+  const offline = await carsWithStatus(obs, 3, (s) => {
     assert.ok(validateStatus(s).ok);
-    if (s.state === 'offline' && s.reason === 'connection_lost') offline.add(s.vin);
-    return offline.size === 3;
+    return s.state === 'offline' && s.reason === 'connection_lost';
   });
   assert.deepEqual([...offline].sort(), [...online].sort());
 });
@@ -128,12 +120,7 @@ test('a persistent session receives a command queued while the car was offline',
   const obs = await observer(t, broker.url, ['v2x/v1/+/status', 'v2x/v1/+/cmd/res']);
   const args = ['sim', '--broker', broker.url, '--cars', '2', '--seed', '21', '--credentials', 'none', '--workers', '1', '--persistent'];
   const first = runCli(t, args);
-  const online = new Set<string>();
-  await obs.waitFor((m) => {
-    const s = decode('status', m.payload);
-    if (s.state === 'online') online.add(s.vin);
-    return online.size === 2;
-  });
+  const online = await carsWithStatus(obs, 2, (s) => s.state === 'online');
   first.child.kill('SIGTERM');
   assert.equal(await first.exited, 0, first.stderr());
   const vin = [...online][0]!;

@@ -42,6 +42,30 @@ const telemetryByVin = (messages: readonly Received[]): Map<string, Telemetry[]>
   return by;
 };
 
+/** `v2x sim` replaying `file` at `speed` into the broker without credentials; `more` flags after. */
+const replay = (
+  t: Parameters<typeof runCli>[0],
+  brokerUrl: string,
+  file: string,
+  speed: number,
+  workers: number,
+  more: readonly string[] = [],
+) =>
+  runCli(t, [
+    'sim',
+    '--broker',
+    brokerUrl,
+    '--replay',
+    file,
+    '--replay-speed',
+    String(speed),
+    '--credentials',
+    'none',
+    '--workers',
+    String(workers),
+    ...more,
+  ]);
+
 test('a replayed CSV trace arrives in order', async (t) => {
   const file = fixture('trace.csv');
   const trace = await loadTrace(file);
@@ -52,20 +76,9 @@ test('a replayed CSV trace arrives in order', async (t) => {
   const summaryFile = join(dir, 'summary.json');
   const speed = 20;
   const rate = 4;
-  const run = runCli(t, [
-    'sim',
-    '--broker',
-    broker.url,
-    '--replay',
-    file,
-    '--replay-speed',
-    String(speed),
+  const run = replay(t, broker.url, file, speed, 2, [
     '--rate',
     String(rate),
-    '--credentials',
-    'none',
-    '--workers',
-    '2',
     '--start-time',
     new Date(START).toISOString(),
     '--summary-json',
@@ -121,19 +134,7 @@ test('a SUMO FCD export replays, its ids mapped to VINs', async (t) => {
   const trace = await loadTrace(file);
   const broker = await startMosquitto(t);
   const obs = await observer(t, broker.url, ['v2x/v1/+/telemetry']);
-  const run = runCli(t, [
-    'sim',
-    '--broker',
-    broker.url,
-    '--replay',
-    file,
-    '--replay-speed',
-    '20',
-    '--credentials',
-    'none',
-    '--workers',
-    '1',
-  ]);
+  const run = replay(t, broker.url, file, 20, 1);
   assert.equal(await run.exited, 0, run.stderr());
   const vins = trace.vehicles.map((v) => v.vin);
   assert.ok(vins.includes('V2RRRTKBX3S56CMK0'), 'veh0 has its generated VIN');

@@ -9,8 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Simulation } from '../../../simulator/runtime/simulation.js';
 import { kafkaTopicName, decode } from '../../../protocol/index.js';
-import { backendConfig, collect, startTestBackend } from '../../helpers/backend.js';
-import { testKafka } from '../../helpers/kafka.js';
+import { collect, startBackendOnTestKafka } from '../../helpers/backend.js';
 import { waitFor } from '../../helpers/poll.js';
 import { repoPath } from '../../helpers/repo.js';
 import { simSettings } from '../sim/helpers.js';
@@ -18,13 +17,11 @@ import { simSettings } from '../sim/helpers.js';
 const SCENARIO = repoPath('test', 'fixtures', 'traffic', 'small-incident.yaml');
 
 test('simulated incident -> MQTT -> Kafka -> traffic: jam_started on the traffic topic, warnings reach the cars', async (t) => {
-  const { brokers } = await testKafka(t);
-  const config = backendConfig(brokers, {
+  const { config, backend, kafka } = await startBackendOnTestKafka(t, {
     'backend.roles': 'broker,bridge,traffic',
     'sim.scenario': SCENARIO,
     'sim.seed': '7',
   });
-  const { backend, kafka } = await startTestBackend(t, config);
   const prefix = config.bridge.topicPrefix;
   const traffic = await collect(t, kafka, kafkaTopicName('traffic', prefix));
   const warnings = await collect(t, kafka, kafkaTopicName('warnings', prefix));

@@ -27,6 +27,13 @@ async function settle(): Promise<void> {
   for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
 }
 
+/** Advances the clock by `ms`, lets the service react, and reads the command's status. */
+async function statusAfter(clock: ManualClock, svc: { get(id: string): { status: string } | undefined }, id: string, ms: number) {
+  clock.advance(ms);
+  await settle();
+  return svc.get(id)?.status;
+}
+
 function setup() {
   const clock = new ManualClock(1_700_000_000_000);
   const kafka = new MemoryKafka();
@@ -43,12 +50,8 @@ test('TTL: TIMED_OUT exactly at the TTL, with a transition event', async () => {
   const { snapshot } = await svc.create({ vin: VIN, type: 'honk', params: {}, ttlSeconds: 2, principal: 'alice' });
   assert.equal(svc.get(snapshot.commandId)?.status, 'SENT');
   assert.equal(kafka.log('p.commands').length, 1);
-  clock.advance(1999);
-  await settle();
-  assert.equal(svc.get(snapshot.commandId)?.status, 'SENT');
-  clock.advance(1);
-  await settle();
-  assert.equal(svc.get(snapshot.commandId)?.status, 'TIMED_OUT');
+  assert.equal(await statusAfter(clock, svc, snapshot.commandId, 1999), 'SENT');
+  assert.equal(await statusAfter(clock, svc, snapshot.commandId, 1), 'TIMED_OUT');
   assert.deepEqual(
     seen.map((s) => s.to),
     ['CREATED', 'SENT', 'TIMED_OUT'],
@@ -67,12 +70,8 @@ test('TTL: a timer that fires a millisecond early is re-armed, and the command s
   };
   const svc = await startCommandService({ kafka, config, topicPrefix: 'p.', clock: early });
   const { snapshot } = await svc.create({ vin: VIN, type: 'honk', params: {}, ttlSeconds: 2, principal: 'alice' });
-  clock.advance(1999);
-  await settle();
-  assert.equal(svc.get(snapshot.commandId)?.status, 'SENT', 'the early tick changes nothing');
-  clock.advance(1);
-  await settle();
-  assert.equal(svc.get(snapshot.commandId)?.status, 'TIMED_OUT');
+  assert.equal(await statusAfter(clock, svc, snapshot.commandId, 1999), 'SENT', 'the early tick changes nothing');
+  assert.equal(await statusAfter(clock, svc, snapshot.commandId, 1), 'TIMED_OUT');
   await svc.close();
 });
 
@@ -101,12 +100,8 @@ test('rebuild after restart: state and idempotency keys back, timers re-armed, D
     /CONFLICT|another request/,
   );
   assert.equal(kafka.log('p.commands').length, 1, 'not sent again');
-  clock.advance(10_999);
-  await settle();
-  assert.equal(b.get(snapshot.commandId)?.status, 'DELIVERED', 'grace past the TTL');
-  clock.advance(1);
-  await settle();
-  assert.equal(b.get(snapshot.commandId)?.status, 'TIMED_OUT');
+  assert.equal(await statusAfter(clock, b, snapshot.commandId, 10_999), 'DELIVERED', 'grace past the TTL');
+  assert.equal(await statusAfter(clock, b, snapshot.commandId, 1), 'TIMED_OUT');
   await b.close();
 });
 

@@ -8,21 +8,17 @@ import { SystemMeter, p99 } from '../../../backend/dashboard/system-meter.js';
 import { resolveInside, contentTypeOf } from '../../../backend/dashboard/static.js';
 import { completeVin, type StatusOnline, type Telemetry } from '../../../protocol/index.js';
 import { isV2xError } from '../../../core/errors.js';
+import { onlineStatus } from '../../helpers/status.js';
 
 const vin = (i: number): string => completeVin(`1V2XT0S0XNA${String(i).padStart(6, '0')}`);
-const online = (i: number, ts: number, extra: Partial<StatusOnline> = {}): StatusOnline => ({
-  vin: vin(i),
-  state: 'online',
-  ts,
-  connectedAt: ts,
-  firmware: '1.0',
-  make: i % 2 === 0 ? 'Volkswagen' : 'BMW',
-  model: i % 2 === 0 ? 'ID.3' : 'i4',
-  modelYear: 2022,
-  powertrain: 'bev',
-  plate: `M-AB ${i}`,
-  ...extra,
-});
+const online = (i: number, ts: number, extra: Partial<StatusOnline> = {}): StatusOnline =>
+  onlineStatus(vin(i), ts, {
+    firmware: '1.0',
+    ...(i % 2 === 0 ? { make: 'Volkswagen', model: 'ID.3' } : { make: 'BMW', model: 'i4' }),
+    modelYear: 2022,
+    plate: `M-AB ${i}`,
+    ...extra,
+  });
 const telemetry = (i: number, ts: number, lon = 11.5, lat = 48.1): Telemetry => ({
   vin: vin(i),
   seq: ts,

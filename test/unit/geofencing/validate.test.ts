@@ -15,6 +15,8 @@ const sq = (lon: number, lat: number, d: number): number[][] => [
 ];
 const base = { id: 'f1', name: 'Fence' };
 const polygon = (...rings: number[][][]) => ({ ...base, geometry: { type: 'Polygon', coordinates: rings } });
+/** A two-point corridor fence. */
+const corridor = (a: number[], b: number[], widthM: number) => ({ ...base, geometry: { type: 'Corridor', coordinates: [a, b], widthM } });
 
 function refused(value: unknown, reason: GeofenceInvalidReason, field?: string): string {
   const r = validateFence(value);
@@ -210,20 +212,7 @@ test('coordinates out of range', () => {
     'coordinate_out_of_range',
     'geofence.geometry.center',
   );
-  refused(
-    {
-      ...base,
-      geometry: {
-        type: 'Corridor',
-        coordinates: [
-          [0, 0],
-          [-180.1, 0],
-        ],
-        widthM: 10,
-      },
-    },
-    'coordinate_out_of_range',
-  );
+  refused(corridor([0, 0], [-180.1, 0], 10), 'coordinate_out_of_range');
   // NaN / Infinity never reach the geometry rules: JSON Schema numbers are finite
   refused(
     polygon([
@@ -268,35 +257,8 @@ test('hole outside its shell, or crossing it', () => {
 test('radius and width must be > 0', () => {
   refused({ ...base, geometry: { type: 'Circle', center: [11.5, 48.1], radiusM: 0 } }, 'radius_not_positive', 'geofence.geometry.radiusM');
   refused({ ...base, geometry: { type: 'Circle', center: [11.5, 48.1], radiusM: -5 } }, 'radius_not_positive');
-  refused(
-    {
-      ...base,
-      geometry: {
-        type: 'Corridor',
-        coordinates: [
-          [0, 0],
-          [0.01, 0],
-        ],
-        widthM: 0,
-      },
-    },
-    'width_not_positive',
-    'geofence.geometry.widthM',
-  );
-  refused(
-    {
-      ...base,
-      geometry: {
-        type: 'Corridor',
-        coordinates: [
-          [0, 0],
-          [0, 0],
-        ],
-        widthM: 10,
-      },
-    },
-    'corridor_too_short',
-  );
+  refused(corridor([0, 0], [0.01, 0], 0), 'width_not_positive', 'geofence.geometry.widthM');
+  refused(corridor([0, 0], [0, 0], 10), 'corridor_too_short');
 });
 
 test('shape errors name the field: unknown geometry, missing name, unknown key, bad VIN, filter with both or neither', () => {

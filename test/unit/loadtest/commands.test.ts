@@ -170,13 +170,8 @@ test('collector snapshots merge command outcomes; the timeline counts commands s
 });
 
 test('command thresholds: parse, units, and values over the resolved commands', () => {
-  assert.deepEqual(parseThreshold('commands.timeout_rate < 1%'), {
-    source: 'commands.timeout_rate < 1%',
-    metric: 'commands',
-    stat: 'timeout_rate',
-    op: '<',
-    value: 0.01,
-  });
+  const rate = 'commands.timeout_rate < 1%';
+  assert.deepEqual(parseThreshold(rate), { source: rate, metric: 'commands', stat: 'timeout_rate', op: '<', value: 0.01 });
   assert.equal(parseThreshold('command_latency.p99 < 0.5s').value, 500);
   assert.equal(parseThreshold('commands > 100').stat, 'count');
   assert.throws(() => parseThreshold('commands.p99 < 1'), /not a stat of commands/);

@@ -63,25 +63,20 @@ test('cars appear at their first fix and leave after their last, in time order',
   const trace = await loadTrace(fixture('trace.csv'));
   const p = new ReplayWorld(replayUnitData(trace, 0, 3)).presence;
   assert.equal(p.endMs, 4000);
-  const seen: [number, number][] = [];
-  p.arrivals(1, (k, at) => seen.push([k, at]));
-  assert.deepEqual(seen, [
-    [0, 0],
-    [1, 0],
-  ]);
-  p.arrivals(2000, (k, at) => seen.push([k, at]));
+  // car k at time t, as "k@t"
+  const seen: string[] = [];
+  p.arrivals(1, (k, at) => seen.push(`${k}@${at}`));
+  assert.deepEqual(seen, ['0@0', '1@0']);
+  p.arrivals(2000, (k, at) => seen.push(`${k}@${at}`));
   assert.equal(seen.length, 2, 'the third car appears at 2000, not before');
-  p.arrivals(2001, (k, at) => seen.push([k, at]));
-  assert.deepEqual(seen[2], [2, 2000]);
+  p.arrivals(2001, (k, at) => seen.push(`${k}@${at}`));
+  assert.equal(seen[2], '2@2000');
   p.arrivals(1e9, () => assert.fail('each car arrives once'));
-  const left: [number, number][] = [];
-  p.departures(2500, (k, at) => left.push([k, at]));
-  assert.deepEqual(left, [
-    [0, 2000],
-    [1, 2000],
-  ]);
-  p.departures(5000, (k, at) => left.push([k, at]));
-  assert.deepEqual(left[2], [2, 4000]);
+  const left: string[] = [];
+  p.departures(2500, (k, at) => left.push(`${k}@${at}`));
+  assert.deepEqual(left, ['0@2000', '1@2000']);
+  p.departures(5000, (k, at) => left.push(`${k}@${at}`));
+  assert.equal(left[2], '2@4000');
   // scheduled telemetry only strictly between the first and the last fix (those two are sent on arrival and departure)
   assert.equal(p.present(2, 2000), false);
   assert.equal(p.present(2, 2001), true);

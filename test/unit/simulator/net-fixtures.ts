@@ -1,14 +1,14 @@
 /** Small hand-made networks for the simulator's unit tests. */
+import { M_PER_DEG, mPerDegLon } from '../../../road/geo.js';
 import { createNetwork, type RoadClass, type RoadNetwork, type RoadNodeSpec, type RoadSegmentSpec } from '../../../road/network.js';
 
 const LAT0 = 48.1;
 const LON0 = 11.5;
-const M_PER_DEG_LAT = 111_195;
-const M_PER_DEG_LON = M_PER_DEG_LAT * Math.cos((LAT0 * Math.PI) / 180);
+const M_PER_DEG_LON = mPerDegLon(LAT0);
 
 /** lon/lat of a point x metres east, y metres north of the fixture origin. */
 export function at(x: number, y: number): [number, number] {
-  return [LON0 + x / M_PER_DEG_LON, LAT0 + y / M_PER_DEG_LAT];
+  return [LON0 + x / M_PER_DEG_LON, LAT0 + y / M_PER_DEG];
 }
 
 export interface LoopOptions {

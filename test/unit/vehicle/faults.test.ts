@@ -4,18 +4,28 @@ import { readVehicle } from '../../../simulator/vehicle/state.js';
 import { tyrePressureKpa } from '../../../simulator/vehicle/thermal.js';
 import { cityProfile, FakeTrace, findCar, OneCar } from './helpers.js';
 
-test('overheating: the coolant climbs for minutes before P0217, which clears once the engine cooled', () => {
-  const sim = new OneCar(findCar('ice'), new FakeTrace((t) => (t < 3600 ? 14 : 0)), {
-    faults: { overheatPerDrivingHour: 30, tyreLeakPerHour: 0 },
-    parkAfterS: 60,
-  });
-  const coolant: number[] = [];
-  let codeAt = -1;
-  for (let t = 0; t < 3600 && codeAt < 0; t++) {
+/** A car that drives at `speedMps` for `drivingS` seconds, then parks (after 60 s still), with these fault rates. */
+const faultyCar = (
+  powertrain: 'ice' | 'bev',
+  drivingS: number,
+  speedMps: number,
+  faults: { overheatPerDrivingHour: number; tyreLeakPerHour: number },
+): OneCar => new OneCar(findCar(powertrain), new FakeTrace((t) => (t < drivingS ? speedMps : 0)), { faults, parkAfterS: 60 });
+
+/** Steps the car a second at a time, calling `record` after each, until DTC `code` is raised: its second, or -1. */
+function secondOfCode(sim: OneCar, code: string, maxS: number, record: () => void): number {
+  for (let t = 0; t < maxS; t++) {
     sim.step(1);
-    coolant.push(readVehicle(sim.state, 0).coolantC);
-    if (sim.events.some((e) => e.type === 'dtc' && e.code === 'P0217')) codeAt = t;
+    record();
+    if (sim.events.some((e) => e.type === 'dtc' && e.code === code)) return t;
   }
+  return -1;
+}
+
+test('overheating: the coolant climbs for minutes before P0217, which clears once the engine cooled', () => {
+  const sim = faultyCar('ice', 3600, 14, { overheatPerDrivingHour: 30, tyreLeakPerHour: 0 });
+  const coolant: number[] = [];
+  const codeAt = secondOfCode(sim, 'P0217', 3600, () => coolant.push(readVehicle(sim.state, 0).coolantC));
   assert.ok(codeAt > 0, 'P0217 was raised');
   const dtc = sim.events.find((e) => e.type === 'dtc');
   assert.ok(dtc?.type === 'dtc' && dtc.active && dtc.severity === 'critical');
@@ -33,18 +43,12 @@ test('overheating: the coolant climbs for minutes before P0217, which clears onc
 });
 
 test('a slow leak: tyre pressure drops before C0750; fixed after a long stop', () => {
-  const sim = new OneCar(findCar('bev'), new FakeTrace((t) => (t < 7200 ? 12 : 0)), {
-    faults: { overheatPerDrivingHour: 0, tyreLeakPerHour: 20 },
-    parkAfterS: 60,
-  });
+  const sim = faultyCar('bev', 7200, 12, { overheatPerDrivingHour: 0, tyreLeakPerHour: 20 });
   const pressures: number[] = [];
-  let codeAt = -1;
-  for (let t = 0; t < 7200 && codeAt < 0; t++) {
-    sim.step(1);
+  const codeAt = secondOfCode(sim, 'C0750', 7200, () => {
     const s = readVehicle(sim.state, 0);
     pressures.push(Math.min(...s.tyreColdKpa.map((c) => tyrePressureKpa(c, s.tyreTempC))));
-    if (sim.events.some((e) => e.type === 'dtc' && e.code === 'C0750')) codeAt = t;
-  }
+  });
   assert.ok(codeAt > 0, 'C0750 was raised');
   const nominal = sim.car.tyreKpa;
   assert.ok((pressures[codeAt] ?? 0) < 0.75 * nominal);

@@ -6,8 +6,7 @@
 import type { Layer } from '../map-view.js';
 import { mercX, mercY, scaleOf, type View } from '../projection.js';
 import type { Fence, LonLat } from '../types.js';
-
-const M_PER_DEG = 111_320;
+import { metresToDegrees } from '../../../../road/geo.js';
 
 function ring(ctx: CanvasRenderingContext2D, view: View, points: readonly LonLat[], close: boolean): void {
   const k = scaleOf(view.zoom);
@@ -22,8 +21,7 @@ function ring(ctx: CanvasRenderingContext2D, view: View, points: readonly LonLat
 
 function circle(center: LonLat, radiusM: number): LonLat[] {
   const out: LonLat[] = [];
-  const dLat = radiusM / M_PER_DEG;
-  const dLon = radiusM / (M_PER_DEG * Math.cos((center[1] * Math.PI) / 180));
+  const { dLat, dLon } = metresToDegrees(radiusM, center[1]);
   for (let i = 0; i <= 48; i++) {
     const a = (i / 48) * Math.PI * 2;
     out.push([center[0] + Math.cos(a) * dLon, center[1] + Math.sin(a) * dLat]);

@@ -124,21 +124,21 @@ export class FencesPanel {
     }
   }
 
-  async #update(f: Fence): Promise<void> {
-    try {
-      await this.api.updateFence(f);
-      await this.load();
-    } catch (err) {
-      this.#status.textContent = `not updated: ${err instanceof Error ? err.message : String(err)}`;
-    }
+  #update(f: Fence): Promise<void> {
+    return this.#change(() => this.api.updateFence(f), 'not updated');
   }
 
-  async #delete(id: string): Promise<void> {
+  #delete(id: string): Promise<void> {
+    return this.#change(() => this.api.deleteFence(id), 'not deleted');
+  }
+
+  /** Makes a change through the API and reloads the list; a failure is shown in the status line. */
+  async #change(request: () => Promise<unknown>, failed: string): Promise<void> {
     try {
-      await this.api.deleteFence(id);
+      await request();
       await this.load();
     } catch (err) {
-      this.#status.textContent = `not deleted: ${err instanceof Error ? err.message : String(err)}`;
+      this.#status.textContent = `${failed}: ${err instanceof Error ? err.message : String(err)}`;
     }
   }
 }
