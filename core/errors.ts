@@ -80,6 +80,10 @@ export const errorCatalogue = {
   API_UNREACHABLE: { message: 'cannot reach the API', retryable: true, exitCode: 1 },
 
   INTERNAL: { message: 'internal error', retryable: false, exitCode: 1 },
+
+  // security (issue 19)
+  TIMESTAMP_AHEAD: { message: 'the timestamp is further ahead of the receiving clock than allowed', retryable: false, exitCode: 2 },
+  DEMO_CREDENTIALS: { message: 'refusing to start with the public demo credentials', retryable: false, exitCode: 2 },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -4,7 +4,10 @@
  * bridge, the services, the REST API and the dashboard on backend.httpPort, default 3000), and the
  * simulator in a child process (so the cars never share the backend's event loop) with
  * dashboard.demoCars cars (default 1,000, --cars N, 0 = none) on the configured city. It prints
- * the dashboard URL and demo tokens. With --broker URL (or bridge.brokerUrl) the bridge and the
+ * the dashboard URL and where the API tokens are configured, never the tokens themselves. It is the
+ * demo: the public demo credentials are allowed (`v2x backend --demo`), with a warning on stderr
+ * when it listens on every interface. A simulator at sim.speedup > 1 stamps its cars' messages
+ * ahead of the wall clock, so then the clock-skew bound (bridge.maxClockSkewMs) is off. With --broker URL (or bridge.brokerUrl) the bridge and the
  * simulator use that broker and no embedded broker starts. Ctrl-C stops it all, the simulator first.
  */
 import type { DeepReadonly } from '../../core/config/load.js';
@@ -14,6 +17,7 @@ import type { LeafCommand } from '../command.js';
 import { progressLine } from '../progress.js';
 import { describeStack, startDemoSimulator, startStack } from '../stack.js';
 import { stackOptions } from './backend.js';
+import { demoCredentials, demoWarning } from '../demo-credentials.js';
 
 export const upCommand: LeafCommand = {
   name: 'up',
@@ -33,9 +37,16 @@ export const upCommand: LeafCommand = {
     const stopRequested = shutdownRequested();
     const progress = progressLine(stderr);
     const external = loaded.bridge.brokerUrl !== '';
-    const config: DeepReadonly<Config> = external
-      ? { ...loaded, backend: { ...loaded.backend, roles: loaded.backend.roles.filter((r) => r !== 'broker') } }
-      : loaded;
+    const roles = external ? loaded.backend.roles.filter((r) => r !== 'broker') : loaded.backend.roles;
+    const unbounded = loaded.sim.speedup > 1 && loaded.dashboard.demoCars > 0 && loaded.bridge.maxClockSkewMs > 0;
+    const config: DeepReadonly<Config> = {
+      ...loaded,
+      backend: { ...loaded.backend, roles },
+      bridge: unbounded ? { ...loaded.bridge, maxClockSkewMs: 0 } : loaded.bridge,
+    };
+    if (unbounded) stderr.write(`sim.speedup is ${loaded.sim.speedup}: the cars' clocks run ahead, bridge.maxClockSkewMs is off\n`);
+    const warning = demoWarning(config);
+    if (warning !== undefined) stderr.write(warning);
     try {
       const stack = await startStack(config, progress);
       const brokerUrl = external ? config.bridge.brokerUrl : stack.backend.broker?.tcpUrl;
@@ -56,10 +67,12 @@ export const upCommand: LeafCommand = {
       stdout.write(`v2x ready in ${secs}s: ${describeStack(stack)} | Ctrl-C to stop\n`);
       if (stack.backend.services.has('dashboard'))
         stdout.write(`dashboard: ${stack.backend.httpUrl.replace('//127.0.0.1:', '//localhost:')}/\n`);
-      const tokenOf = (role: string): string | undefined => config.api.tokens.map((t) => t.split(':')).find((p) => p[1] === role)?.[2];
-      const viewer = tokenOf('viewer');
-      const operator = tokenOf('operator');
-      if (viewer || operator) stdout.write(`tokens: viewer ${viewer ?? '(none)'} | operator ${operator ?? '(none)'}\n`);
+      if (config.api.tokens.length > 0) {
+        const demo = demoCredentials(config).some((d) => d.startsWith('api.tokens'));
+        stdout.write(
+          `tokens: in api.tokens (${config.api.tokens.length}${demo ? ', the demo tokens of docs/security.md' : ''}); set V2X_API__TOKENS for your own\n`,
+        );
+      }
       stdout.write(
         sim === undefined
           ? 'simulator: off (--cars 0)\n'

@@ -48,7 +48,8 @@ export async function openServiceSession(o: ServiceSessionOptions): Promise<Serv
   const b = o.broker;
   const session = new MqttSession<undefined>(
     {
-      clientId: `v2x-loadtest-${o.label.replace(/\W+/g, '-')}-${process.pid}-${Math.floor(clock.now() % 1e9)}`,
+      // a service account's client id starts with its username (the embedded broker's rule: backend/broker/client-id.ts)
+      clientId: `${o.username ?? 'v2x-loadtest'}-${o.label.replace(/\W+/g, '-')}-${process.pid}-${Math.floor(clock.now() % 1e9)}`,
       transport: { host: b.host, port: b.port, ...(b.tls && { tls: { ...(o.caFile !== undefined && { ca: o.caFile }) } }) },
       protocolVersion: o.protocolVersion,
       ...(o.username !== undefined && { username: o.username }),
