@@ -85,7 +85,11 @@ export async function startEmbeddedBroker(
   });
 
   tls?.on('secureConnection', (socket) => handle(socket));
-  tls?.on('tlsClientError', (err) => log.debug({ err: err.message }, 'TLS handshake failed'));
+  // a failed or timed-out handshake (mqtt.preAuthTimeoutMs) ends the connection; Node leaves that to this listener
+  tls?.on('tlsClientError', (err, socket) => {
+    log.debug({ err: err.message }, 'TLS handshake failed');
+    socket.destroy();
+  });
 
   try {
     await listen(tcp, config.port, config.host, 'mqtt.port');

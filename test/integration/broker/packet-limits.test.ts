@@ -4,18 +4,23 @@
  *    or two, and the broker's process (the load tester's embedded-broker child, a broker alone in
  *    its process) grows by no more than a few MB;
  *  - on the backend: a CONNECT over the pre-login byte budget, a silent connection past the
- *    pre-login time, a 250 MB CONNECT over WebSocket and a logged-in car's PUBLISH over
- *    mqtt.maxPacketSize all end their connections, counted by reason; other cars carry on.
+ *    pre-login time, a 250 MB CONNECT over WebSocket and over TLS, a TLS handshake never made, and
+ *    a logged-in car's PUBLISH over mqtt.maxPacketSize all end their connections, counted by
+ *    reason; other cars carry on.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect as tlsConnect } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { encode, protocolExamples } from '../../../protocol/index.js';
+import { makeTestCertificates } from '../../../infra/tls/test-certificates.js';
 import { testKafka } from '../../helpers/kafka.js';
 import { backendConfig, connectCar, startTestBackend, testVin } from '../../helpers/backend.js';
 
@@ -85,9 +90,18 @@ test('three 250 MB CONNECTs are dropped at once; the broker process grows by a f
   assert.ok(after - before < 8 * MB, `broker RSS grew by ${((after - before) / MB).toFixed(1)} MB`);
 });
 
-test('the pre-login byte and time budgets, WebSocket, and a logged-in PUBLISH over mqtt.maxPacketSize', async (t) => {
+test('the pre-login byte and time budgets on TCP, WebSocket and TLS, and a logged-in PUBLISH over mqtt.maxPacketSize', async (t) => {
   const { brokers } = await testKafka(t);
-  const config = backendConfig(brokers, { 'backend.roles': 'broker', 'mqtt.preAuthTimeoutMs': 1000 });
+  const dir = mkdtempSync(join(tmpdir(), 'v2x-limits-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const certs = makeTestCertificates(dir);
+  const config = backendConfig(brokers, {
+    'backend.roles': 'broker',
+    'mqtt.preAuthTimeoutMs': 1000,
+    'mqtt.tlsPort': 0,
+    'mqtt.tlsKeyFile': certs.keyFile,
+    'mqtt.tlsCertFile': certs.certFile,
+  });
   const { backend } = await startTestBackend(t, config);
   const broker = backend.broker!;
 
@@ -98,6 +112,7 @@ test('the pre-login byte and time budgets, WebSocket, and a logged-in PUBLISH ov
   // a connection that sends nothing is dropped after mqtt.preAuthTimeoutMs
   const silent: Socket = connect({ port: broker.tcpPort, host: '127.0.0.1' });
   silent.on('error', () => undefined);
+  t.after(() => silent.destroy()); // on failure: a connection left open would hold the broker's close
   const t0 = performance.now();
   await Promise.race([
     once(silent, 'close'),
@@ -109,12 +124,32 @@ test('the pre-login byte and time budgets, WebSocket, and a logged-in PUBLISH ov
   // over WebSocket: a 250 MB CONNECT announced in the first frame
   const ws = new WebSocket(broker.wsUrl, 'mqtt');
   ws.on('error', () => undefined);
+  t.after(() => ws.terminate());
   await once(ws, 'open');
   const wsClosed = once(ws, 'close');
   ws.send(Buffer.concat([fixedHeader(0x10, 250 * MB), Buffer.alloc(1024)]));
   await Promise.race([
     wsClosed,
     new Promise((_r, reject) => setTimeout(() => reject(new Error('the WebSocket connection was not dropped')), 5000)),
+  ]);
+
+  // over TLS: a 250 MB CONNECT after the handshake; and a connection that never starts its handshake
+  const secure = tlsConnect({ port: broker.tlsPort!, host: '127.0.0.1', ca: readFileSync(certs.caFile), servername: 'localhost' });
+  secure.on('error', () => undefined);
+  t.after(() => secure.destroy());
+  await once(secure, 'secureConnect');
+  const secureClosed = once(secure, 'close');
+  secure.write(Buffer.concat([fixedHeader(0x10, 250 * MB), Buffer.alloc(1024)]));
+  await Promise.race([
+    secureClosed,
+    new Promise((_r, reject) => setTimeout(() => reject(new Error('the TLS connection was not dropped')), 5000)),
+  ]);
+  const noHandshake: Socket = connect({ port: broker.tlsPort!, host: '127.0.0.1' });
+  noHandshake.on('error', () => undefined);
+  t.after(() => noHandshake.destroy());
+  await Promise.race([
+    once(noHandshake, 'close'),
+    new Promise((_r, reject) => setTimeout(() => reject(new Error('the TLS connection without a handshake was not dropped')), 10_000)),
   ]);
 
   // after login: a car's 300 KiB PUBLISH ends its connection; another car carries on
@@ -132,5 +167,5 @@ test('the pre-login byte and time budgets, WebSocket, and a logged-in PUBLISH ov
 
   const refusals = await backend.metrics.registry.getSingleMetricAsString('v2x_broker_refusals_total');
   assert.match(refusals, /action="connect",reason="pre_auth_budget"} 1/);
-  assert.match(refusals, /action="connect",reason="packet_too_large"} 2/);
+  assert.match(refusals, /action="connect",reason="packet_too_large"} 3/);
 });
