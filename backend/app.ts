@@ -136,7 +136,9 @@ export function createBackend(deps: BackendDeps): { start(): Promise<RunningBack
               : {}),
             onRefusal: (action, reason) => metrics.refusals.inc({ action, reason }),
           });
-          const br = await startEmbeddedBroker(config.mqtt, hooks);
+          const br = await startEmbeddedBroker(config.mqtt, hooks, {
+            onRefusal: (action, reason) => metrics.refusals.inc({ action, reason }),
+          });
           broker = br;
           br.aedes.on('clientReady', () => metrics.connectedClients.inc());
           br.aedes.on('clientDisconnect', () => metrics.connectedClients.dec());

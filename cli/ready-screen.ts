@@ -10,7 +10,8 @@ import { describeLayout, describeStack } from './stack.js';
 export interface ReadyInfo {
   readonly stack: Stack;
   readonly seconds: number;
-  readonly tokens: { readonly viewer: string | undefined; readonly operator: string | undefined };
+  /** Where the API tokens are configured (never the tokens: docs/security.md). */
+  readonly tokens: string | undefined;
   /** "1000 cars on the built-in city -> mqtt://..." or undefined when there is no simulator. */
   readonly simulator: string | undefined;
 }
@@ -22,8 +23,7 @@ export function plainReadyLines(info: ReadyInfo): string[] {
   const { stack } = info;
   const lines = [`v2x ready in ${info.seconds.toFixed(1)}s: ${describeStack(stack)} | Ctrl-C to stop`];
   if (stack.roles.has('dashboard')) lines.push(`dashboard: ${localhost(stack.httpUrl)}/`);
-  if (info.tokens.viewer || info.tokens.operator)
-    lines.push(`tokens: viewer ${info.tokens.viewer ?? '(none)'} | operator ${info.tokens.operator ?? '(none)'}`);
+  if (info.tokens !== undefined) lines.push(`tokens: ${info.tokens}`);
   lines.push(`processes: ${describeLayout(stack)}`);
   lines.push(info.simulator === undefined ? 'simulator: off (--cars 0)' : `simulator: ${info.simulator}`);
   return lines;
@@ -36,8 +36,7 @@ export function readyScreen(info: ReadyInfo): string[] {
   const rows: [string, string][] = [];
   if (stack.roles.has('dashboard')) rows.push(['dashboard', `${http}/`]);
   if (stack.roles.has('commands')) rows.push(['API', `${http}/api/v1  (OpenAPI: ${http}/api/docs)`]);
-  if (info.tokens.viewer || info.tokens.operator)
-    rows.push(['tokens', `viewer ${info.tokens.viewer ?? '(none)'}  operator ${info.tokens.operator ?? '(none)'}`]);
+  if (info.tokens !== undefined) rows.push(['tokens', info.tokens]);
   if (stack.mqttUrls.length > 0) rows.push(['MQTT', stack.mqttUrls.join('  ')]);
   rows.push(['metrics', `${http}/metrics  ${http}/health`]);
   rows.push(['Kafka', `${stack.kafka.brokers.join(',')}${stack.kafka.owned ? '' : ' (external)'}`]);

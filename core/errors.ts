@@ -88,6 +88,9 @@ export const errorCatalogue = {
   // the Kafka write path (backend/kafka/writer.ts)
   KAFKA_RECORD_REFUSED: { message: 'Kafka refused the record for good', retryable: false, exitCode: 1 },
   KAFKA_PRODUCER_CLOSED: { message: 'the Kafka producer is closed', retryable: false, exitCode: 1 },
+  // security (issue 19)
+  TIMESTAMP_AHEAD: { message: 'the timestamp is further ahead of the receiving clock than allowed', retryable: false, exitCode: 2 },
+  DEMO_CREDENTIALS: { message: 'refusing to start with the public demo credentials', retryable: false, exitCode: 2 },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -83,15 +83,21 @@ function rootLogger(): Logger {
 
 /**
  * Sets the level and the format of every logger of this process, those already made included
- * (modules make theirs when they load, before a command has read its config).
+ * (modules make theirs when they load, before a command has read its config); `destination`
+ * replaces stderr (tests that read the log).
  */
-export function configureLogging(level: LevelName = 'info', format: LogFormat = 'json'): Logger {
+export function configureLogging(
+  level: LevelName = 'info',
+  format: LogFormat = 'json',
+  destination?: { write(line: string): unknown },
+): Logger {
   const r = rootLogger();
   if (format === 'auto') ({ level, format } = resolveLogging(level, format, process.stderr.isTTY === true));
   // through process.stderr, whose EPIPE core/lifecycle ignores (a reader that went away)
   // on a terminal, clear a live status line first (cli/progress.ts rewrites it after)
   const clear = process.stderr.isTTY === true ? '\r\x1b[2K' : '';
-  sink = format === 'pretty' ? (line) => void process.stderr.write(clear + prettyLine(line)) : jsonSink();
+  if (destination !== undefined) sink = (line) => void destination.write(format === 'pretty' ? prettyLine(line) : line);
+  else sink = format === 'pretty' ? (line) => void process.stderr.write(clear + prettyLine(line)) : jsonSink();
   r.level = level;
   for (const c of children.values()) c.level = level;
   return r;

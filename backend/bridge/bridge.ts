@@ -124,7 +124,7 @@ export async function startBridge(deps: BridgeDeps): Promise<Bridge> {
   }
   const ingest = createIngest({
     sink,
-    route: { topicPrefix: config.topicPrefix, refusedBy: 'bridge' },
+    route: { topicPrefix: config.topicPrefix, refusedBy: 'bridge', maxClockSkewMs: config.maxClockSkewMs },
     ...(metrics ? { metrics } : {}),
     now: () => clock.now(),
   });

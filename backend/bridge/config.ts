@@ -52,6 +52,13 @@ export const bridgeConfigSchema = Type.Object(
       default: true,
       description: 'forward Kafka to the cars: the commands topic and the hazard warnings (Kafka -> MQTT)',
     }),
+    maxClockSkewMs: Type.Integer({
+      minimum: 0,
+      maximum: 365 * 24 * 3600 * 1000,
+      default: 5 * 60 * 1000,
+      description:
+        "how far ahead of the receiving clock a car's timestamp may be: a message stamped later is dead-lettered (TIMESTAMP_AHEAD), and no service's clock moves past wall time plus this. 0 = no bound (a simulator run with sim.speedup > 1, whose cars' clocks run ahead)",
+    }),
     uplink: Type.Boolean({
       default: true,
       description:

@@ -23,6 +23,8 @@ export interface RouteContext {
   readonly topicPrefix: string;
   /** Component name written into dead letters. */
   readonly refusedBy: string;
+  /** A message stamped more than this ahead of its receive time is dead-lettered (0 or absent: no bound). */
+  readonly maxClockSkewMs?: number;
 }
 
 export type Routed =
@@ -50,6 +52,11 @@ export function routeMqttMessage(ctx: RouteContext, topic: string, payload: Buff
       receivedAt,
       vin,
     );
+  }
+  const skew = ctx.maxClockSkewMs ?? 0;
+  if (skew > 0 && typeof message.ts === 'number' && message.ts - receivedAt > skew) {
+    const rule = `must be at most ${skew} ms ahead of the receiving clock (bridge.maxClockSkewMs; it was ${message.ts - receivedAt} ms ahead)`;
+    return dead(ctx, makeIssue('TIMESTAMP_AHEAD', `${kind}.ts`, rule, message.ts), topic, payload, receivedAt, vin);
   }
   return {
     ok: true,

@@ -1,6 +1,9 @@
 /** The `mqtt` config section: the embedded broker's listeners. */
 import { Type } from '@sinclair/typebox';
 
+/** The fleet key of the demo: public (it is in the docs), so any car's password can be derived from it. */
+export const DEMO_FLEET_KEY = 'v2x-demo-fleet-key';
+
 const port = (def: number, description: string) => Type.Integer({ minimum: 0, maximum: 65535, default: def, description });
 
 export const mqttConfigSchema = Type.Object(
@@ -14,7 +17,7 @@ export const mqttConfigSchema = Type.Object(
     auth: Type.Boolean({ default: true, description: 'require credentials and enforce the per-car ACL' }),
     fleetKey: Type.String({
       minLength: 8,
-      default: 'v2x-demo-fleet-key',
+      default: DEMO_FLEET_KEY,
       description: "server-side key cars' passwords are derived from (HMAC of the VIN); change it outside demos",
     }),
     redisUrl: Type.String({
@@ -24,8 +27,31 @@ export const mqttConfigSchema = Type.Object(
     }),
     services: Type.Array(
       Type.Object({ username: Type.String({ minLength: 1 }), password: Type.String({ minLength: 8 }) }, { additionalProperties: false }),
-      { default: [], description: 'backend service accounts (bridge, services) allowed everything under v2x/v1/' },
+      {
+        default: [],
+        description:
+          "backend service accounts (bridge, services) allowed everything under v2x/v1/; their MQTT client id must be the username or start with '<username>-'",
+      },
     ),
+    maxPacketSize: Type.Integer({
+      minimum: 1024,
+      maximum: 268_435_460,
+      default: 256 * 1024,
+      description:
+        'largest MQTT packet the embedded broker reads, in bytes (header included); a larger one ends the connection before it is buffered',
+    }),
+    preAuthMaxBytes: Type.Integer({
+      minimum: 256,
+      maximum: 16 * 1024 * 1024,
+      default: 64 * 1024,
+      description: 'bytes a connection may send before its CONNECT is accepted; more ends it (every listener: TCP, WebSocket, TLS)',
+    }),
+    preAuthTimeoutMs: Type.Integer({
+      minimum: 100,
+      maximum: 300_000,
+      default: 10_000,
+      description: 'time a connection has to complete its TLS handshake, WebSocket upgrade and CONNECT; later ends it',
+    }),
   },
   { additionalProperties: false, default: {} },
 );

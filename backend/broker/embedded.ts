@@ -1,7 +1,11 @@
 /**
  * The embedded MQTT broker: aedes (MQTT 3.1.1) on TCP and on WebSocket (path /mqtt). Built here,
  * started by whoever owns the process; authentication and ACL hooks arrive through aedesOptions.
+ * Every listener (TCP, WebSocket, TLS) has the same limits before login (connection-guard.ts):
+ * mqtt.maxPacketSize, mqtt.preAuthMaxBytes, and mqtt.preAuthTimeoutMs for each of the TLS
+ * handshake, the WebSocket upgrade's headers and the CONNECT.
  */
+import type { Duplex } from 'node:stream';
 import { createServer as createNetServer, type AddressInfo, type Server as NetServer } from 'node:net';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { readFileSync } from 'node:fs';
@@ -13,7 +17,9 @@ import { logger } from '../../core/log.js';
 import type { DeepReadonly } from '../../core/config/load.js';
 import type { BackendConfig } from '../config.js';
 import { withRetainedIndex, type RetainedStore } from './retained-index.js';
+import { guardConnection } from './connection-guard.js';
 import { redisSeams, withinDeadline } from './redis-cluster.js';
+import { RefusalLog, truncate } from './refusal-log.js';
 
 export type MqttConfig = DeepReadonly<BackendConfig['mqtt']>;
 
@@ -32,13 +38,22 @@ export interface RunningBroker {
 
 const log = logger('broker');
 
-export async function startEmbeddedBroker(config: MqttConfig, aedesOptions: AedesOptions = {}): Promise<RunningBroker> {
+export interface EmbeddedBrokerOptions {
+  /** Hears every connection the guard ends (action 'connect', reason packet_too_large, pre_auth_budget...). */
+  readonly onRefusal?: (action: 'connect', reason: string) => void;
+}
+
+export async function startEmbeddedBroker(
+  config: MqttConfig,
+  aedesOptions: AedesOptions = {},
+  options: EmbeddedBrokerOptions = {},
+): Promise<RunningBroker> {
   const tls = tlsServer(config); // first: a bad TLS config is refused before anything is started
   // several edges: sessions and routing shared through Redis (redis-cluster.ts)
   const redis = config.redisUrl === '' ? undefined : redisSeams(config.redisUrl);
   let aedes: Aedes;
   try {
-    const creating = Aedes.createBroker({ ...aedesOptions, ...redis?.options });
+    const creating = Aedes.createBroker({ connectTimeout: config.preAuthTimeoutMs, ...aedesOptions, ...redis?.options });
     aedes = redis ? await withinDeadline(creating, config.redisUrl, 15_000) : await creating;
   } catch (err) {
     const mq = redis?.options.mq as { close(cb: () => void): void } | undefined;
@@ -49,22 +64,44 @@ export async function startEmbeddedBroker(config: MqttConfig, aedesOptions: Aede
   // A car's SUBSCRIBE to its own topics finds its retained messages by topic, not by a scan of all.
   // (aedes sets `persistence` on the instance; its types do not declare it)
   if (aedesOptions.persistence === undefined) withRetainedIndex((aedes as unknown as { persistence: RetainedStore }).persistence);
-  aedes.on('clientError', (client, err) => log.debug({ client: client.id, err: err.message }, 'client error'));
-  aedes.on('connectionError', (client, err) => log.debug({ client: client.id, err: err.message }, 'connection error'));
+  aedes.on('clientError', (client, err) => log.debug({ client: shortId(client.id), err: truncate(err.message, 160) }, 'client error'));
+  aedes.on('connectionError', (client, err) =>
+    log.debug({ client: shortId(client.id), err: truncate(err.message, 160) }, 'connection error'),
+  );
+  const drops = new RefusalLog(logger('broker'));
+  const limits = { maxPacketSize: config.maxPacketSize, preAuthMaxBytes: config.preAuthMaxBytes };
+  const handle = (stream: Duplex, req?: Parameters<typeof aedes.handle>[1]): void => {
+    const client = aedes.handle(stream, req);
+    guardConnection(
+      stream,
+      limits,
+      () => client.connected,
+      (problem) => {
+        drops.note('connect', problem.reason, { client: client.id, reason: problem.detail });
+        options.onRefusal?.('connect', problem.reason);
+      },
+    );
+  };
 
-  const tcp = createNetServer((socket) => aedes.handle(socket));
+  const tcp = createNetServer((socket) => handle(socket));
   const http = createHttpServer((_req, res) => {
     res.writeHead(426, { 'content-type': 'text/plain' }).end('MQTT over WebSocket lives at /mqtt\n');
   });
-  const wss = new WebSocketServer({ server: http, path: '/mqtt' });
+  http.headersTimeout = config.preAuthTimeoutMs;
+  // a WebSocket message carries one MQTT packet, or a few: bounded like them, not by ws's 100 MiB default
+  const wss = new WebSocketServer({ server: http, path: '/mqtt', maxPayload: 2 * config.maxPacketSize });
   wss.on('connection', (ws, req) => {
     const stream = createWebSocketStream(ws);
     stream.on('error', () => ws.terminate());
-    aedes.handle(stream, req);
+    handle(stream, req);
   });
 
-  tls?.on('secureConnection', (socket) => aedes.handle(socket));
-  tls?.on('tlsClientError', (err) => log.debug({ err: err.message }, 'TLS handshake failed'));
+  tls?.on('secureConnection', (socket) => handle(socket));
+  // a failed or timed-out handshake (mqtt.preAuthTimeoutMs) ends the connection; Node leaves that to this listener
+  tls?.on('tlsClientError', (err, socket) => {
+    log.debug({ err: err.message }, 'TLS handshake failed');
+    socket.destroy();
+  });
 
   try {
     await listen(tcp, config.port, config.host, 'mqtt.port');
@@ -124,7 +161,11 @@ function tlsServer(config: MqttConfig): TlsServer | undefined {
     }
   };
   try {
-    return createTlsServer({ key: read(config.tlsKeyFile, 'mqtt.tlsKeyFile'), cert: read(config.tlsCertFile, 'mqtt.tlsCertFile') });
+    return createTlsServer({
+      key: read(config.tlsKeyFile, 'mqtt.tlsKeyFile'),
+      cert: read(config.tlsCertFile, 'mqtt.tlsCertFile'),
+      handshakeTimeout: config.preAuthTimeoutMs,
+    });
   } catch (err) {
     if (err instanceof V2xError) throw err;
     throw new V2xError(
@@ -134,6 +175,8 @@ function tlsServer(config: MqttConfig): TlsServer | undefined {
     );
   }
 }
+
+const shortId = (id: string | null | undefined): string | undefined => (id === null || id === undefined ? undefined : truncate(id, 64));
 
 function listen(server: NetServer | HttpServer | TlsServer, port: number, host: string, key: string): Promise<void> {
   return new Promise((resolve, reject) => {

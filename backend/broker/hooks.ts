@@ -5,14 +5,23 @@
  * chunk only after every packet of the current one is done, so holding the callback is also the
  * push back: a car whose messages are not in Kafka yet is not read from.
  *
- * Refusals are logged and counted. A refused CONNECT gets CONNACK 4 (bad credentials); a refused
- * PUBLISH closes that client's connection (MQTT 3.1.1 has no negative PUBACK: MQTT-3.3.5-2); a
- * refused SUBSCRIBE gets a SUBACK failure code (0x80). Other clients never notice.
+ * Refusals are logged (identifiers cut short, rate-limited: refusal-log.ts) and counted. A refused
+ * CONNECT gets CONNACK 4 (bad credentials), or 2 (identifier rejected) when the client id is not
+ * the one the account may use (client-id.ts: a car's is its VIN); a refused PUBLISH closes that
+ * client's connection (MQTT 3.1.1 has no negative PUBACK: MQTT-3.3.5-2); a refused SUBSCRIBE gets
+ * a SUBACK failure code (0x80). Other clients never notice.
+ *
+ * Retained messages: a car may retain only its status (retained by design, with its last will).
+ * The retain flag of a car's telemetry, events or command results is cleared (the message still
+ * flows, nobody gets it as a retained message later) and counted as reason `retain`.
  */
 import type { AedesOptions, Client, PublishPacket, Subscription } from 'aedes';
-import { checkPublish, checkSubscribe, type AclClient } from '../../protocol/index.js';
+import { checkPublish, checkSubscribe, inspectTopic, kindInfo, type AclClient } from '../../protocol/index.js';
 import { logger } from '../../core/log.js';
+import { V2xError } from '../../core/errors.js';
 import { authenticate, type CredentialPolicy } from '../../protocol/credentials.js';
+import { clientIdProblem, serviceAccountProblem } from './client-id.js';
+import { RefusalLog, type RefusalLogOptions } from './refusal-log.js';
 
 export interface IngestFn {
   /** Resolves when the message may be acknowledged to the car (it is in Kafka). */
@@ -29,17 +38,30 @@ export interface BrokerHookOptions {
   readonly ingest?: IngestFn;
   readonly onRefusal?: RefusalCounter;
   readonly now?: () => number;
+  /** Rate and length limits of the refusal log lines (defaults: 1 line per reason per second, 64 characters). */
+  readonly refusalLog?: RefusalLogOptions;
 }
 
-const log = logger('broker');
 const ANONYMOUS_BACKEND: AclClient = Object.freeze({ role: 'backend' });
 
 export function brokerHooks(options: BrokerHookOptions): Pick<AedesOptions, 'authenticate' | 'authorizePublish' | 'authorizeSubscribe'> {
+  for (const s of options.policy?.services ?? []) {
+    const problem = serviceAccountProblem(s.username);
+    if (problem !== undefined) throw new V2xError('CONFIG_INVALID', problem);
+  }
+  // made here, not when the module loads, so that it writes where logging is configured by then
+  const refusals = new RefusalLog(logger('broker'), options.refusalLog);
   const principals = new WeakMap<Client, AclClient>();
   const now = options.now ?? Date.now;
-  const refuse = (action: 'connect' | 'publish' | 'subscribe', client: Client | null, reason: string): void => {
-    log.warn({ action, client: client?.id, reason }, 'refused');
-    options.onRefusal?.(action, reasonClass(reason));
+  const refuse = (
+    action: 'connect' | 'publish' | 'subscribe',
+    client: Client | null,
+    reason: string,
+    extra: { username?: string | undefined; topic?: string } = {},
+  ): void => {
+    const cls = reasonClass(reason);
+    refusals.note(action, cls, { client: client?.id, reason, ...extra });
+    options.onRefusal?.(action, cls);
   };
   const principalOf = (client: Client | null): AclClient | undefined =>
     options.policy === undefined ? ANONYMOUS_BACKEND : client === null ? undefined : principals.get(client);
@@ -49,8 +71,14 @@ export function brokerHooks(options: BrokerHookOptions): Pick<AedesOptions, 'aut
       if (options.policy === undefined) return done(null, true);
       const r = authenticate(options.policy, username, password);
       if (!r.ok) {
-        refuse('connect', client, r.reason);
+        refuse('connect', client, r.reason, { username });
         const err = Object.assign(new Error(r.reason), { returnCode: 4 as const });
+        return done(err, false);
+      }
+      const idProblem = clientIdProblem(r.client, r.name, client.id);
+      if (idProblem !== undefined) {
+        refuse('connect', client, idProblem, { username });
+        const err = Object.assign(new Error(idProblem), { returnCode: 2 as const });
         return done(err, false);
       }
       principals.set(client, r.client);
@@ -63,8 +91,12 @@ export function brokerHooks(options: BrokerHookOptions): Pick<AedesOptions, 'aut
       if (options.policy !== undefined) {
         const d = checkPublish(principal, packet.topic);
         if (!d.allow) {
-          refuse('publish', client, d.reason);
+          refuse('publish', client, d.reason, { topic: packet.topic });
           return done(new Error(d.reason));
+        }
+        if (packet.retain && principal.role === 'car' && !mayRetain(packet.topic)) {
+          refuse('publish', client, RETAIN_REASON, { topic: packet.topic });
+          packet.retain = false;
         }
       }
       if (options.ingest === undefined || principal.role === 'backend') return done(null);
@@ -80,7 +112,7 @@ export function brokerHooks(options: BrokerHookOptions): Pick<AedesOptions, 'aut
       const d =
         principal === undefined ? { allow: false as const, reason: 'no principal for this client' } : checkSubscribe(principal, sub.topic);
       if (!d.allow) {
-        refuse('subscribe', client, d.reason);
+        refuse('subscribe', client, d.reason, { topic: sub.topic });
         return done(null, null);
       }
       done(null, sub);
@@ -88,7 +120,17 @@ export function brokerHooks(options: BrokerHookOptions): Pick<AedesOptions, 'aut
   };
 }
 
+const RETAIN_REASON = 'retain flag cleared: a car may retain only its status';
+
+/** A car may set the retain flag only on the kinds retained by design: its status (protocol/kinds.ts). */
+function mayRetain(topic: string): boolean {
+  const parsed = inspectTopic(topic);
+  return !('problem' in parsed) && kindInfo[parsed.kind].retained;
+}
+
 function reasonClass(reason: string): string {
+  if (reason === RETAIN_REASON) return 'retain';
+  if (reason.includes('client id')) return 'client_id';
   if (reason.startsWith('bad password')) return 'bad_password';
   if (reason.startsWith('no username')) return 'no_username';
   if (reason.startsWith('username is neither')) return 'unknown_user';

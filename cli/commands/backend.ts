@@ -1,5 +1,9 @@
-/** `v2x backend`: the broker and the bridge (and, later, the services), in one process or by role. */
+/**
+ * `v2x backend`: the broker, the bridge and the services, in one process or by role. It refuses to
+ * start with the public demo fleet key or demo API tokens unless --demo (cli/demo-credentials.ts).
+ */
 import { runCleanups, shutdownRequested } from '../../core/lifecycle.js';
+import { demoWarning, refuseDemoCredentials } from '../demo-credentials.js';
 import type { LeafCommand, OptionSpec } from '../command.js';
 import { progressLine } from '../progress.js';
 import { describeLayout, describeStack, startStack } from '../stack.js';
@@ -50,9 +54,17 @@ export const backendCommand: LeafCommand = {
       description: 'comma-separated roles: broker,bridge,commands,geofencing,traffic,dashboard',
       config: 'backend.roles',
     },
+    demo: {
+      type: 'boolean',
+      description: 'allow the public demo fleet key and API tokens (refused without it: set mqtt.fleetKey and api.tokens)',
+    },
     ...stackOptions,
   },
-  async run({ config, stdout, stderr }) {
+  async run({ config, options, stdout, stderr }) {
+    const demo = options.demo === true;
+    refuseDemoCredentials(config, demo);
+    const warning = demo ? demoWarning(config) : undefined;
+    if (warning !== undefined) stderr.write(warning);
     const stopRequested = shutdownRequested();
     const progress = progressLine(stderr);
     try {

@@ -7,7 +7,11 @@
  * cars (default 1,000, --cars N, 0 = none) on the configured city, spread over the edges. On a
  * terminal it shows a short ready screen and a live status line (cli/ready-screen.ts); piped, plain
  * lines. With --broker URL (or bridge.brokerUrl) the bridge and the simulator use that broker and no
- * embedded broker starts. Ctrl-C stops it all, the simulator first.
+ * embedded broker starts. It says where the API tokens are configured, never the tokens themselves;
+ * it is the demo, so the public demo credentials are allowed (`v2x backend --demo`), with a warning
+ * when it listens on every interface. A simulator at sim.speedup > 1 stamps its cars' messages ahead
+ * of the wall clock, so then the clock-skew bound (bridge.maxClockSkewMs) is off. Ctrl-C stops it
+ * all, the simulator first.
  */
 import type { DeepReadonly } from '../../core/config/load.js';
 import type { Config } from '../../app/config-schema.js';
@@ -17,6 +21,7 @@ import { progressLine } from '../progress.js';
 import { plainReadyLines, readyScreen, statusText, type StatusSample } from '../ready-screen.js';
 import { startDemoSimulator, startStack, type DemoSimulator, type Stack } from '../stack.js';
 import { stackOptions } from './backend.js';
+import { demoCredentials, demoWarning } from '../demo-credentials.js';
 
 const isTty = (s: NodeJS.WritableStream): boolean => (s as { isTTY?: boolean }).isTTY === true;
 
@@ -38,9 +43,16 @@ export const upCommand: LeafCommand = {
     const stopRequested = shutdownRequested();
     const progress = progressLine(stderr);
     const external = loaded.bridge.brokerUrl !== '';
-    const config: DeepReadonly<Config> = external
-      ? { ...loaded, backend: { ...loaded.backend, roles: loaded.backend.roles.filter((r) => r !== 'broker') } }
-      : loaded;
+    const roles = external ? loaded.backend.roles.filter((r) => r !== 'broker') : loaded.backend.roles;
+    const unbounded = loaded.sim.speedup > 1 && loaded.dashboard.demoCars > 0 && loaded.bridge.maxClockSkewMs > 0;
+    const config: DeepReadonly<Config> = {
+      ...loaded,
+      backend: { ...loaded.backend, roles },
+      bridge: unbounded ? { ...loaded.bridge, maxClockSkewMs: 0 } : loaded.bridge,
+    };
+    if (unbounded) stderr.write(`sim.speedup is ${loaded.sim.speedup}: the cars' clocks run ahead, bridge.maxClockSkewMs is off\n`);
+    const warning = demoWarning(config);
+    if (warning !== undefined) stderr.write(warning);
     let status: NodeJS.Timeout | undefined;
     try {
       const stack = await startStack(config, progress);
@@ -58,11 +70,14 @@ export const upCommand: LeafCommand = {
         if (!isTty(stderr)) void s.ramped.then(() => stderr.write(`simulator: ${s.cars} cars connected\n`));
       }
       progress.done();
-      const tokenOf = (role: string): string | undefined => config.api.tokens.map((t) => t.split(':')).find((p) => p[1] === role)?.[2];
+      const demo = demoCredentials(config).some((d) => d.startsWith('api.tokens'));
       const info = {
         stack,
         seconds: (performance.now() - started) / 1000,
-        tokens: { viewer: tokenOf('viewer'), operator: tokenOf('operator') },
+        tokens:
+          config.api.tokens.length === 0
+            ? undefined
+            : `in api.tokens (${config.api.tokens.length}${demo ? ', the demo tokens of docs/security.md' : ''}); set V2X_API__TOKENS for your own`,
         simulator:
           sim === undefined
             ? undefined

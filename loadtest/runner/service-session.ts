@@ -46,7 +46,8 @@ const TOPICS_PER_SUBSCRIBE = 500;
 export async function openServiceSession(o: ServiceSessionOptions): Promise<ServiceSession> {
   const clock = o.clock ?? systemClock;
   const b = o.broker;
-  const clientId = `v2x-loadtest-${o.label.replace(/\W+/g, '-')}-${process.pid}-${Math.floor(clock.now() % 1e9)}`;
+  // a service account's client id starts with its username (the embedded broker's rule: backend/broker/client-id.ts)
+  const clientId = `${o.username ?? 'v2x-loadtest'}-${o.label.replace(/\W+/g, '-')}-${process.pid}-${Math.floor(clock.now() % 1e9)}`;
   const timeoutMs = o.connectTimeoutMs ?? 10_000;
   const options: IClientOptions = {
     protocol: b.tls ? 'mqtts' : 'mqtt',

@@ -28,6 +28,7 @@ export const geofencingRole: ServiceRole<Sections> = {
       realtime: ctx.realtime,
       commands: ctx.commands,
       metrics: createGeofencingMetrics(ctx.metrics.registry),
+      maxClockSkewMs: ctx.config.bridge.maxClockSkewMs,
     });
     return {
       service,

@@ -16,6 +16,7 @@ import { randomUUID } from 'node:crypto';
 import type { Static } from '@sinclair/typebox';
 import type { Clock, TimerHandle } from '../../../core/clock.js';
 import { systemClock } from '../../../core/clock.js';
+import { CarTime } from './car-time.js';
 import type { DeepReadonly } from '../../../core/config/load.js';
 import { V2xError } from '../../../core/errors.js';
 import { logger } from '../../../core/log.js';
@@ -47,6 +48,8 @@ export interface GeofencingDeps {
   readonly commands: CommandService | undefined;
   readonly metrics: GeofencingMetrics;
   readonly clock?: Clock;
+  /** A fix stamped further ahead of the wall clock is dropped, and ticks never run later (bridge.maxClockSkewMs; 0 = no bound). */
+  readonly maxClockSkewMs?: number;
 }
 
 export interface GeofencingService {
@@ -83,8 +86,8 @@ export async function startGeofencing(deps: GeofencingDeps): Promise<GeofencingS
   const names = new Map<string, string>();
   /** Wall clock of each car's last fix (idle cars are forgotten by it, whatever their own clock says). */
   const lastSeen = new Map<string, number>();
-  /** Car clock minus wall clock at the latest fix: ticks run on the cars' time. */
-  let skew = 0;
+  /** Car clock minus wall clock at the latest fix, bounded: ticks run on the cars' time. */
+  const carTime = new CarTime(deps.maxClockSkewMs ?? 0);
   const groupId = topicPrefix + config.groupId;
   const fencesTopic = kafkaTopicName('geofences', topicPrefix);
   const telemetryTopic = kafkaTopicName('telemetry', topicPrefix);
@@ -147,8 +150,12 @@ export async function startGeofencing(deps: GeofencingDeps): Promise<GeofencingS
         log.debug({ offset: r.offset, partition: r.partition, problem: d.problem }, 'skipping undecodable telemetry');
         continue;
       }
+      if (!carTime.observe(d.fix.ts, now)) {
+        metrics.invalidInput.inc({ source: 'telemetry' });
+        log.debug({ offset: r.offset, partition: r.partition, ts: d.fix.ts }, 'skipping a fix stamped too far ahead');
+        continue;
+      }
       lastSeen.set(d.fix.vin, now);
-      skew = d.fix.ts - now;
       const t0 = performance.now();
       const { outputs: o } = evaluate(state, d.fix);
       metrics.evaluationSeconds.observe((performance.now() - t0) / 1000);
@@ -172,7 +179,7 @@ export async function startGeofencing(deps: GeofencingDeps): Promise<GeofencingS
         }
       }
       metrics.cars.set(state.cars.size);
-      if (config.tickMs > 0) await flush(evaluate(state, { kind: 'tick', ts: now + skew }).outputs);
+      if (config.tickMs > 0) await flush(evaluate(state, { kind: 'tick', ts: carTime.tickAt(now) }).outputs);
     } catch (err) {
       log.error({ err }, 'geofencing housekeeping failed');
     } finally {

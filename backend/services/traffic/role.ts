@@ -91,6 +91,7 @@ export function createTrafficRole(clock: Clock = systemClock): ServiceRole<Secti
         latenessMs: tc.latenessMs,
         warningDistanceM: tc.warningDistanceM,
         warningTtlSeconds: tc.warningTtlSeconds,
+        timeBound: { now: () => clock.now(), maxAheadMs: config.bridge.maxClockSkewMs },
       });
       const prefix = config.bridge.topicPrefix;
       const reg = ctx.metrics.registry;

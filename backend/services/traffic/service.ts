@@ -28,6 +28,12 @@ export interface TrafficServiceOptions {
   /** Which upstream cars are warned (default 'approaching': heading towards the jam; docs/traffic.md). */
   readonly warnSelect?: WarnSelect;
   readonly detector?: DetectorOptions;
+  /**
+   * Record time may not run past wall time plus maxAheadMs (issue 19: one fix stamped ten years
+   * ahead stopped every window step): a fix further ahead is dropped (counted in `future`) and the
+   * watermark never passes the bound. Absent (offline evaluation) or maxAheadMs 0: no bound.
+   */
+  readonly timeBound?: { readonly now: () => number; readonly maxAheadMs: number };
 }
 
 /** One segment's latest state with its forecasts (the value of a `segment` record on the traffic topic). */
@@ -76,6 +82,9 @@ export class TrafficService {
   late = 0;
   /** Fixes of parked cars, not matched. */
   parked = 0;
+  /** Fixes dropped for being stamped too far ahead of the wall clock (timeBound). */
+  future = 0;
+  readonly #bound: TrafficServiceOptions['timeBound'];
 
   constructor(index: SegmentIndex, options: TrafficServiceOptions = {}) {
     this.network = index.network;
@@ -85,6 +94,12 @@ export class TrafficService {
     this.#distM = options.warningDistanceM ?? 800;
     this.#ttlMs = (options.warningTtlSeconds ?? 600) * 1000;
     this.#select = options.warnSelect ?? 'approaching';
+    this.#bound = options.timeBound !== undefined && options.timeBound.maxAheadMs > 0 ? options.timeBound : undefined;
+  }
+
+  /** The latest record time the clock may reach now. */
+  #latestAllowed(): number {
+    return this.#bound === undefined ? Infinity : this.#bound.now() + this.#bound.maxAheadMs;
   }
 
   get watermarkMs(): number {
@@ -124,14 +139,19 @@ export class TrafficService {
   }
 
   ingestFix(fix: Fix): StepResult[] {
+    if (fix.ts > this.#latestAllowed()) {
+      this.future++;
+      return [];
+    }
     if (this.#nextStep !== undefined && fix.ts < this.#nextStep - this.#stepMs) this.late++;
     this.fixes++;
     this.detector.ingest(fix);
     return this.advanceTo(fix.ts);
   }
 
-  /** Moves the record clock to `ms` (never back) and runs the steps now due. */
+  /** Moves the record clock to `ms` (never back, never past the time bound) and runs the steps now due. */
   advanceTo(ms: number): StepResult[] {
+    ms = Math.min(ms, this.#latestAllowed());
     if (ms > this.#watermark) this.#watermark = ms;
     this.#nextStep ??= (Math.floor(this.#watermark / this.#stepMs) + 1) * this.#stepMs;
     const out: StepResult[] = [];

@@ -25,7 +25,7 @@ const stack: Stack = {
   backend: undefined,
   supervisor: undefined,
 };
-const info = { stack, seconds: 12.34, tokens: { viewer: 'v', operator: 'o' }, simulator: '1000 cars on the built-in city -> mqtt://...' };
+const info = { stack, seconds: 12.34, tokens: 'in api.tokens (3)', simulator: '1000 cars on the built-in city -> mqtt://...' };
 
 test('the screen names the dashboard, the API, MQTT, metrics and the processes', () => {
   const text = readyScreen(info).join('\n');
@@ -43,7 +43,7 @@ test('piped: the plain lines scripts read', () => {
     /^v2x ready in 12\.3s: kafka 127\.0\.0\.1:9092 \| mqtt mqtt:\/\/127\.0\.0\.1:1883,mqtt:\/\/127\.0\.0\.1:1884 \| mqtt-ws/,
   );
   assert.ok(lines.includes('dashboard: http://localhost:3000/'));
-  assert.ok(lines.includes('tokens: viewer v | operator o'));
+  assert.ok(lines.includes('tokens: in api.tokens (3)'));
   assert.equal(lines.at(-1), 'simulator: 1000 cars on the built-in city -> mqtt://...');
 });
 
