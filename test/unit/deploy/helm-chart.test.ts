@@ -7,8 +7,9 @@
  * the reason, except in CI (CI=true), where .ci/run builds helm first and a missing one fails.
  */
 import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { EDGE_NODE_OPTIONS } from '../../../app/layout.js';
 import { KAFKA_TOPICS, type KafkaTopicSpec } from '../../../protocol/kafka.js';
 import { repoPath } from '../../helpers/repo.js';
@@ -42,8 +43,20 @@ function helmBin(): string {
   return helm;
 }
 
+/** A values file that is no demo (config.demo false) must bring credentials: the chart refuses the demo key. */
+const OWN_CREDENTIALS = [
+  '--set',
+  'config.fleetKey=check-only-fleet-key',
+  '--set',
+  'config.downlink.password=check-only-password',
+  '--set',
+  'config.apiTokens={ops:admin:check-only-token}',
+];
+
 function render(values: string): K8sObject[] {
-  return renderChart(helmBin(), CHART, [...(values === 'values.yaml' ? [] : ['-f', `${CHART}/${values}`]), ...ALL_ON]);
+  const file = values === 'values.yaml' ? [] : ['-f', `${CHART}/${values}`];
+  const demo = !readFileSync(`${CHART}/${values}`, 'utf8').includes('\n  demo: false');
+  return renderChart(helmBin(), CHART, [...file, ...ALL_ON, ...(demo ? [] : OWN_CREDENTIALS)]);
 }
 
 const one = (objs: K8sObject[], kind: string, pred: (o: K8sObject) => boolean = () => true): K8sObject => {
@@ -248,4 +261,17 @@ test('bad values are refused by the chart, naming the value', { skip }, () => {
   assert.throws(() => renderChart(helmBin(), CHART, ['--set', 'edge.replicas=0']), /\/edge\/replicas/);
   assert.throws(() => renderChart(helmBin(), CHART, ['--set', 'simulator.codec=xml']), /\/simulator\/codec/);
   assert.throws(() => renderChart(helmBin(), CHART, ['--set', 'services.traffic.roles={trafic}']), /\/services\/traffic\/roles/);
+});
+
+test('the chart passes --demo only with the demo credentials, and refuses the demo key otherwise', { skip }, () => {
+  const args = (objs: K8sObject[]): string[][] =>
+    objs
+      .filter((o) => o.kind === 'StatefulSet' || o.kind === 'Deployment')
+      .flatMap((o) => (o.spec?.template as { spec: { containers: { args?: string[] }[] } }).spec.containers.map((c) => c.args ?? []))
+      .filter((a) => a[0] === 'backend');
+  const demo = args(render('values.yaml'));
+  assert.ok(demo.length > 0 && demo.every((a) => a.includes('--demo')), 'the small values run the demo credentials with --demo');
+  const own = args(render('values-100k.yaml'));
+  assert.ok(own.length > 0 && own.every((a) => !a.includes('--demo')), 'values-100k: no --demo');
+  assert.throws(() => renderChart(helmBin(), CHART, ['-f', `${CHART}/values-100k.yaml`]), /public demo key while config.demo is false/);
 });
