@@ -241,8 +241,7 @@ export class MqttSession<Tag = unknown> implements TimerTarget, FrameSink, Conne
     this.#wheel.schedule(this.#timer, this.options.connectTimeoutMs ?? 10_000);
   }
 
-  // The connection's events: each ignores its socket once the session has moved on to another one
-  // (after close(), or a reconnect).
+  // The connection's events: each ignores a socket the session has moved on from (close, reconnect).
   onOpen(socket: Socket): void {
     if (socket !== this.#socket) return;
     this.#connectPacket ??= encodeConnect(this.options, this.version);
