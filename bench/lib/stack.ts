@@ -7,13 +7,19 @@
  * (stack.redisUrl, else a local redis-server, as `v2x up` does).
  *
  * One difference from `v2x up --single-process`, which runs the backend in the CLI's own process:
- * here the single process is a child too, so the bench's own work (the API client, the observers)
+ * here that one process (the config as it is, every role: cli/stack.ts's startSingle) is a child, so the bench's own work (the API client, the observers)
  * never sits on the backend's event loop; its config and roles are the same. Window figures (CPU,
  * event-loop delay, GC, Kafka produce times, telemetry rate) come from each process's probe.
  */
 import type { DeepReadonly } from '../../core/config/load.js';
 import type { Config } from '../../app/config-schema.js';
-import type { BackendProbe, ForwardedTransition, MetricJson } from '../../app/backend-process.js';
+import {
+  startBackendProcess,
+  type BackendProbe,
+  type BackendProcess,
+  type ForwardedTransition,
+  type MetricJson,
+} from '../../app/backend-process.js';
 import { planForConfig, startStackProcesses } from '../../app/stack-processes.js';
 import type { StackPlan } from '../../app/topology.js';
 import { startLocalRedis } from '../../infra/redis/launcher.js';
@@ -96,18 +102,36 @@ export async function startBenchStack(
       redisUrl = redis.url;
     }
   }
-  const stack = await startStackProcesses(config, plan, {
-    redisUrl,
-    logLevel: 'warn',
-    logFormat: 'json',
-    onStarting: (spec) => options.status?.(`starting ${spec.name} (${spec.roles.join('+')})`),
-    ...(options.onTransition !== undefined && { onTransition: options.onTransition }),
-  }).catch(async (err: unknown) => {
-    await close();
-    throw err;
-  });
-  stops.push(() => stack.supervisor.stop());
-  const running = () => stack.supervisor.processes.flatMap((p) => (p.current === undefined ? [] : [{ name: p.spec.name, p: p.current }]));
+  let running: () => { readonly name: string; readonly p: BackendProcess }[];
+  let httpUrl: string;
+  if (plan.mode === 'single') {
+    // `v2x backend --single-process` builds the backend of the config as it is, every role in one
+    // process (cli/stack.ts's startSingle); here that process is a child
+    const spec = plan.processes[0]!;
+    options.status?.(`starting ${spec.name} (${spec.roles.join('+')})`);
+    const p = await startBackendProcess(config, {
+      logLevel: 'warn',
+      logFormat: 'json',
+      ...(options.onTransition !== undefined && { onTransition: options.onTransition }),
+    });
+    stops.push(() => p.stop());
+    running = () => [{ name: spec.name, p }];
+    httpUrl = p.httpUrl;
+  } else {
+    const stack = await startStackProcesses(config, plan, {
+      redisUrl,
+      logLevel: 'warn',
+      logFormat: 'json',
+      onStarting: (spec) => options.status?.(`starting ${spec.name} (${spec.roles.join('+')})`),
+      ...(options.onTransition !== undefined && { onTransition: options.onTransition }),
+    }).catch(async (err: unknown) => {
+      await close();
+      throw err;
+    });
+    stops.push(() => stack.supervisor.stop());
+    running = () => stack.supervisor.processes.flatMap((p) => (p.current === undefined ? [] : [{ name: p.spec.name, p: p.current }]));
+    httpUrl = stack.publicProcess.httpUrl;
+  }
   const mqttUrls = running().flatMap(({ p }) => (p.mqttUrl === undefined ? [] : [p.mqttUrl]));
   if (mqttUrls.length === 0) {
     await close();
@@ -116,7 +140,7 @@ export async function startBenchStack(
   return {
     topology: topologyOf(plan),
     mqttUrls,
-    httpUrl: stack.publicProcess.httpUrl,
+    httpUrl,
     pids: () => Object.fromEntries(running().map(({ name, p }) => [name, p.pid])),
     async window() {
       const at = running();
