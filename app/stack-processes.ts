@@ -4,13 +4,14 @@
  * public process serving the whole stack's /metrics and /health. Used by `v2x up` / `v2x backend`
  * (cli/stack.ts) and by the cluster tests, so both run the same wiring.
  */
+import { availableParallelism } from 'node:os';
 import type { DeepReadonly } from '../core/config/load.js';
 import type { Config } from './config-schema.js';
 import type { configureLogging } from '../core/log.js';
 import { downlinkAccount, processConfig } from './layout.js';
-import { startBackendProcess, type BackendProcess, type StackView } from './backend-process.js';
+import { startBackendProcess, type BackendProcess, type ForwardedTransition, type StackView } from './backend-process.js';
 import { startSupervisor, type Supervisor } from './supervisor.js';
-import type { StackPlan, ProcessSpec } from './topology.js';
+import { planStack, type StackPlan, type ProcessSpec } from './topology.js';
 
 type LogLevel = NonNullable<Parameters<typeof configureLogging>[0]>;
 
@@ -31,6 +32,20 @@ export interface StackProcessOptions {
   readonly logFormat: 'json' | 'pretty';
   /** Told before each process's first start. */
   readonly onStarting?: (spec: ProcessSpec) => void;
+  /** The command service's transitions, forwarded by the process that runs it (the benchmarks' observer). */
+  readonly onTransition?: (t: ForwardedTransition) => void;
+}
+
+/** The plan of `config` on this machine: what `v2x up` / `v2x backend` run (stack.* and backend.roles). */
+export function planForConfig(config: DeepReadonly<Config>, cores: number = availableParallelism()): StackPlan {
+  return planStack({
+    cores,
+    roles: config.backend.roles,
+    singleProcess: config.stack.singleProcess,
+    edges: config.stack.edges,
+    instances: config.stack.instances,
+    externalBroker: config.bridge.brokerUrl !== '',
+  });
 }
 
 export async function startStackProcesses(
@@ -59,6 +74,7 @@ export async function startStackProcesses(
         logFormat: options.logFormat,
         execArgv: spec.nodeOptions,
         ...(spec.publicHttp && { stackView }),
+        ...(options.onTransition !== undefined && spec.roles.includes('commands') && { onTransition: options.onTransition }),
       });
       if (spec.kind === 'edge' && previous === undefined && p.mqttUrl !== undefined) edgeUrls.push(p.mqttUrl);
       return p;

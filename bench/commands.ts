@@ -1,9 +1,9 @@
 /**
  * Benchmark: remote command round trip while a fleet streams telemetry, everything on this machine.
- * A real Kafka (KAFKA_BROKERS, else one started through infra/kafka); the real backend in child
- * processes (bench/lib/commands-backend.ts: --backend split, --edges edge processes with the broker
- * and uplink plus the service process with the command service, its API and the command downlink;
- * --backend single: all in one; the dashboard beside the command service with --socket 1); and a
+ * A real Kafka (KAFKA_BROKERS, else one started through infra/kafka); the backend as `v2x backend`
+ * runs it (bench/lib/stack.ts: the shipped topology of decision 0026, sized to this machine; --edges
+ * is stack.edges, --single-process stack.singleProcess; roles broker, bridge and commands, plus the
+ * dashboard with --socket 1; the JSON's `topology` lists the processes that ran); and a
  * real Simulation of --cars cars, one fleet process per broker with its shard of the cars
  * (fleet-key credentials, telemetry at 1 Hz in the --codec payload codec, QoS 1, parked or
  * driving, no sleep and no coverage holes so every commanded car is reachable). Then --commands
@@ -28,7 +28,7 @@
  *
  *   node .build/x/bench/commands.js [--cars 5000] [--commands 300] [--rate 5] [--poll 0]
  *        [--warmup 10] [--ramp 200] [--qos 1] [--type flash_lights] [--socket 1] [--seed 1] [--delay-scale 0] [--warm-commands 20]
- *        [--backend split|single] [--edges 2] [--codec binary|json] [--backend-node-options "..."] [--sim-nice 0] [--dump FILE]
+ *        [--single-process] [--edges 0] [--codec binary|json] [--sim-nice 0] [--dump FILE]
  */
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
@@ -45,7 +45,7 @@ import { startFleetProcess } from '../simulator/runtime/fleet-process.js';
 import { seedOf } from '../simulator/runtime/world.js';
 import { benchConfig, benchKafka } from './lib/backend.js';
 import { numberFlag, numberFlags, stringFlag } from './lib/flags.js';
-import { startBenchBackend, type BenchBackend } from './lib/commands-backend.js';
+import { startBenchStack, type BenchStack } from './lib/stack.js';
 import { commandFigures, observeRecords, r1, reportLines, stats, timelineJsonl, type Probe } from './lib/commands-figures.js';
 
 const { cars: CARS, commands: COMMANDS, rate: RATE } = numberFlags({ cars: 5000, commands: 300, rate: 5 });
@@ -60,21 +60,16 @@ const DELAY_SCALE = numberFlag('delay-scale', 0);
 const DUMP = stringFlag('dump', '');
 /** Commands sent first and not counted: the command path's first use (JIT, connections, partitions). */
 const WARM_COMMANDS = numberFlag('warm-commands', 20);
-/** split: broker+uplink (the edge) and the command service in their own processes; single: one process for all. */
-const LAYOUT = stringFlag('backend', 'split');
-/** Edge processes with --backend split, each with its broker and its share of the cars (a fleet process each). */
-const EDGES = numberFlag('edges', 2);
-if (!Number.isInteger(EDGES) || EDGES < 1) throw new Error(`--edges must be a whole number >= 1 (got ${EDGES})`);
-/** More Node options for the backend processes, space-separated (the edges have EDGE_NODE_OPTIONS already). */
-const BACKEND_NODE_OPTIONS = stringFlag('backend-node-options', '')
-  .split(' ')
-  .filter((o) => o !== '');
+/** `v2x backend --single-process` (stack.singleProcess): every role in one process. */
+const SINGLE = process.argv.includes('--single-process');
+/** `v2x backend --edges N` (stack.edges): 0 = sized to the machine; each edge gets its share of the cars (a fleet process each). */
+const EDGES = numberFlag('edges', 0);
+if (!Number.isInteger(EDGES) || EDGES < 0) throw new Error(`--edges must be a whole number >= 0 (got ${EDGES})`);
 /** The cars' payload codec: binary (compact, as a car on a mobile network would send) or json (protocol/codec). */
 const CODEC = stringFlag('codec', 'binary');
 if (CODEC !== 'json' && CODEC !== 'binary') throw new Error(`--codec must be json or binary (got ${CODEC})`);
 /** Niceness of the fleet's process: 0 = the same priority as the backend. */
 const SIM_NICE = numberFlag('sim-nice', 0);
-if (LAYOUT !== 'split' && LAYOUT !== 'single') throw new Error(`--backend must be split or single (got ${LAYOUT})`);
 const SOCKET = numberFlag('socket', 0) !== 0 && SERVICE_ROLES.some((r) => r.name === 'dashboard');
 const TOKEN = 'bench-operator-token';
 
@@ -84,7 +79,13 @@ const wait = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms)
 
 const { brokers, local } = await benchKafka(status);
 const prefix = `bench${randomUUID().slice(0, 8)}.`;
-const config = benchConfig(brokers, { 'bridge.topicPrefix': prefix, 'api.tokens': `bench:operator:${TOKEN}` });
+const config = benchConfig(brokers, {
+  'bridge.topicPrefix': prefix,
+  'api.tokens': `bench:operator:${TOKEN}`,
+  'backend.roles': ['broker', 'bridge', 'commands', ...(SOCKET ? ['dashboard'] : [])].join(','),
+  'stack.singleProcess': SINGLE,
+  'stack.edges': EDGES,
+});
 const kafka = createKafkaClient({ brokers, clientId: 'bench-commands' });
 const cleanup: (() => Promise<unknown>)[] = [];
 let exitCode = 0;
@@ -94,11 +95,9 @@ const early = new Map<string, { to: string; at: number; epoch: number }[]>();
 
 try {
   // observers: the service's transitions (forwarded by its process), the request and result records on Kafka
-  status(`backend (${LAYOUT}) starting`);
-  const backend: BenchBackend = await startBenchBackend(config, LAYOUT, {
-    dashboard: SOCKET,
-    execArgv: BACKEND_NODE_OPTIONS,
-    edges: EDGES,
+  status('backend starting (the shipped topology)');
+  const backend: BenchStack = await startBenchStack(config, {
+    status,
     onTransition(t) {
       const p = probes.get(t.commandId);
       if (p === undefined) {
@@ -126,7 +125,7 @@ try {
   let socketConnected = false;
   if (SOCKET) {
     const { io } = await import('socket.io-client');
-    const socket = io(backend.apiUrl, { path: '/socket.io', auth: { token: TOKEN }, transports: ['websocket'] });
+    const socket = io(backend.httpUrl, { path: '/socket.io', auth: { token: TOKEN }, transports: ['websocket'] });
     cleanup.push(async () => socket.close());
     socket.on('command', (m: { commandId: string; to: string }) => {
       const p = probes.get(m.commandId);
@@ -200,7 +199,7 @@ try {
   const failures: Record<string, number> = {};
   const one = async (vin: string): Promise<void> => {
     const t0 = performance.now();
-    const res = await fetch(`${backend.apiUrl}/api/v1/vehicles/${vin}/commands`, {
+    const res = await fetch(`${backend.httpUrl}/api/v1/vehicles/${vin}/commands`, {
       method: 'POST',
       headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
       body: JSON.stringify({ type: TYPE, params: {}, ttlSeconds: 30 }),
@@ -234,7 +233,7 @@ try {
     const deadline = acceptedAt + 35_000;
     while (performance.now() < deadline) {
       const query = POLL_MS === 0 ? `?waitMs=${Math.max(1, Math.round(deadline - performance.now()))}` : '';
-      const g = await fetch(`${backend.apiUrl}/api/v1/commands/${id}${query}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+      const g = await fetch(`${backend.httpUrl}/api/v1/commands/${id}${query}`, { headers: { authorization: `Bearer ${TOKEN}` } });
       const s = ((await g.json()) as { status?: string }).status ?? '?';
       p.apiSeen[s] ??= performance.now();
       if (['SUCCEEDED', 'FAILED', 'REJECTED', 'TIMED_OUT', 'CANCELED'].includes(s)) {
@@ -306,10 +305,8 @@ try {
     car_exec_p99_ms: stats(carExec).p99,
     car_delay_scale: DELAY_SCALE,
     warm_up_commands: WARM_COMMANDS,
-    backend: LAYOUT,
-    edges: LAYOUT === 'split' ? EDGES : 1,
+    topology: backend.topology,
     codec: CODEC,
-    backend_node_options: BACKEND_NODE_OPTIONS.join(' '),
     sim_nice: SIM_NICE,
     target_p99_ms: 100,
     cars: CARS,

@@ -1,7 +1,10 @@
 /**
  * The dashboard under a whole fleet: a real Kafka (KAFKA_BROKERS, else one started through
  * infra/kafka), the backend with the roles the dashboard needs (embedded broker, bridge, dashboard
- * hub + fleet state; geofencing, traffic and commands add nothing to what the page receives), the
+ * hub + fleet state; geofencing, traffic and commands add nothing to what the page receives) laid
+ * out as `v2x backend --roles broker,bridge,dashboard` lays it out (bench/lib/stack.ts, the shipped
+ * topology of decision 0026: edges sized to the machine, --edges = stack.edges, --single-process =
+ * stack.singleProcess; the JSON's `topology` lists the processes that ran), the
  * simulator in its own process (`v2x sim`: --cars cars at --rate Hz, binary codec, QoS 0
  * telemetry, one worker, --traffic slice, no sleep, no coverage holes), and real headless Chromium
  * showing the dashboard with the whole city in view.
@@ -15,8 +18,8 @@
  * requestAnimationFrame timestamps (window.__v2x.frameTimes) counted in 1 s windows (median and
  * p5), the main-thread time each frame took to draw, and the socket.io bytes per second the client
  * received (CDP Network.webSocketFrameReceived payload lengths). CPU of each part over the same
- * window from /proc (bench process = backend + hub; the simulator; Chromium; Kafka when started
- * here), in cores of the machine. Progress goes to stderr; the last stdout line is JSON.
+ * window from /proc (each backend process by name; the simulator; Chromium; Kafka when started
+ * here; the bench process itself), in cores of the machine. Progress goes to stderr; the last stdout line is JSON.
  *
  * --feed kafka replaces the broker and simulator with synthetic cars written straight to Kafka
  * (bench/lib/kafka-fleet-feed.ts: the same status and binary telemetry records the bridge writes),
@@ -24,7 +27,7 @@
  * the browser do the same work. If the simulator's ramp stalls, the bench measures what connected.
  *
  *   node .build/x/bench/dashboard.js [--cars 10000] [--rate 1] [--seconds 30] [--feed kafka|sim]
- *        [--ramp-rate 200] [--ramp-deadline 300] [--clustered] [--seed 1]
+ *        [--ramp-rate 200] [--ramp-deadline 300] [--clustered] [--seed 1] [--edges 0] [--single-process]
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
@@ -33,15 +36,18 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, PlaywrightCore } from '../test/integration/dashboard-e2e/playwright.js';
-import { benchConfig, benchKafka, startInProcessBackend } from './lib/backend.js';
+import { createKafkaClient } from '../backend/kafka/index.js';
+import { benchConfig, benchKafka } from './lib/backend.js';
+import { startBenchStack } from './lib/stack.js';
 import { numberFlag, numberFlags, stringFlag } from './lib/flags.js';
 import { startKafkaFleetFeed } from './lib/kafka-fleet-feed.js';
-import { cpuByChild } from './lib/proc-cpu.js';
+import { cpuByChild, processCpuSeconds } from './lib/proc-cpu.js';
 import { loadNetwork, seedOf } from '../simulator/runtime/world.js';
 import { CHROMIUM_ARGS, chromiumPath } from '../infra/chromium.js';
 
-const flags = numberFlags({ cars: 10_000, rate: 1, seconds: 30, rampDeadline: 300 });
-const { cars: CARS, rate: RATE, seconds: SECONDS, rampDeadline: RAMP_DEADLINE_S } = flags;
+const flags = numberFlags({ cars: 10_000, rate: 1, seconds: 30, rampDeadline: 300, edges: 0 });
+const { cars: CARS, rate: RATE, seconds: SECONDS, rampDeadline: RAMP_DEADLINE_S, edges: EDGES } = flags;
+const SINGLE = process.argv.includes('--single-process');
 const SEED = stringFlag('seed', '1');
 const RAMP = numberFlag('ramp-rate', 200);
 const CLUSTERED = process.argv.includes('--clustered');
@@ -88,8 +94,15 @@ async function main(): Promise<Record<string, unknown>> {
     'sim.cars': CARS,
     'dashboard.staticDir': bundleDir(),
     ...(CLUSTERED ? {} : { 'dashboard.clusterZoom': 0, 'dashboard.maxCarsPerFrame': CARS }),
+    'stack.edges': EDGES,
+    'stack.singleProcess': SINGLE,
   });
-  const { backend, kafka } = await startInProcessBackend({ after: (close) => cleanup.push(close) }, config, 'bench-dashboard');
+  const kafka = createKafkaClient({ brokers, clientId: 'bench-dashboard' });
+  const backend = await startBenchStack(config, { status });
+  cleanup.push(() => backend.close());
+  status(`topology: ${backend.topology.processes.map((p) => `${p.name} (${p.roles})`).join(', ')}`);
+  const stackCpu = (): Record<string, number> =>
+    Object.fromEntries(Object.entries(backend.pids()).map(([name, pid]) => [name, processCpuSeconds(pid)]));
   const api = async <T>(path: string): Promise<T> =>
     (await (await fetch(`${backend.httpUrl}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as T;
 
@@ -110,13 +123,14 @@ async function main(): Promise<Record<string, unknown>> {
     cleanup.push(() => feed.close());
     feedSent = feed.sent;
   } else {
-    status(`simulator: ${CARS} cars at ${RATE} Hz, binary codec, QoS 0, into ${backend.broker!.tcpUrl}`);
+    const brokerUrls = backend.mqttUrls.join(',');
+    status(`simulator: ${CARS} cars at ${RATE} Hz, binary codec, QoS 0, into ${brokerUrls}`);
     const sim = spawn(
       process.execPath,
       [
         join(buildRoot, 'cli', 'run.js'),
         'sim',
-        ...['--broker', backend.broker!.tcpUrl, '--cars', String(CARS), '--seed', SEED, '--rate', String(RATE), '--qos', '0'],
+        ...['--broker', brokerUrls, '--cars', String(CARS), '--seed', SEED, '--rate', String(RATE), '--qos', '0'],
         ...['--codec', 'binary', '--traffic', 'slice', '--workers', '1', '--no-sleep', '--coverage-holes', '0'],
         ...['--ramp-rate', String(RAMP), '--connect-timeout', String(RAMP_DEADLINE_S), '--fleet-key', FLEET_KEY],
       ],
@@ -181,6 +195,7 @@ async function main(): Promise<Record<string, unknown>> {
   await wait(3000); // warm-up: the first frames after the fleet arrives
 
   const cpu0 = cpuByChild(process.pid);
+  const stack0 = stackCpu();
   const t0 = performance.now();
   const bytes0 = wsBytes;
   const wsFrames0 = wsFrames;
@@ -201,6 +216,7 @@ async function main(): Promise<Record<string, unknown>> {
   const elapsedS = (performance.now() - t0) / 1000;
   if (feedSent !== undefined) msgPerS.splice(0, msgPerS.length, (feedSent() - sent0) / elapsedS);
   const cpu1 = cpuByChild(process.pid);
+  const stack1 = stackCpu();
   const bytesPerS = (wsBytes - bytes0) / elapsedS;
   const wsFramesPerS = (wsFrames - wsFrames0) / elapsedS;
 
@@ -211,8 +227,16 @@ async function main(): Promise<Record<string, unknown>> {
     perWindow.push(times.filter((t) => t >= w && t < w + 1000).length);
   const drawMs = [...frames.values()];
   const cores = (a: number, b: number): number => r2((b - a) / elapsedS);
+  // the backend's processes by name; the other children by command (node = the simulator, less the backend's processes)
+  const backendCores: Record<string, number> = {};
+  for (const [name, v] of Object.entries(stack1)) backendCores[name] = cores(stack0[name] ?? 0, v);
+  const stackSum = (s: Record<string, number>): number => Object.values(s).reduce((n, v) => n + v, 0);
   const childCores: Record<string, number> = {};
-  for (const [name, v] of Object.entries(cpu1.children)) childCores[name] = cores(cpu0.children[name] ?? 0, v);
+  for (const [name, v] of Object.entries(cpu1.children)) {
+    const own = name === 'node' ? stackSum(stack1) - stackSum(stack0) : 0;
+    const c = cores((cpu0.children[name] ?? 0) + own, v);
+    if (name !== 'node' || FEED === 'sim') childCores[name === 'node' ? 'simulator' : name] = c;
+  }
   const figures = {
     fps: r1(pct(perWindow, 50)),
     fps_p5: r1(pct(perWindow, 5)),
@@ -227,7 +251,8 @@ async function main(): Promise<Record<string, unknown>> {
     feed: FEED,
     rate_hz: RATE,
     telemetry_msg_per_s: Math.round(pct(msgPerS, 50)),
-    cpu_cores: { backend: cores(cpu0.self, cpu1.self), ...childCores },
+    cpu_cores: { ...backendCores, bench: cores(cpu0.self, cpu1.self), ...childCores },
+    topology: backend.topology,
     machine_cores: availableParallelism(),
     load_avg_1m: r2(loadavg()[0] ?? 0),
     seconds: r1(elapsedS),

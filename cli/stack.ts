@@ -7,7 +7,6 @@
  * stop with core/lifecycle, so Ctrl-C, SIGTERM or an uncaught error stops whatever has started,
  * newest first.
  */
-import { availableParallelism } from 'node:os';
 import { createBackend, type RunningBackend } from '../backend/app.js';
 import { createKafkaClient } from '../backend/kafka/index.js';
 import type { DeepReadonly } from '../core/config/load.js';
@@ -19,9 +18,9 @@ import { startLocalRedis } from '../infra/redis/launcher.js';
 import { startFleetProcess, type FleetProcess } from '../simulator/runtime/fleet-process.js';
 import type { ProgressLine } from './progress.js';
 import { networkSource } from '../app/network.js';
-import { planStack, describePlan, type StackPlan } from '../app/topology.js';
+import { describePlan, type StackPlan } from '../app/topology.js';
 import type { Supervisor } from '../app/supervisor.js';
-import { startStackProcesses } from '../app/stack-processes.js';
+import { planForConfig, startStackProcesses } from '../app/stack-processes.js';
 
 export interface Stack {
   readonly kafka: ResolvedKafka;
@@ -44,14 +43,7 @@ export interface Stack {
 }
 
 export async function startStack(config: DeepReadonly<Config>, progress: ProgressLine): Promise<Stack> {
-  const plan = planStack({
-    cores: availableParallelism(),
-    roles: config.backend.roles,
-    singleProcess: config.stack.singleProcess,
-    edges: config.stack.edges,
-    instances: config.stack.instances,
-    externalBroker: config.bridge.brokerUrl !== '',
-  });
+  const plan = planForConfig(config);
   progress.update(config.kafka.brokers.length > 0 ? `connecting to Kafka at ${config.kafka.brokers.join(',')}` : 'starting a local Kafka');
   const kafka = await resolveKafka(config.kafka, { onProgress: (m) => progress.update(m) });
   onShutdown('kafka', () => kafka.stop());

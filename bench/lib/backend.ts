@@ -1,5 +1,5 @@
 /**
- * The Kafka and the in-process backend of the benchmarks that run the real backend: the same
+ * The Kafka and the config of the benchmarks that run the real backend (started by bench/lib/stack.ts): the same
  * config and start-up as the integration tests (test/helpers/backend.ts), with a `bench` topic prefix.
  */
 import { randomUUID } from 'node:crypto';
@@ -8,8 +8,6 @@ import { loadConfig } from '../../core/config/load.js';
 import { configSchema, type Config } from '../../app/config-schema.js';
 import { defaultCacheDir, startLocalKafka, type LocalKafka } from '../../infra/kafka/index.js';
 import { backendConfig } from '../../test/helpers/backend.js';
-
-export { startTestBackend as startInProcessBackend } from '../../test/helpers/backend.js';
 
 /** A local Kafka started through infra/kafka, with the config's default cache folder. */
 export function startBenchKafka(onProgress: (line: string) => void): Promise<LocalKafka> {
