@@ -23,7 +23,7 @@ test('v2x backend --edges 2: Redis, two edges and the services; SIGKILL of v2x l
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const child = spawn(
     process.execPath,
-    [CLI, 'backend', '--edges', '2', '--mqtt-port', '0', '--ws-port', '0', '--http-port', '0', '--log-level', 'warn'],
+    [CLI, 'backend', '--demo', '--edges', '2', '--mqtt-port', '0', '--ws-port', '0', '--http-port', '0', '--log-level', 'warn'],
     { env: { ...env, V2X_KAFKA__STATE_DIR: dir }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';

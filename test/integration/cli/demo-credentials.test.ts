@@ -29,10 +29,15 @@ function backend(args: readonly string[], env: Record<string, string> = {}, time
   });
   let stdout = '';
   let stderr = '';
+  let interrupted = false;
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   child.stdout.on('data', (d: Buffer) => {
     stdout += d.toString();
-    if (stdout.includes('v2x backend ready')) child.kill('SIGINT');
+    // one Ctrl-C: a second one means "exit now" (130), and the ready screen arrives in several chunks
+    if (!interrupted && stdout.includes('v2x backend ready')) {
+      interrupted = true;
+      child.kill('SIGINT');
+    }
   });
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
   return new Promise((resolve) =>
