@@ -15,6 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { V2xError } from '../../../core/errors.js';
+import { VinText } from '../../../protocol/schemas/common.js';
 import { defineRoute, registerRoutes, type ApiRoute } from '../../api/route.js';
 import { FenceSchema, type Fence } from './schema.js';
 import type { GeofencingService } from './service.js';
@@ -26,7 +27,7 @@ const CreateBody = Type.Composite([FenceBody, Type.Object({ id: Type.Optional(Fe
   additionalProperties: false,
 });
 const Items = Type.Object({ items: Type.Array(FenceSchema) });
-const Occupants = Type.Object({ vins: Type.Array(Type.String()) });
+const Occupants = Type.Object({ vins: Type.Array(VinText()) });
 
 /** What the routes use of the geofencing service (unit tests hand in a fake). */
 export type GeofenceApi = Pick<GeofencingService, 'fence' | 'fences' | 'put' | 'remove' | 'occupants'>;
