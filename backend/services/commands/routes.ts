@@ -8,7 +8,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { COMMAND_TYPES, isValidVin, validateCommandParams, type CommandType } from '../../../protocol/index.js';
-import { VinText } from '../../../protocol/schemas/common.js';
+import { Id, VinText } from '../../../protocol/schemas/common.js';
 import { V2xError } from '../../../core/errors.js';
 import { VinParams } from '../../api/params.js';
 import { defineRoute, principalOf, registerRoutes, type ApiRoute } from '../../api/route.js';
@@ -35,7 +35,7 @@ const Snapshot = Type.Object(
   },
   { additionalProperties: true },
 );
-const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
+const IdParams = Type.Object({ id: Id('command id') }, { additionalProperties: false });
 const ListQuery = Type.Object({ status: Type.Optional(Status) }, { additionalProperties: false });
 const GetQuery = Type.Object(
   {

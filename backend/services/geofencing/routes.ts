@@ -17,11 +17,11 @@ import type { FastifyPluginAsync } from 'fastify';
 import { V2xError } from '../../../core/errors.js';
 import { VinText } from '../../../protocol/schemas/common.js';
 import { defineRoute, registerRoutes, type ApiRoute } from '../../api/route.js';
-import { FenceSchema, type Fence } from './schema.js';
+import { FenceIdSchema, FenceSchema, type Fence } from './schema.js';
 import type { GeofencingService } from './service.js';
 import { issueToGeofenceError, validateFence } from './validate.js';
 
-const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
+const IdParams = Type.Object({ id: FenceIdSchema }, { additionalProperties: false });
 const FenceBody = Type.Omit(FenceSchema, ['id']);
 const CreateBody = Type.Composite([FenceBody, Type.Object({ id: Type.Optional(FenceSchema.properties.id) })], {
   additionalProperties: false,
