@@ -2,6 +2,8 @@
  * The backend's HTTP server: /health and /metrics, plus the roles' fastify plugins (the REST API
  * under /api/v1, the dashboard bundle) and the OpenAPI document of the declared routes at /api/docs.
  * The API's token table comes in once and is a decorator (`app.tokens`) every plugin inherits.
+ * Unknown routes, other methods and too-long URLs get the API's error shape (api/not-found.ts);
+ * properties a schema does not allow are refused, not dropped (docs/api.md).
  */
 import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyPluginOptions, type FastifyRegisterOptions } from 'fastify';
 import type { Registry } from 'prom-client';

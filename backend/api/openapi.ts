@@ -10,8 +10,8 @@
  * Fastify's `:param` paths become `{param}`.
  *
  * Every operation lists every status it can answer: its declared ones, the role check's 401 (and
- * 403 above viewer), 400 where it takes input, and 414 (a too-long URL or path parameter, see
- * not-found.ts), all with the {code, message, details} body. test/unit/api/error-statuses.test.ts
+ * 403 above viewer), 400 where it takes input, 413 and 415 where it takes a body, and 414 (a
+ * too-long URL or path parameter, see not-found.ts), all with the {code, message, details} body. test/unit/api/error-statuses.test.ts
  * provokes each of them.
  */
 import type { TSchema } from '@sinclair/typebox';
@@ -76,13 +76,17 @@ export function takesInput(r: ApiRoute): boolean {
   return r.params !== undefined || r.querystring !== undefined || r.body !== undefined || r.handlerCheckedBody !== undefined;
 }
 
-/** The declared responses plus those every route of its kind has: 400, 401, 403, 414. */
+/** The declared responses plus those every route of its kind has: 400, 401, 403, 414, and 413, 415 with a body. */
 export function allResponses(r: ApiRoute): Readonly<Record<number, RouteResponse>> {
   const all: Record<number, RouteResponse> = { ...r.responses };
   if (takesInput(r)) all[400] ??= 'a parameter or the body breaks its rule (details.field and details.rule name it)';
   all[401] ??= 'no or unknown token';
   if (r.role !== API_ROLES[0]) all[403] ??= `role below ${r.role}`;
   all[414] ??= `URL longer than ${MAX_URL_LENGTH} characters, or a path segment longer than ${MAX_PARAM_LENGTH}`;
+  if (r.body !== undefined || r.handlerCheckedBody !== undefined) {
+    all[413] ??= 'body larger than 1 MiB';
+    all[415] ??= 'body not application/json';
+  }
   return all;
 }
 

@@ -173,7 +173,20 @@ const generic: Record<number, (method: string, path: string, op: Operation) => P
   401: (method, path) => (api) => api.call(method, urlOf(path), undefined, method === 'GET' || method === 'DELETE' ? undefined : {}),
   403: (method, path, op) => (api) => api.call(method, urlOf(path), below(op), method === 'GET' || method === 'DELETE' ? undefined : {}),
   414: (method, path) => (api) => api.call(method, `${urlOf(path)}?pad=${'x'.repeat(MAX_URL_LENGTH)}`, ADMIN),
+  413: (method, path) => (api) => raw(api, method, urlOf(path), 'application/json', `{"name":"${'x'.repeat(1024 * 1024)}"}`),
+  415: (method, path) => (api) => raw(api, method, urlOf(path), 'application/xml', '<lock/>'),
 };
+
+/** A request with a body as given (content type and bytes), as an admin. */
+async function raw(api: Api, method: string, url: string, contentType: string, payload: string): Promise<Reply> {
+  const res = await api.app.inject({
+    method: method as 'POST',
+    url,
+    headers: { authorization: `Bearer ${ADMIN}`, 'content-type': contentType },
+    payload,
+  });
+  return { status: res.statusCode, body: res.json(), headers: res.headers };
+}
 
 async function documentOf(t: Parameters<typeof wholeApi>[0]): Promise<Record<string, Record<string, Operation>>> {
   const { call } = wholeApi(t);

@@ -107,7 +107,15 @@ test('/api/docs lists exactly the registered API routes, with the schemas fastif
       r.schema?.querystring !== undefined ||
       r.api.body !== undefined ||
       r.api.handlerCheckedBody !== undefined;
-    const expected = new Set([...codes, ...(input ? ['400'] : []), '401', ...(r.api.role === 'viewer' ? [] : ['403']), '414']);
+    const bodyCodes = r.api.body !== undefined || r.api.handlerCheckedBody !== undefined ? ['413', '415'] : [];
+    const expected = new Set([
+      ...codes,
+      ...(input ? ['400'] : []),
+      '401',
+      ...(r.api.role === 'viewer' ? [] : ['403']),
+      '414',
+      ...bodyCodes,
+    ]);
     assert.deepEqual(Object.keys(op.responses).sort(), [...expected].sort(), `${name} responses`);
     assert.deepEqual(Object.keys(op.responses).sort(), Object.keys(allResponses(r.api)).sort());
     for (const [code, resp] of Object.entries(r.api.responses)) {
