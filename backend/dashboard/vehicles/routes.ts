@@ -32,6 +32,7 @@ export const VehicleSummarySchema = Type.Object({
 const Telemetry = Type.Record(Type.String(), Type.Unknown(), {
   description: 'a decoded telemetry message (protocol/schemas/telemetry.ts)',
 });
+const DEFAULT_LIMIT = 50;
 /** A decimal number as parseBbox reads it (Number()): sign, digits, fraction, exponent. */
 const NUM = '\\s*[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?\\s*';
 const ListQuery = Type.Object(
@@ -47,8 +48,9 @@ const ListQuery = Type.Object(
           'west,south,east,north in degrees (longitudes -180..180, latitudes -90..90, south <= north): cars whose latest position is inside',
       }),
     ),
-    limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
-    offset: Type.Integer({ minimum: 0, maximum: MAX_OFFSET, default: 0 }),
+    // optional: the defaults apply when absent (the document must not call them required)
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: DEFAULT_LIMIT })),
+    offset: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_OFFSET, default: 0 })),
   },
   { additionalProperties: false },
 );
@@ -104,8 +106,10 @@ export function vehicleApiRoutes(store: VehicleApi): ApiRoute[] {
           ...(q.q === undefined ? {} : { q: q.q.toLowerCase() }),
           ...(q.bbox === undefined ? {} : { bbox: parseBbox(q.bbox) }),
         };
-        const { items, total } = store.list(filter, q.limit, q.offset);
-        return { items, total, limit: q.limit, offset: q.offset };
+        const limit = q.limit ?? DEFAULT_LIMIT;
+        const offset = q.offset ?? 0;
+        const { items, total } = store.list(filter, limit, offset);
+        return { items, total, limit, offset };
       },
     }),
     defineRoute({

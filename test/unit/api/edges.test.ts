@@ -104,3 +104,15 @@ test('a VIN path parameter off the VIN pattern is 400 from the schema; a bad che
   assert.equal(check.status, 400);
   assert.equal(check.body.details.field, 'params.vin');
 });
+
+test('query parameters with defaults are optional in the document (limit, offset)', async (t) => {
+  const { call } = wholeApi(t);
+  const doc = await call<{ paths: Record<string, { get: { parameters: { name: string; required: boolean }[] } }> }>('GET', '/api/docs');
+  const params = doc.body.paths[`${API_V1}/vehicles`]?.get.parameters ?? [];
+  assert.deepEqual(
+    params.filter((p) => p.required).map((p) => p.name),
+    [],
+  );
+  const page = await call<{ limit: number; offset: number }>('GET', `${API_V1}/vehicles`, VIEWER);
+  assert.deepEqual([page.status, page.body.limit, page.body.offset], [200, 50, 0]);
+});

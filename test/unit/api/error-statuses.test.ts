@@ -15,6 +15,7 @@ import { UNKNOWN_VIN, VIN, wholeApi } from './fakes.js';
 
 interface Operation {
   readonly description: string;
+  readonly parameters?: readonly { readonly name: string; readonly in: string; readonly required: boolean }[];
   readonly responses: Record<string, { content?: { 'application/json': { schema: object } } }>;
 }
 type Api = ReturnType<typeof wholeApi>;
@@ -253,6 +254,10 @@ test('bad requests of every kind get a status the operation documents, in the er
         assert.ok(status in op.responses, `${method} ${u.slice(0, 80)} (${String(token)}): ${status} is not documented`);
         if (res.status >= 400) check(`${method} ${path}`, status, op, res);
       }
+      // a query parameter the document calls required is required (a default would make it optional)
+      const required = (op.parameters ?? []).filter((p) => p.in === 'query' && p.required);
+      if (required.length > 0)
+        assert.equal((await call(method, url, ADMIN, body)).status, 400, `${method} ${path} without ${required[0]?.name}`);
     }
   }
 });
