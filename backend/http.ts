@@ -2,11 +2,14 @@
  * The backend's HTTP server: /health and /metrics, plus the roles' fastify plugins (the REST API
  * under /api/v1, the dashboard bundle) and the OpenAPI document of the declared routes at /api/docs.
  * The API's token table comes in once and is a decorator (`app.tokens`) every plugin inherits.
+ * Unknown routes, other methods and too-long URLs get the API's error shape (api/not-found.ts);
+ * properties a schema does not allow are refused, not dropped (docs/api.md).
  */
 import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyPluginOptions, type FastifyRegisterOptions } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { TokenTable } from './api/auth.js';
-import { installErrorHandler } from './api/errors.js';
+import { frameworkError, installErrorHandler } from './api/errors.js';
+import { installNotFound, MAX_PARAM_LENGTH } from './api/not-found.js';
 import { collectApiRoutes, openApiDocument } from './api/openapi.js';
 
 /** A role's HTTP part: registers its plugin(s) on the server, once, before it listens. */
@@ -30,8 +33,15 @@ export interface HttpDeps {
 }
 
 export function buildHttp(deps: HttpDeps): FastifyInstance {
-  const app = Fastify({ logger: false });
+  const app = Fastify({
+    logger: false,
+    maxParamLength: MAX_PARAM_LENGTH,
+    frameworkErrors: frameworkError(MAX_PARAM_LENGTH),
+    // a property the schema does not allow is refused (400 naming it), not silently dropped
+    ajv: { customOptions: { removeAdditional: false } },
+  });
   installErrorHandler(app);
+  installNotFound(app);
   app.decorate('tokens', deps.tokens);
   app.decorateRequest('principal', null);
   const declared = collectApiRoutes(app);

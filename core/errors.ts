@@ -82,6 +82,10 @@ export const errorCatalogue = {
   CONFLICT: { message: 'conflict with the current state', retryable: false, exitCode: 1 },
   NOT_READY: { message: 'the service is still starting', retryable: true, exitCode: 1 },
   API_UNREACHABLE: { message: 'cannot reach the API', retryable: true, exitCode: 1 },
+  ROUTE_NOT_FOUND: { message: 'no such route', retryable: false, exitCode: 2 },
+  METHOD_NOT_ALLOWED: { message: 'method not allowed on this route', retryable: false, exitCode: 2 },
+  URI_TOO_LONG: { message: 'the request URI is too long', retryable: false, exitCode: 2 },
+  MEDIA_TYPE_UNSUPPORTED: { message: 'unsupported request content type', retryable: false, exitCode: 2 },
 
   INTERNAL: { message: 'internal error', retryable: false, exitCode: 1 },
 

@@ -17,6 +17,19 @@ export type WireHint = 'vin' | { readonly int: WireInt; readonly scale: number }
 export const Vin = (): TString =>
   Type.String({ format: 'vin', wire: 'vin', description: `VIN: ${VIN_PATTERN} with a valid check digit (position 9)` });
 
+/**
+ * A VIN as plain JSON Schema (REST parameters and bodies, the OpenAPI document): the syntax as a
+ * pattern, with no `format` or `wire` hint a generic validator would not know. JSON Schema cannot
+ * say the check digit: whoever takes the value checks it too (isValidVin).
+ */
+export const VinText = (description = 'VIN'): TString =>
+  Type.String({
+    minLength: 17,
+    maxLength: 17,
+    pattern: VIN_PATTERN,
+    description: `${description}: 17 characters, ${VIN_PATTERN}, valid check digit (position 9)`,
+  });
+
 /** Milliseconds since the Unix epoch, as an integer. */
 export const EpochMs = (description: string): TInteger =>
   Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: `${description} (ms since epoch)` });

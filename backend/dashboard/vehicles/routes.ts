@@ -9,12 +9,14 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { V2xError } from '../../../core/errors.js';
 import { decodeTelemetry, isValidVin, POWERTRAINS } from '../../../protocol/index.js';
+import { VinText } from '../../../protocol/schemas/common.js';
+import { MAX_OFFSET, VinParams } from '../../api/params.js';
 import { defineRoute, registerRoutes, type ApiRoute } from '../../api/route.js';
 import { parseBbox, type VehicleFilter } from './filter.js';
 import type { VehicleStore } from './store.js';
 
 export const VehicleSummarySchema = Type.Object({
-  vin: Type.String(),
+  vin: VinText(),
   make: Type.String({ description: "from the car's online status; empty until one is seen" }),
   model: Type.String(),
   modelYear: Type.Integer({ description: '0 until an online status is seen' }),
@@ -30,18 +32,32 @@ export const VehicleSummarySchema = Type.Object({
 const Telemetry = Type.Record(Type.String(), Type.Unknown(), {
   description: 'a decoded telemetry message (protocol/schemas/telemetry.ts)',
 });
-const ListQuery = Type.Object({
-  status: Type.Optional(Type.Union([Type.Literal('online'), Type.Literal('offline')])),
-  make: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'exact make, any case' })),
-  q: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'substring of the VIN, plate or model, any case' })),
-  bbox: Type.Optional(Type.String({ description: 'west,south,east,north in degrees: cars whose latest position is inside' })),
-  limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
-  offset: Type.Integer({ minimum: 0, default: 0 }),
-});
-const VinParams = Type.Object({ vin: Type.String({ minLength: 17, maxLength: 17 }) });
-const TelemetryQuery = Type.Object({
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, description: 'newest N (default: all kept)' })),
-});
+const DEFAULT_LIMIT = 50;
+/** A decimal number as parseBbox reads it (Number()): sign, digits, fraction, exponent. */
+const NUM = '\\s*[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?\\s*';
+const ListQuery = Type.Object(
+  {
+    status: Type.Optional(Type.Union([Type.Literal('online'), Type.Literal('offline')])),
+    make: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'exact make, any case' })),
+    q: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'substring of the VIN, plate or model, any case' })),
+    bbox: Type.Optional(
+      Type.String({
+        maxLength: 200,
+        pattern: `^${NUM},${NUM},${NUM},${NUM}$`,
+        description:
+          'west,south,east,north in degrees (longitudes -180..180, latitudes -90..90, south <= north): cars whose latest position is inside',
+      }),
+    ),
+    // optional: the defaults apply when absent (the document must not call them required)
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: DEFAULT_LIMIT })),
+    offset: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_OFFSET, default: 0 })),
+  },
+  { additionalProperties: false },
+);
+const TelemetryQuery = Type.Object(
+  { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, description: 'newest N (default: all kept)' })) },
+  { additionalProperties: false },
+);
 
 /** What the routes read of the fleet store (unit tests use a real VehicleStore). */
 export type VehicleApi = Pick<VehicleStore<Uint8Array>, 'has' | 'list' | 'summary' | 'latest' | 'samples'>;
@@ -75,12 +91,12 @@ export function vehicleApiRoutes(store: VehicleApi): ApiRoute[] {
           description: 'one page',
           schema: Type.Object({
             items: Type.Array(VehicleSummarySchema),
-            total: Type.Integer(),
-            limit: Type.Integer(),
-            offset: Type.Integer(),
+            total: Type.Integer({ minimum: 0 }),
+            limit: Type.Integer({ minimum: 1, maximum: 500 }),
+            offset: Type.Integer({ minimum: 0, maximum: MAX_OFFSET }),
           }),
         },
-        400: 'a query value breaks its rule (the parameter is named)',
+        400: 'a query value breaks its rule, or an unknown query parameter (the parameter is named)',
       },
       async handler(req) {
         const q = req.query;
@@ -90,8 +106,10 @@ export function vehicleApiRoutes(store: VehicleApi): ApiRoute[] {
           ...(q.q === undefined ? {} : { q: q.q.toLowerCase() }),
           ...(q.bbox === undefined ? {} : { bbox: parseBbox(q.bbox) }),
         };
-        const { items, total } = store.list(filter, q.limit, q.offset);
-        return { items, total, limit: q.limit, offset: q.offset };
+        const limit = q.limit ?? DEFAULT_LIMIT;
+        const offset = q.offset ?? 0;
+        const { items, total } = store.list(filter, limit, offset);
+        return { items, total, limit, offset };
       },
     }),
     defineRoute({

@@ -8,7 +8,9 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { COMMAND_TYPES, isValidVin, validateCommandParams, type CommandType } from '../../../protocol/index.js';
+import { Id, VinText } from '../../../protocol/schemas/common.js';
 import { V2xError } from '../../../core/errors.js';
+import { VinParams } from '../../api/params.js';
 import { defineRoute, principalOf, registerRoutes, type ApiRoute } from '../../api/route.js';
 import type { CommandService } from './service.js';
 import { LIFECYCLE_STATES, type CommandSnapshot } from './types.js';
@@ -17,7 +19,7 @@ const Status = Type.Union(LIFECYCLE_STATES.map((s) => Type.Literal(s)));
 const Snapshot = Type.Object(
   {
     commandId: Type.String(),
-    vin: Type.String(),
+    vin: VinText(),
     type: Type.String(),
     params: Type.Record(Type.String(), Type.Unknown()),
     status: Status,
@@ -33,9 +35,8 @@ const Snapshot = Type.Object(
   },
   { additionalProperties: true },
 );
-const VinParams = Type.Object({ vin: Type.String({ minLength: 17, maxLength: 17 }) });
-const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
-const ListQuery = Type.Object({ status: Type.Optional(Status) });
+const IdParams = Type.Object({ id: Id('command id') }, { additionalProperties: false });
+const ListQuery = Type.Object({ status: Type.Optional(Status) }, { additionalProperties: false });
 const GetQuery = Type.Object(
   {
     waitMs: Type.Optional(
@@ -49,15 +50,19 @@ const GetQuery = Type.Object(
   },
   { additionalProperties: false },
 );
-const CreateBody = Type.Object(
-  {
-    type: Type.String({ description: `one of ${COMMAND_TYPES.join(', ')}` }),
-    params: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'per type, see the protocol catalogue' })),
-    ttlSeconds: Type.Optional(Type.Integer({ minimum: 1, description: 'time to live; default commands.defaultTtlSeconds' })),
-    idempotencyKey: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
-  },
-  { additionalProperties: false },
-);
+/** The body of a new command; the TTL's maximum is the configured commands.maxTtlSeconds. */
+const createBody = (maxTtlSeconds: number) =>
+  Type.Object(
+    {
+      type: Type.String({ description: `one of ${COMMAND_TYPES.join(', ')}` }),
+      params: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'per type, see the protocol catalogue' })),
+      ttlSeconds: Type.Optional(
+        Type.Integer({ minimum: 1, maximum: maxTtlSeconds, description: 'time to live; default commands.defaultTtlSeconds' }),
+      ),
+      idempotencyKey: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+    },
+    { additionalProperties: false },
+  );
 const Accepted = Type.Object({ commandId: Type.String(), status: Status });
 
 /** What the routes use of the command service (unit tests hand in a fake). */
@@ -72,6 +77,8 @@ export interface CommandRoutesOptions {
 
 /** The plugin: register with `{ prefix: API_V1, ...CommandRoutesOptions }`. */
 export const commandRoutes: FastifyPluginAsync<CommandRoutesOptions> = async (app, opts) => registerRoutes(app, commandApiRoutes(opts));
+
+const notReady = 'the service is rebuilding its state from Kafka, or Kafka did not take the write (retry)';
 
 export function commandApiRoutes(opts: CommandRoutesOptions): ApiRoute[] {
   const found = (vin: string): void => {
@@ -89,13 +96,14 @@ export function commandApiRoutes(opts: CommandRoutesOptions): ApiRoute[] {
       tags: ['commands'],
       role: 'operator',
       params: VinParams,
-      body: CreateBody,
+      body: createBody(opts.maxTtlSeconds),
       responses: {
         202: { description: 'accepted', schema: Accepted },
         200: { description: 'idempotent replay', schema: Accepted },
-        400: 'invalid type or params',
+        400: 'invalid type or params, or a VIN with a wrong check digit',
         404: 'unknown VIN',
         409: 'idempotencyKey used with another body',
+        503: notReady,
       },
       async handler(req, reply) {
         const { vin } = req.params;
@@ -107,10 +115,6 @@ export function commandApiRoutes(opts: CommandRoutesOptions): ApiRoute[] {
           throw new V2xError(v.issue.code, `${field}: ${v.issue.rule}`, { details: { field, rule: v.issue.rule, value: v.issue.value } });
         }
         const ttlSeconds = req.body.ttlSeconds ?? opts.defaultTtlSeconds;
-        if (ttlSeconds > opts.maxTtlSeconds)
-          throw new V2xError('VALIDATION_FAILED', `ttlSeconds: must be <= ${opts.maxTtlSeconds}`, {
-            details: { field: 'ttlSeconds', rule: `<= ${opts.maxTtlSeconds}` },
-          });
         const { snapshot, replay } = await opts.service().create({
           vin,
           type: req.body.type as CommandType,
@@ -134,6 +138,7 @@ export function commandApiRoutes(opts: CommandRoutesOptions): ApiRoute[] {
         200: { description: 'the command (with waitMs: once finished, or its state when the wait ran out)', schema: Snapshot },
         400: 'waitMs is not an integer in 0..60000',
         404: 'no such command',
+        503: notReady,
       },
       async handler(req, reply) {
         const service = opts.service();
@@ -163,6 +168,7 @@ export function commandApiRoutes(opts: CommandRoutesOptions): ApiRoute[] {
         200: { description: 'the commands', schema: Type.Object({ commands: Type.Array(Snapshot) }) },
         400: 'not a valid VIN, or an unknown status',
         404: 'unknown VIN',
+        503: notReady,
       },
       async handler(req) {
         found(req.params.vin);
@@ -180,6 +186,7 @@ export function commandApiRoutes(opts: CommandRoutesOptions): ApiRoute[] {
         200: { description: 'canceled', schema: Snapshot },
         404: 'no such command',
         409: 'already delivered or finished',
+        503: notReady,
       },
       async handler(req) {
         get(opts.service(), req.params.id);

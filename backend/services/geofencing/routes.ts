@@ -15,18 +15,19 @@ import { randomUUID } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { V2xError } from '../../../core/errors.js';
+import { VinText } from '../../../protocol/schemas/common.js';
 import { defineRoute, registerRoutes, type ApiRoute } from '../../api/route.js';
-import { FenceSchema, type Fence } from './schema.js';
+import { FenceIdSchema, FenceSchema, type Fence } from './schema.js';
 import type { GeofencingService } from './service.js';
 import { issueToGeofenceError, validateFence } from './validate.js';
 
-const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
+const IdParams = Type.Object({ id: FenceIdSchema }, { additionalProperties: false });
 const FenceBody = Type.Omit(FenceSchema, ['id']);
 const CreateBody = Type.Composite([FenceBody, Type.Object({ id: Type.Optional(FenceSchema.properties.id) })], {
   additionalProperties: false,
 });
 const Items = Type.Object({ items: Type.Array(FenceSchema) });
-const Occupants = Type.Object({ vins: Type.Array(Type.String()) });
+const Occupants = Type.Object({ vins: Type.Array(VinText()) });
 
 /** What the routes use of the geofencing service (unit tests hand in a fake). */
 export type GeofenceApi = Pick<GeofencingService, 'fence' | 'fences' | 'put' | 'remove' | 'occupants'>;

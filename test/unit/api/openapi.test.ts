@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { TSchema } from '@sinclair/typebox';
 import type { FastifySchema } from 'fastify';
+import { allResponses, forOpenApi } from '../../../backend/api/openapi.js';
 import { API_V1, type ApiRoute } from '../../../backend/api/route.js';
 import { plugin } from '../../../backend/http.js';
 import { commandApiRoutes, commandRoutes, type CommandApi } from '../../../backend/services/commands/routes.js';
@@ -37,7 +38,7 @@ interface Operation {
 }
 type Doc = { openapi: string; paths: Record<string, Record<string, Operation>> };
 
-const plain = (s: unknown): unknown => JSON.parse(JSON.stringify(s)) as unknown;
+const plain = (s: unknown): unknown => forOpenApi(JSON.parse(JSON.stringify(s)) as unknown);
 const docPath = (url: string): string => url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
 
 test('/api/docs lists exactly the registered API routes, with the schemas fastify validates', async (t) => {
@@ -99,10 +100,24 @@ test('/api/docs lists exactly the registered API routes, with the schemas fastif
     const body = op.requestBody?.content['application/json'].schema;
     if (schema.body !== undefined) assert.deepEqual(body, plain(schema.body), `${name} body is the validated schema`);
     else assert.deepEqual(body, r.api.handlerCheckedBody === undefined ? undefined : plain(r.api.handlerCheckedBody), `${name} body`);
-    // the declared responses, plus the role check's 401 (and 403 above viewer)
+    // the declared responses, plus the role check's 401 (and 403 above viewer), 400 with input, 414
     const codes = Object.keys(r.api.responses);
-    const expected = new Set([...codes, '401', ...(r.api.role === 'viewer' ? [] : ['403'])]);
+    const input =
+      r.schema?.params !== undefined ||
+      r.schema?.querystring !== undefined ||
+      r.api.body !== undefined ||
+      r.api.handlerCheckedBody !== undefined;
+    const bodyCodes = r.api.body !== undefined || r.api.handlerCheckedBody !== undefined ? ['413', '415'] : [];
+    const expected = new Set([
+      ...codes,
+      ...(input ? ['400'] : []),
+      '401',
+      ...(r.api.role === 'viewer' ? [] : ['403']),
+      '414',
+      ...bodyCodes,
+    ]);
     assert.deepEqual(Object.keys(op.responses).sort(), [...expected].sort(), `${name} responses`);
+    assert.deepEqual(Object.keys(op.responses).sort(), Object.keys(allResponses(r.api)).sort());
     for (const [code, resp] of Object.entries(r.api.responses)) {
       if (typeof resp !== 'string' && resp.schema !== undefined)
         assert.deepEqual(
@@ -116,4 +131,12 @@ test('/api/docs lists exactly the registered API routes, with the schemas fastif
   const post = registered.find((r) => r.method === 'POST' && r.url === `${API_V1}/fences`);
   assert.equal(post?.schema?.body, undefined);
   assert.ok(doc.paths[`${API_V1}/fences`]?.post?.requestBody);
+});
+
+test('forOpenApi: the vin format as its pattern, no wire hints, property names kept', () => {
+  assert.deepEqual(forOpenApi({ type: 'string', format: 'vin', wire: 'vin' }), { type: 'string', pattern: '^[0-9A-HJ-NPR-Z]{17}$' });
+  assert.deepEqual(forOpenApi({ type: 'object', properties: { wire: { type: 'string' }, items: { const: 'x' } } }), {
+    type: 'object',
+    properties: { wire: { type: 'string' }, items: { const: 'x' } },
+  });
 });
