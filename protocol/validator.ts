@@ -119,62 +119,59 @@ function literals(schema: TSchema): string | undefined {
   return anyOf.map((s) => String((s as unknown as { const: unknown }).const)).join(', ');
 }
 
+type Rule = (s: Record<string, unknown>, e: ValueError) => string;
+const fixed =
+  (text: string): Rule =>
+  () =>
+    text;
+/** `prefix` then the schema's `key`, e.g. `must be >= 0`. */
+const bound =
+  (prefix: string, key: string, suffix = ''): Rule =>
+  (s) =>
+    `${prefix} ${String(s[key])}${suffix}`;
+
+/** TypeBox error types the number and integer checks share, with their rule. */
+const numericRules: readonly (readonly [ValueErrorType, ValueErrorType, Rule])[] = [
+  [ValueErrorType.NumberMinimum, ValueErrorType.IntegerMinimum, bound('must be >=', 'minimum')],
+  [ValueErrorType.NumberMaximum, ValueErrorType.IntegerMaximum, bound('must be <=', 'maximum')],
+  [ValueErrorType.NumberExclusiveMinimum, ValueErrorType.IntegerExclusiveMinimum, bound('must be >', 'exclusiveMinimum')],
+  [ValueErrorType.NumberExclusiveMaximum, ValueErrorType.IntegerExclusiveMaximum, bound('must be <', 'exclusiveMaximum')],
+  [ValueErrorType.NumberMultipleOf, ValueErrorType.IntegerMultipleOf, bound('must be a multiple of', 'multipleOf')],
+];
+
+const rules: Partial<Record<ValueErrorType, Rule>> = {
+  [ValueErrorType.ObjectRequiredProperty]: fixed('is required'),
+  [ValueErrorType.ObjectAdditionalProperties]: fixed('is not a known field'),
+  [ValueErrorType.Object]: fixed('must be an object'),
+  ...Object.fromEntries(
+    numericRules.flatMap(([n, i, rule]) => [
+      [n, rule],
+      [i, rule],
+    ]),
+  ),
+  [ValueErrorType.Number]: fixed('must be a finite number'),
+  [ValueErrorType.Integer]: fixed('must be an integer'),
+  [ValueErrorType.Boolean]: fixed('must be a boolean'),
+  [ValueErrorType.String]: fixed('must be a string'),
+  [ValueErrorType.StringMinLength]: bound('must have at least', 'minLength', ' characters'),
+  [ValueErrorType.StringMaxLength]: bound('must have at most', 'maxLength', ' characters'),
+  [ValueErrorType.StringPattern]: bound('must match', 'pattern'),
+  [ValueErrorType.StringFormat]: (s, e) =>
+    s.format === 'vin'
+      ? `must be a valid VIN: ${typeof e.value === 'string' ? (vinProblem(e.value) ?? 'invalid') : 'not a string'}`
+      : `must be a ${String(s.format)}`,
+  [ValueErrorType.Literal]: (s) => `must be ${JSON.stringify(s.const)}`,
+  [ValueErrorType.Union]: (_s, e) => {
+    const l = literals(e.schema);
+    return l === undefined ? 'matches none of the allowed shapes' : `must be one of ${l}`;
+  },
+  [ValueErrorType.Array]: fixed('must be an array'),
+  [ValueErrorType.ArrayMinItems]: bound('must have at least', 'minItems', ' items'),
+  [ValueErrorType.ArrayMaxItems]: bound('must have at most', 'maxItems', ' items'),
+};
+
 /** Words TypeBox's first error as a rule: `must be >= 0`, `is required`, `must be one of P, R`. */
 export function ruleOf(e: ValueError): string {
-  const s = e.schema as Record<string, unknown>;
-  switch (e.type) {
-    case ValueErrorType.ObjectRequiredProperty:
-      return 'is required';
-    case ValueErrorType.ObjectAdditionalProperties:
-      return 'is not a known field';
-    case ValueErrorType.Object:
-      return 'must be an object';
-    case ValueErrorType.NumberMinimum:
-    case ValueErrorType.IntegerMinimum:
-      return `must be >= ${String(s.minimum)}`;
-    case ValueErrorType.NumberMaximum:
-    case ValueErrorType.IntegerMaximum:
-      return `must be <= ${String(s.maximum)}`;
-    case ValueErrorType.NumberExclusiveMinimum:
-    case ValueErrorType.IntegerExclusiveMinimum:
-      return `must be > ${String(s.exclusiveMinimum)}`;
-    case ValueErrorType.NumberExclusiveMaximum:
-    case ValueErrorType.IntegerExclusiveMaximum:
-      return `must be < ${String(s.exclusiveMaximum)}`;
-    case ValueErrorType.NumberMultipleOf:
-    case ValueErrorType.IntegerMultipleOf:
-      return `must be a multiple of ${String(s.multipleOf)}`;
-    case ValueErrorType.Number:
-      return 'must be a finite number';
-    case ValueErrorType.Integer:
-      return 'must be an integer';
-    case ValueErrorType.Boolean:
-      return 'must be a boolean';
-    case ValueErrorType.String:
-      return 'must be a string';
-    case ValueErrorType.StringMinLength:
-      return `must have at least ${String(s.minLength)} characters`;
-    case ValueErrorType.StringMaxLength:
-      return `must have at most ${String(s.maxLength)} characters`;
-    case ValueErrorType.StringPattern:
-      return `must match ${String(s.pattern)}`;
-    case ValueErrorType.StringFormat:
-      if (s.format === 'vin')
-        return `must be a valid VIN: ${typeof e.value === 'string' ? (vinProblem(e.value) ?? 'invalid') : 'not a string'}`;
-      return `must be a ${String(s.format)}`;
-    case ValueErrorType.Literal:
-      return `must be ${JSON.stringify(s.const)}`;
-    case ValueErrorType.Union: {
-      const l = literals(e.schema);
-      return l === undefined ? 'matches none of the allowed shapes' : `must be one of ${l}`;
-    }
-    case ValueErrorType.Array:
-      return 'must be an array';
-    case ValueErrorType.ArrayMinItems:
-      return `must have at least ${String(s.minItems)} items`;
-    case ValueErrorType.ArrayMaxItems:
-      return `must have at most ${String(s.maxItems)} items`;
-    default:
-      return e.message.replace(/^Expected/, 'expected');
-  }
+  const rule = rules[e.type];
+  return rule !== undefined ? rule(e.schema as Record<string, unknown>, e) : e.message.replace(/^Expected/, 'expected');
 }

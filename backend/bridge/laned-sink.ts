@@ -13,7 +13,7 @@
  * those topics still go through one lane (the express one), in order (decision 0022).
  */
 import type { OutRecord } from '../kafka/types.js';
-import type { AppendOptions, KafkaWriter, RecordWriter, WriterStats } from '../kafka/writer.js';
+import { emptyWriterStats, type AppendOptions, type KafkaWriter, type RecordWriter, type WriterStats } from '../kafka/writer.js';
 
 /** FNV-1a over the key's UTF-16 code units: cheap, stable, spreads VINs evenly. */
 export function laneOf(key: string | null | undefined, lanes: number): number {
@@ -66,16 +66,7 @@ export class LanedSink implements RecordWriter {
 
   /** Summed over lanes; lastBatchSize and lastProduceMs are the largest of the lanes' last ones. */
   get stats(): WriterStats {
-    const s: WriterStats = {
-      buffered: 0,
-      inFlight: 0,
-      batchesSent: 0,
-      recordsSent: 0,
-      sendFailures: 0,
-      deadLettered: 0,
-      lastBatchSize: 0,
-      lastProduceMs: 0,
-    };
+    const s = emptyWriterStats();
     for (const { stats: l } of this.#all) {
       s.buffered += l.buffered;
       s.inFlight += l.inFlight;

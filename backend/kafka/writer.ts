@@ -52,6 +52,18 @@ export interface WriterStats {
   lastProduceMs: number;
 }
 
+/** All counters at zero: a new writer's, and the start of a sum over lanes. */
+export const emptyWriterStats = (): WriterStats => ({
+  buffered: 0,
+  inFlight: 0,
+  batchesSent: 0,
+  recordsSent: 0,
+  sendFailures: 0,
+  deadLettered: 0,
+  lastBatchSize: 0,
+  lastProduceMs: 0,
+});
+
 export interface KafkaWriterEvents {
   /** A batch was acknowledged by Kafka. */
   onBatch?(records: number, bytes: number, produceMs: number): void;
@@ -119,16 +131,7 @@ export class KafkaWriter implements RecordWriter {
   #pushingBack = false;
   #idle: (() => void)[] = [];
   #capacityWaiters: (() => void)[] = [];
-  readonly stats: WriterStats = {
-    buffered: 0,
-    inFlight: 0,
-    batchesSent: 0,
-    recordsSent: 0,
-    sendFailures: 0,
-    deadLettered: 0,
-    lastBatchSize: 0,
-    lastProduceMs: 0,
-  };
+  readonly stats: WriterStats = emptyWriterStats();
 
   constructor(producer: Producer, options: KafkaWriterOptions, events: KafkaWriterEvents = {}) {
     if (options.maxBatchRecords < 1 || options.maxBufferedRecords < 1)

@@ -5,15 +5,14 @@
  * its sessions). Started on a free loopback port, ready when it accepts connections, stopped by its
  * owner and never outliving it (infra/guarded-process.ts).
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { V2xError } from '../../core/errors.js';
 import { freePorts } from '../kafka/ports.js';
-import { spawnGuarded } from '../guarded-process.js';
+import { acceptsConnections, startDaemon } from '../daemon.js';
 import { findProgram } from '../redis/launcher.js';
 
 export interface Upstream {
@@ -54,17 +53,6 @@ export function renderHaproxyConfig(
   return template.replace('{{BIND}}', bind).replace('{{SERVERS}}', servers).replace('{{MAXCONN}}', String(maxconn));
 }
 
-function accepts(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect({ host, port });
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
-}
-
 export async function startHaproxy(
   edges: readonly Upstream[],
   options: { readonly searchPath?: string; readonly port?: number; readonly maxconn?: number } = {},
@@ -77,26 +65,16 @@ export async function startHaproxy(
   const file = join(dir, 'haproxy.cfg');
   writeFileSync(file, renderHaproxyConfig(`${host}:${port}`, edges, options.maxconn));
   // -db: foreground, no daemon; -W would fork a master: not wanted under the guard
-  const proc = await spawnGuarded(binary, ['-db', '-f', file], 'haproxy');
-  let stopped = false;
-  const stop = async (): Promise<void> => {
-    if (stopped) return;
-    stopped = true;
-    await proc.stop();
-    rmSync(dir, { recursive: true, force: true });
-  };
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    if (proc.exited()) {
-      await stop();
-      throw new V2xError('HAPROXY_START_FAILED', `haproxy exited at start:\n${proc.log()}`);
-    }
-    if (await accepts(host, port)) break;
-    if (Date.now() > deadline) {
-      await stop();
-      throw new V2xError('HAPROXY_START_FAILED', `haproxy did not accept connections on ${host}:${port} in time:\n${proc.log()}`);
-    }
-    await new Promise((r) => setTimeout(r, 50)); // poll interval, bounded by the deadline
-  }
+  const { proc, stop } = await startDaemon({
+    binary,
+    args: ['-db', '-f', file],
+    what: 'haproxy',
+    dir,
+    errorCode: 'HAPROXY_START_FAILED',
+    readyTimeoutMs: 10_000,
+    isReady: () => acceptsConnections(host, port),
+    exitedMessage: 'exited at start',
+    timeoutMessage: `did not accept connections on ${host}:${port} in time`,
+  });
   return { url: `mqtt://${host}:${port}`, port, log: proc.log, stop };
 }

@@ -9,11 +9,12 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { once } from 'node:events';
 import { makeTestCertificates } from '../tls/test-certificates.js';
+import { acceptsConnections } from '../daemon.js';
 
 export interface MosquittoOptions {
   /** Address to listen on; 127.0.0.1 by default (0.0.0.0 to accept on every 127.0.0.x). */
@@ -69,23 +70,12 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
   return port;
 }
 
-function canConnect(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host, port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
 async function waitUntilAccepting(host: string, port: number, deadline: number, child: ChildProcess, log: () => string): Promise<void> {
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) {
       throw new Error(`mosquitto exited (${child.exitCode ?? child.signalCode}) before accepting connections:\n${log()}`);
     }
-    if (await canConnect(host, port)) return;
+    if (await acceptsConnections(host, port)) return;
     await new Promise((r) => setTimeout(r, 25)); // poll interval, bounded by the deadline
   }
   throw new Error(`mosquitto did not accept connections on ${host}:${port} in time:\n${log()}`);

@@ -5,13 +5,13 @@
  * (infra/guarded-process.ts). A missing binary is a PREREQ_MISSING error naming the Debian package.
  * No persistence to disk: the sessions it holds live as long as the stack.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { V2xError } from '../../core/errors.js';
 import { freePorts } from '../kafka/ports.js';
-import { spawnGuarded } from '../guarded-process.js';
+import { startDaemon } from '../daemon.js';
 
 export interface LocalRedis {
   readonly url: string;
@@ -68,9 +68,9 @@ export async function startLocalRedis(options: RedisOptions = {}): Promise<Local
   const [port] = await freePorts(1);
   if (port === undefined) throw new V2xError('REDIS_START_FAILED', 'no free port for redis-server');
   const dir = mkdtempSync(join(tmpdir(), 'v2x-redis-'));
-  const proc = await spawnGuarded(
+  const { proc, stop } = await startDaemon({
     binary,
-    [
+    args: [
       '--port',
       String(port),
       '--bind',
@@ -86,27 +86,13 @@ export async function startLocalRedis(options: RedisOptions = {}): Promise<Local
       '--loglevel',
       'warning',
     ],
-    'redis-server',
-  );
-  let stopped = false;
-  const stop = async (): Promise<void> => {
-    if (stopped) return;
-    stopped = true;
-    await proc.stop();
-    rmSync(dir, { recursive: true, force: true });
-  };
-  const deadline = Date.now() + (options.readyTimeoutMs ?? 10_000);
-  for (;;) {
-    if (proc.exited()) {
-      await stop();
-      throw new V2xError('REDIS_START_FAILED', `redis-server exited before it answered on port ${port}:\n${proc.log()}`);
-    }
-    if (await redisPing(host, port)) break;
-    if (Date.now() > deadline) {
-      await stop();
-      throw new V2xError('REDIS_START_FAILED', `redis-server did not answer PING on ${host}:${port} in time:\n${proc.log()}`);
-    }
-    await new Promise((r) => setTimeout(r, 50)); // poll interval, bounded by the deadline
-  }
+    what: 'redis-server',
+    dir,
+    errorCode: 'REDIS_START_FAILED',
+    readyTimeoutMs: options.readyTimeoutMs ?? 10_000,
+    isReady: () => redisPing(host, port),
+    exitedMessage: `exited before it answered on port ${port}`,
+    timeoutMessage: `did not answer PING on ${host}:${port} in time`,
+  });
   return { url: `redis://${host}:${port}`, port, pid: proc.child.pid, log: proc.log, stop };
 }

@@ -14,6 +14,12 @@ export class Writer {
   private readonly view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
   pos = 0;
 
+  /** The current position, then moves it `n` bytes on. */
+  private advance(n: number): number {
+    const at = this.pos;
+    this.pos += n;
+    return at;
+  }
   reset(): void {
     this.pos = 0;
   }
@@ -21,27 +27,22 @@ export class Writer {
     this.buf[this.pos++] = v;
   }
   u16(v: number): void {
-    this.view.setUint16(this.pos, v);
-    this.pos += 2;
+    this.view.setUint16(this.advance(2), v);
   }
   i16(v: number): void {
-    this.view.setInt16(this.pos, v);
-    this.pos += 2;
+    this.view.setInt16(this.advance(2), v);
   }
   u32(v: number): void {
-    this.view.setUint32(this.pos, v);
-    this.pos += 4;
+    this.view.setUint32(this.advance(4), v);
   }
   i32(v: number): void {
-    this.view.setInt32(this.pos, v);
-    this.pos += 4;
+    this.view.setInt32(this.advance(4), v);
   }
   i8(v: number): void {
     this.view.setInt8(this.pos++, v);
   }
   f64(v: number): void {
-    this.view.setFloat64(this.pos, v);
-    this.pos += 8;
+    this.view.setFloat64(this.advance(8), v);
   }
   /** Unsigned LEB128 up to 2^53 (arithmetic, not bitwise, past 31 bits). */
   uvarint(v: number): void {
@@ -121,6 +122,12 @@ export class Reader {
     return this.buf.length - this.pos;
   }
   // DataView reads throw a RangeError past the end; decodeBinary reports it as truncated.
+  /** The current position, then moves it `n` bytes on. */
+  private advance(n: number): number {
+    const at = this.pos;
+    this.pos += n;
+    return at;
+  }
   u8(): number {
     return this.view.getUint8(this.pos++);
   }
@@ -128,29 +135,19 @@ export class Reader {
     return this.view.getInt8(this.pos++);
   }
   u16(): number {
-    const v = this.view.getUint16(this.pos);
-    this.pos += 2;
-    return v;
+    return this.view.getUint16(this.advance(2));
   }
   i16(): number {
-    const v = this.view.getInt16(this.pos);
-    this.pos += 2;
-    return v;
+    return this.view.getInt16(this.advance(2));
   }
   u32(): number {
-    const v = this.view.getUint32(this.pos);
-    this.pos += 4;
-    return v;
+    return this.view.getUint32(this.advance(4));
   }
   i32(): number {
-    const v = this.view.getInt32(this.pos);
-    this.pos += 4;
-    return v;
+    return this.view.getInt32(this.advance(4));
   }
   f64(): number {
-    const v = this.view.getFloat64(this.pos);
-    this.pos += 8;
-    return v;
+    return this.view.getFloat64(this.advance(8));
   }
   uvarint(): number {
     let result = 0;

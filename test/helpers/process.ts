@@ -1,4 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** Whether a process with this pid exists (signal 0 probes without signalling). */
 export function isAlive(pid: number): boolean {
@@ -32,4 +35,21 @@ export function descendants(root: number): number[] {
   };
   walk(root);
   return out;
+}
+
+/** The built CLI entry (dist/cli/run.js). */
+export const CLI = fileURLToPath(new URL('../../cli/run.js', import.meta.url));
+
+/** This process's environment without KAFKA_BROKERS, so that a CLI child starts its own Kafka. */
+export function envWithoutKafka(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.KAFKA_BROKERS;
+  return env;
+}
+
+/** A fresh temp dir named after `prefix`, removed after the test. */
+export function tempDirFor(t: { after(fn: () => void): void }, prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
 }

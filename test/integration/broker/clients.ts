@@ -3,6 +3,9 @@
  * mosquitto_pub and mosquitto_sub (package mosquitto-clients), run as child processes.
  */
 import { spawn } from 'node:child_process';
+import type { TestContext } from 'node:test';
+import { testKafka } from '../../helpers/kafka.js';
+import { backendConfig, startTestBackend } from '../../helpers/backend.js';
 
 export interface ClientRun {
   readonly code: number | null;
@@ -34,4 +37,12 @@ export function mosquittoClient(tool: 'mosquitto_pub' | 'mosquitto_sub', args: r
 export function hostPort(url: string): string[] {
   const u = new URL(url);
   return ['-h', u.hostname, '-p', u.port];
+}
+
+/** A backend with the broker and bridge roles and one MQTT service account, on the test Kafka; `url` is its TCP listener. */
+export async function startBrokerBackend(t: TestContext, service: { readonly username: string; readonly password: string }) {
+  const { brokers } = await testKafka(t);
+  const config = backendConfig(brokers, { 'backend.roles': 'broker,bridge', 'mqtt.services': [service] });
+  const { backend, kafka } = await startTestBackend(t, config);
+  return { config, backend, kafka, url: backend.broker!.tcpUrl };
 }

@@ -23,22 +23,10 @@ import { encode, protocolExamples } from '../../../protocol/index.js';
 import { makeTestCertificates } from '../../../infra/tls/test-certificates.js';
 import { testKafka } from '../../helpers/kafka.js';
 import { backendConfig, connectCar, startTestBackend, testVin } from '../../helpers/backend.js';
+import { fixedHeader } from '../../helpers/mqtt-bytes.js';
 
 const BROKER_PROCESS = fileURLToPath(new URL('../../../loadtest/runner/embedded-broker-process.js', import.meta.url));
 const MB = 1024 * 1024;
-
-/** An MQTT fixed header: packet type byte and the remaining length `length` (variable byte integer). */
-function fixedHeader(type: number, length: number): Buffer {
-  const bytes = [type];
-  let n = length;
-  do {
-    let b = n % 128;
-    n = Math.floor(n / 128);
-    if (n > 0) b |= 0x80;
-    bytes.push(b);
-  } while (n > 0);
-  return Buffer.from(bytes);
-}
 
 const rssBytes = (pid: number): number => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) * 1024;
 
@@ -67,6 +55,16 @@ async function flood(port: number, announced: number, limit: number, deadlineMs 
   const closedAfterMs = await done;
   clearTimeout(timer);
   return { closedAfterMs, written };
+}
+
+/** Writes the start of a 250 MB CONNECT and waits (5 s at most) for the connection to be dropped. */
+async function dropsOversizedConnect(conn: WebSocket | Socket, write: (b: Buffer) => void, what: string): Promise<void> {
+  const closed = once(conn, 'close');
+  write(Buffer.concat([fixedHeader(0x10, 250 * MB), Buffer.alloc(1024)]));
+  await Promise.race([
+    closed,
+    new Promise((_r, reject) => setTimeout(() => reject(new Error(`the ${what} connection was not dropped`)), 5000)),
+  ]);
 }
 
 test('three 250 MB CONNECTs are dropped at once; the broker process grows by a few MB at most', async (t) => {
@@ -126,24 +124,14 @@ test('the pre-login byte and time budgets on TCP, WebSocket and TLS, and a logge
   ws.on('error', () => undefined);
   t.after(() => ws.terminate());
   await once(ws, 'open');
-  const wsClosed = once(ws, 'close');
-  ws.send(Buffer.concat([fixedHeader(0x10, 250 * MB), Buffer.alloc(1024)]));
-  await Promise.race([
-    wsClosed,
-    new Promise((_r, reject) => setTimeout(() => reject(new Error('the WebSocket connection was not dropped')), 5000)),
-  ]);
+  await dropsOversizedConnect(ws, (b) => ws.send(b), 'WebSocket');
 
   // over TLS: a 250 MB CONNECT after the handshake; and a connection that never starts its handshake
   const secure = tlsConnect({ port: broker.tlsPort!, host: '127.0.0.1', ca: readFileSync(certs.caFile), servername: 'localhost' });
   secure.on('error', () => undefined);
   t.after(() => secure.destroy());
   await once(secure, 'secureConnect');
-  const secureClosed = once(secure, 'close');
-  secure.write(Buffer.concat([fixedHeader(0x10, 250 * MB), Buffer.alloc(1024)]));
-  await Promise.race([
-    secureClosed,
-    new Promise((_r, reject) => setTimeout(() => reject(new Error('the TLS connection was not dropped')), 5000)),
-  ]);
+  await dropsOversizedConnect(secure, (b) => secure.write(b), 'TLS');
   const noHandshake: Socket = connect({ port: broker.tlsPort!, host: '127.0.0.1' });
   noHandshake.on('error', () => undefined);
   t.after(() => noHandshake.destroy());

@@ -9,17 +9,13 @@ import assert from 'node:assert/strict';
 import mqtt from 'mqtt';
 import { encode, kafkaTopicName, protocolExamples } from '../../../protocol/index.js';
 import { carPassword } from '../../../protocol/credentials.js';
-import { testKafka } from '../../helpers/kafka.js';
-import { backendConfig, collect, startTestBackend, testVin } from '../../helpers/backend.js';
-import { hostPort, mosquittoClient } from './clients.js';
+import { collect, testVin } from '../../helpers/backend.js';
+import { hostPort, mosquittoClient, startBrokerBackend } from './clients.js';
 
 const SERVICE = { username: 'watcher', password: 'watcher-secret' };
 
 test('a car cannot retain its telemetry or events; its status stays retained', async (t) => {
-  const { brokers } = await testKafka(t);
-  const config = backendConfig(brokers, { 'backend.roles': 'broker,bridge', 'mqtt.services': [SERVICE] });
-  const { backend, kafka } = await startTestBackend(t, config);
-  const url = backend.broker!.tcpUrl;
+  const { config, backend, kafka, url } = await startBrokerBackend(t, SERVICE);
   const telemetryTopic = await collect(t, kafka, kafkaTopicName('telemetry', config.bridge.topicPrefix));
   const vin = testVin(301);
   const ex = protocolExamples;

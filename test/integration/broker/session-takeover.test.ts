@@ -11,18 +11,14 @@ import { randomUUID } from 'node:crypto';
 import mqtt from 'mqtt';
 import { createCommandRequest, decodeCommandRequest, encode, kafkaTopicName } from '../../../protocol/index.js';
 import { carPassword } from '../../../protocol/credentials.js';
-import { testKafka } from '../../helpers/kafka.js';
 import { waitFor } from '../../helpers/poll.js';
-import { backendConfig, connectCar, startTestBackend, testVin } from '../../helpers/backend.js';
-import { hostPort, mosquittoClient } from './clients.js';
+import { connectCar, testVin } from '../../helpers/backend.js';
+import { hostPort, mosquittoClient, startBrokerBackend } from './clients.js';
 
 const SERVICE = { username: 'ops-svc', password: 'ops-svc-secret' };
 
 test("a car cannot take another car's session: refused with identifier rejected; the queued command reaches its car", async (t) => {
-  const { brokers } = await testKafka(t);
-  const config = backendConfig(brokers, { 'backend.roles': 'broker,bridge', 'mqtt.services': [SERVICE] });
-  const { backend, kafka } = await startTestBackend(t, config);
-  const url = backend.broker!.tcpUrl;
+  const { config, backend, kafka, url } = await startBrokerBackend(t, SERVICE);
   const key = config.mqtt.fleetKey;
   const a = testVin(101);
   const b = testVin(102);

@@ -7,20 +7,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { waitFor } from '../../helpers/poll.js';
-import { descendants, isAlive } from '../../helpers/process.js';
-
-const CLI = fileURLToPath(new URL('../../../cli/run.js', import.meta.url));
+import { CLI, descendants, envWithoutKafka, isAlive, tempDirFor } from '../../helpers/process.js';
 
 test('v2x backend --edges 2: Redis, two edges and the services; SIGKILL of v2x leaves no process', { timeout: 180_000 }, async (t) => {
-  const env = { ...process.env };
-  delete env.KAFKA_BROKERS;
-  const dir = mkdtempSync(join(tmpdir(), 'v2x-backend-kill-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const env = envWithoutKafka();
+  const dir = tempDirFor(t, 'v2x-backend-kill-');
   const child = spawn(
     process.execPath,
     [CLI, 'backend', '--demo', '--edges', '2', '--mqtt-port', '0', '--ws-port', '0', '--http-port', '0', '--log-level', 'warn'],

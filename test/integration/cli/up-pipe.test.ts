@@ -7,20 +7,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { waitFor } from '../../helpers/poll.js';
-import { descendants, isAlive } from '../../helpers/process.js';
-
-const CLI = fileURLToPath(new URL('../../../cli/run.js', import.meta.url));
+import { CLI, descendants, envWithoutKafka, isAlive, tempDirFor } from '../../helpers/process.js';
 
 test('v2x up | tee, Ctrl-C: every process stops within 20 s though the pipe has no reader', { timeout: 180_000 }, async (t) => {
-  const env = { ...process.env };
-  delete env.KAFKA_BROKERS;
-  const dir = mkdtempSync(join(tmpdir(), 'v2x-up-pipe-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const env = envWithoutKafka();
+  const dir = tempDirFor(t, 'v2x-up-pipe-');
   const log = join(dir, 'log');
   const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
   const up = [process.execPath, CLI, 'up', '--cars', '20', '--mqtt-port', '0', '--ws-port', '0', '--http-port', '0'].map(q).join(' ');

@@ -20,6 +20,7 @@ import { backendConfig, testVin } from '../../helpers/backend.js';
 import { testKafka } from '../../helpers/kafka.js';
 import { apiClient } from '../../helpers/api.js';
 import { waitFor } from '../../helpers/poll.js';
+import { basePlanInput } from '../../helpers/plan.js';
 
 type After = { after(fn: () => unknown): void };
 
@@ -66,14 +67,7 @@ async function clusterStack(t: After): Promise<{ stack: StackProcesses; fleetKey
     'commands.acceptAnyVin': true,
     'stack.restartMaxMs': 1000,
   });
-  const plan = planStack({
-    cores: 2,
-    roles: ['broker', 'bridge', 'commands'],
-    singleProcess: false,
-    edges: 3,
-    instances: { geofencing: 1 },
-    externalBroker: false,
-  });
+  const plan = planStack({ ...basePlanInput, roles: ['broker', 'bridge', 'commands'], edges: 3 });
   assert.equal(plan.clustered, true);
   const stack = await startStackProcesses(config, plan, { redisUrl: redis.url, logLevel: 'warn', logFormat: 'json' });
   // node:test runs after-hooks in order: stop the processes, then Redis

@@ -15,14 +15,19 @@ async function startLife(t: TestContext, config: Parameters<typeof startTestBack
   return { backend, api: apiClient(backend.httpUrl), car };
 }
 
-test('backend restarted mid-lifecycle: the command still completes and the car receives it once', async (t) => {
+/** The first life, with the API tokens, test car number `n` connected with `behaviour` and known to the backend. */
+async function firstLife(t: TestContext, n: number, behaviour: Parameters<typeof testCar>[4]) {
   const config = await testBackendConfig(t, { 'api.tokens': TOKENS.join(',') });
-  const vin = testVin(301);
-
+  const vin = testVin(n);
   const first = await startLife(t, config, vin);
+  const car = await first.car(behaviour);
+  await waitKnown(first.api, vin);
+  return { config, vin, first, car };
+}
+
+test('backend restarted mid-lifecycle: the command still completes and the car receives it once', async (t) => {
+  const { config, vin, first, car: car1 } = await firstLife(t, 301, 'deliver-only');
   let api = first.api;
-  const car1 = await first.car('deliver-only');
-  await waitKnown(api, vin);
   const post = await api('POST', `/api/v1/vehicles/${vin}/commands`, OPERATOR, {
     type: 'climate_start',
     params: { targetC: 21.5 },
@@ -50,12 +55,8 @@ test('backend restarted mid-lifecycle: the command still completes and the car r
 });
 
 test('restart with a command still queued for a sleeping car: resumed, delivered when the car wakes', async (t) => {
-  const config = await testBackendConfig(t, { 'api.tokens': TOKENS.join(',') });
-  const vin = testVin(302);
-  const first = await startLife(t, config, vin);
+  const { config, vin, first, car: sleeper } = await firstLife(t, 302, 'silent');
   let api = first.api;
-  const sleeper = await first.car('silent');
-  await waitKnown(api, vin);
   await sleeper.sleep();
   let id = '';
   for (let attempt = 0; ; attempt++) {

@@ -42,6 +42,10 @@ async function pickCar(page: Page, moving: boolean): Promise<CarDot> {
   return found as CarDot;
 }
 
+/** Polls until an element matching `selector` is on the page. */
+const waitForElement = (page: Parameters<typeof pollPage>[0], selector: string, ms: number, what: string): Promise<void> =>
+  pollPage(page, `document.querySelector(${JSON.stringify(selector)}) !== null`, ms, what);
+
 test('the dashboard in real Chromium against the whole stack', { timeout: 300_000 }, async (t) => {
   const pw = await loadPlaywright();
   if (pw === undefined) {
@@ -86,22 +90,17 @@ test('the dashboard in real Chromium against the whole stack', { timeout: 300_00
     await page.mouse.click(car.x, car.y);
     await pollPage(page, 'window.__v2x.selectedVin() !== undefined', 10_000, 'a car selected by the click');
     await pollPage(page, "!document.querySelector('[data-testid=vehicle-panel]').hidden", 5_000, 'the vehicle panel open');
-    await pollPage(page, "document.querySelector('[data-testid=vehicle-make]') !== null", 15_000, 'the vehicle details loaded');
+    await waitForElement(page, '[data-testid=vehicle-make]', 15_000, 'the vehicle details loaded');
     await page.click('[data-testid=cmd-unlock]');
-    await pollPage(
+    await waitForElement(
       page,
-      "document.querySelector('[data-testid=command-row][data-type=unlock][data-status=SUCCEEDED]') !== null",
+      '[data-testid=command-row][data-type=unlock][data-status=SUCCEEDED]',
       60_000,
       'the unlock command SUCCEEDED in the panel',
     );
     const trail = await page.evaluate<string>("document.querySelector('[data-testid=command-row][data-type=unlock] .trail').textContent");
     assert.match(trail, /SUCCEEDED/);
-    await pollPage(
-      page,
-      "document.querySelector('[data-testid=feed-item][data-kind=command][data-type=SUCCEEDED]') !== null",
-      10_000,
-      'the command in the feed',
-    );
+    await waitForElement(page, '[data-testid=feed-item][data-kind=command][data-type=SUCCEEDED]', 10_000, 'the command in the feed');
     await screenshot(page, 'unlock.png');
     await page.close();
   });
@@ -122,13 +121,8 @@ test('the dashboard in real Chromium against the whole stack', { timeout: 300_00
     }
     await page.fill('[data-testid=fence-name]', 'e2e fence');
     await page.click('[data-testid=fence-finish]');
-    await pollPage(page, "document.querySelector('[data-testid=fence-item]') !== null", 15_000, 'the fence in the list');
-    await pollPage(
-      page,
-      "document.querySelector('[data-testid=feed-item][data-kind=geofence][data-type=enter]') !== null",
-      90_000,
-      'an enter event in the feed',
-    );
+    await waitForElement(page, '[data-testid=fence-item]', 15_000, 'the fence in the list');
+    await waitForElement(page, '[data-testid=feed-item][data-kind=geofence][data-type=enter]', 90_000, 'an enter event in the feed');
     await screenshot(page, 'fence.png');
     await page.close();
   });
@@ -139,7 +133,7 @@ test('the dashboard in real Chromium against the whole stack', { timeout: 300_00
     await pollPage(page, 'window.__v2x.cars().length > 0', 60_000, 'cars drawn');
     const car = await pickCar(page, false);
     await page.mouse.click(car.x, car.y);
-    await pollPage(page, "document.querySelector('[data-testid=vehicle-make]') !== null", 15_000, 'the vehicle details loaded');
+    await waitForElement(page, '[data-testid=vehicle-make]', 15_000, 'the vehicle details loaded');
     assert.equal(await page.locator('[data-testid^=cmd-]').count(), 0, 'no command buttons');
     assert.equal(await page.locator('[data-testid=command-buttons]').count(), 0);
     assert.equal(await page.locator('[data-testid=fence-draw]').count(), 0, 'no fence drawing');

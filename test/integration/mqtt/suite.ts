@@ -64,6 +64,10 @@ interface Harness {
   readonly errors: V2xError[];
   session(name: string, overrides?: Partial<SessionOptions>): MqttSession<string>;
   connected(session: MqttSession<string>): Promise<boolean>;
+  /** Starts the pool and waits for each session to connect; the sessions' session-present flags. */
+  start(...sessions: MqttSession<string>[]): Promise<boolean[]>;
+  /** Two sessions with default options, started and connected. */
+  pair(a: string, b: string): Promise<[MqttSession<string>, MqttSession<string>]>;
   messages(session: MqttSession<string>, count: number): Promise<IncomingMessage[]>;
 }
 
@@ -98,6 +102,16 @@ function harness(t: TestContext, broker: TestBroker, version: ProtocolVersion, c
       );
       return present;
     },
+    async start(...sessions) {
+      const ready = Promise.all(sessions.map((s) => this.connected(s)));
+      await pool.start();
+      return ready;
+    },
+    async pair(a, b) {
+      const sessions: [MqttSession<string>, MqttSession<string>] = [this.session(a), this.session(b)];
+      await this.start(...sessions);
+      return sessions;
+    },
     messages(session, count) {
       const got: IncomingMessage[] = [];
       return within(
@@ -122,15 +136,12 @@ export function defineSessionSuite(brokerName: string, startBroker: BrokerFactor
   const versions: ProtocolVersion[] = brokerName === 'aedes' ? [4] : [4, 5];
   for (const version of versions) {
     describe(`lean MQTT session against ${brokerName}, MQTT ${version === 4 ? '3.1.1' : '5'}`, () => {
+      /** A harness on a broker started for this test. */
+      const open = async (t: TestContext): Promise<Harness> => harness(t, await startBroker(t), version);
       test('connect, subscribe, publish QoS 0/1/2 round trip', async (t) => {
-        const broker = await startBroker(t);
-        const h = harness(t, broker, version);
+        const h = await open(t);
         const topic = `v2x/test/${uid()}`;
-        const sub = h.session('sub');
-        const pub = h.session('pub');
-        const ready = Promise.all([h.connected(sub), h.connected(pub)]);
-        await h.pool.start();
-        await ready;
+        const [sub, pub] = await h.pair('sub', 'pub');
         assert.deepEqual(await within(sub.subscribe({ topic: `${topic}/#`, qos: 2 }), 'SUBACK'), [2]);
         const acks: number[] = [];
         h.events.on('puback', (s, latencyMs, qos) => {
@@ -172,14 +183,11 @@ export function defineSessionSuite(brokerName: string, startBroker: BrokerFactor
       });
 
       test('a small in-flight window holds the rest back and lets them through as PUBACKs come', async (t) => {
-        const broker = await startBroker(t);
-        const h = harness(t, broker, version);
+        const h = await open(t);
         const topic = `v2x/test/${uid()}/burst`;
         const sub = h.session('sub', { subscriptions: [{ topic, qos: 1 }] });
         const pub = h.session('pub', { inflightWindow: 4, maxQueued: 100 });
-        const ready = Promise.all([h.connected(sub), h.connected(pub)]);
-        await h.pool.start();
-        await ready;
+        await h.start(sub, pub);
         await within(sub.subscribe({ topic, qos: 1 }), 'SUBACK');
         const got = h.messages(sub, 50);
         let maxInflight = 0;
@@ -202,8 +210,7 @@ export function defineSessionSuite(brokerName: string, startBroker: BrokerFactor
       });
 
       test('retained publish is delivered to a later subscriber', async (t) => {
-        const broker = await startBroker(t);
-        const h = harness(t, broker, version);
+        const h = await open(t);
         const topic = `v2x/test/${uid()}/status`;
         const pub = h.session('pub');
         const ready = h.connected(pub);
@@ -224,14 +231,11 @@ export function defineSessionSuite(brokerName: string, startBroker: BrokerFactor
       });
 
       test('the last will fires when the socket is destroyed', async (t) => {
-        const broker = await startBroker(t);
-        const h = harness(t, broker, version);
+        const h = await open(t);
         const willTopic = `v2x/test/${uid()}/status`;
         const watcher = h.session('watcher');
         const car = h.session('car', { will: { topic: willTopic, payload: 'offline', qos: 1, retain: false } });
-        const ready = Promise.all([h.connected(watcher), h.connected(car)]);
-        await h.pool.start();
-        await ready;
+        await h.start(watcher, car);
         await within(watcher.subscribe({ topic: willTopic, qos: 1 }), 'SUBACK');
         const got = h.messages(watcher, 1);
         await car.kill();
@@ -247,9 +251,7 @@ export function defineSessionSuite(brokerName: string, startBroker: BrokerFactor
         const persistent = { clean: false, sessionExpiryInterval: 300 } as const;
         const car = h.session('car', persistent);
         const backend = h.session('backend');
-        const ready = Promise.all([h.connected(car), h.connected(backend)]);
-        await h.pool.start();
-        assert.deepEqual(await ready, [false, false]);
+        assert.deepEqual(await h.start(car, backend), [false, false]);
         await within(car.subscribe({ topic, qos: 1 }), 'SUBACK');
         await car.close();
         const acked = h.events.next('puback', (s) => s === backend);
@@ -333,14 +335,9 @@ export function defineSessionSuite(brokerName: string, startBroker: BrokerFactor
 
       if (version === 5) {
         test('MQTT 5 request/response: response topic and correlation data round trip', async (t) => {
-          const broker = await startBroker(t);
-          const h = harness(t, broker, version);
+          const h = await open(t);
           const base = `v2x/test/${uid()}`;
-          const car = h.session('car');
-          const backend = h.session('backend');
-          const ready = Promise.all([h.connected(car), h.connected(backend)]);
-          await h.pool.start();
-          await ready;
+          const [car, backend] = await h.pair('car', 'backend');
           await within(car.subscribe({ topic: `${base}/cmd/req`, qos: 1 }), 'car SUBACK');
           await within(backend.subscribe({ topic: `${base}/cmd/res`, qos: 1 }), 'backend SUBACK');
           let request: IncomingMessage | undefined;

@@ -6,6 +6,7 @@ import { planStack } from '../../../app/topology.js';
 import type { BackendProcess } from '../../../app/backend-process.js';
 import { configureLogging } from '../../../core/log.js';
 import { waitFor } from '../../helpers/poll.js';
+import { basePlanInput } from '../../helpers/plan.js';
 
 configureLogging('silent');
 
@@ -44,14 +45,7 @@ function fake(pid: number, mqttUrl: string | undefined): Fake {
 }
 
 test('a process that exits unasked is started again with its previous instance; stop() stops all and restarts nothing', async () => {
-  const plan = planStack({
-    cores: 4,
-    roles: ['broker', 'bridge', 'commands'],
-    singleProcess: false,
-    edges: 2,
-    instances: { geofencing: 1 },
-    externalBroker: false,
-  });
+  const plan = planStack({ ...basePlanInput, cores: 4, roles: ['broker', 'bridge', 'commands'], edges: 2 });
   const started: { name: string; previous: string | undefined; p: Fake }[] = [];
   let pid = 100;
   const sup = await startSupervisor({

@@ -4,17 +4,11 @@ import assert from 'node:assert/strict';
 import { BACKEND_ROLES } from '../../../backend/config.js';
 import { loadConfig } from '../../../core/config/load.js';
 import { configSchema } from '../../../app/config-schema.js';
-import { defaultEdges, describePlan, planStack, type PlanInput } from '../../../app/topology.js';
+import { defaultEdges, describePlan, planStack } from '../../../app/topology.js';
 import { EDGE_NODE_OPTIONS, processConfig } from '../../../app/layout.js';
+import { basePlanInput } from '../../helpers/plan.js';
 
-const base: PlanInput = {
-  cores: 2,
-  roles: [...BACKEND_ROLES],
-  singleProcess: false,
-  edges: 0,
-  instances: { geofencing: 1 },
-  externalBroker: false,
-};
+const base = basePlanInput;
 
 test('sizing rule: half the cores to the edges, at least one', () => {
   assert.deepEqual([1, 2, 3, 4, 7, 8, 16].map(defaultEdges), [1, 1, 1, 2, 3, 4, 8]);

@@ -7,18 +7,9 @@ import { FrameScanner } from '../../../backend/broker/connection-guard.js';
 import { RefusalLog, truncate } from '../../../backend/broker/refusal-log.js';
 import { clientIdProblem, serviceAccountProblem } from '../../../backend/broker/client-id.js';
 import { completeVin } from '../../../protocol/index.js';
+import { fixedHeader } from '../../helpers/mqtt-bytes.js';
 
-const header = (type: number, length: number): number[] => {
-  const out = [type];
-  let n = length;
-  do {
-    let b = n % 128;
-    n = Math.floor(n / 128);
-    if (n > 0) b |= 0x80;
-    out.push(b);
-  } while (n > 0);
-  return out;
-};
+const header = (type: number, length: number): number[] => [...fixedHeader(type, length)];
 
 test('FrameScanner follows packets across chunks and stops an oversized one at its header', () => {
   const s = new FrameScanner(1000);

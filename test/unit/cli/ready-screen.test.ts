@@ -4,18 +4,12 @@ import assert from 'node:assert/strict';
 import { plainReadyLines, readyScreen, statusText } from '../../../cli/ready-screen.js';
 import type { Stack } from '../../../cli/stack.js';
 import { planStack } from '../../../app/topology.js';
+import { basePlanInput } from '../../helpers/plan.js';
 import { BACKEND_ROLES } from '../../../backend/config.js';
 
 const stack: Stack = {
   kafka: { brokers: ['127.0.0.1:9092'], owned: true } as unknown as Stack['kafka'],
-  plan: planStack({
-    cores: 4,
-    roles: [...BACKEND_ROLES],
-    singleProcess: false,
-    edges: 0,
-    instances: { geofencing: 1 },
-    externalBroker: false,
-  }),
+  plan: planStack({ ...basePlanInput, cores: 4 }),
   httpUrl: 'http://127.0.0.1:3000',
   mqttUrls: ['mqtt://127.0.0.1:1883', 'mqtt://127.0.0.1:1884'],
   wsUrl: 'ws://127.0.0.1:8083/mqtt',

@@ -13,6 +13,8 @@ const sq = (lon: number, lat: number, d: number): number[][] => [
   [lon - d, lat + d],
   [lon - d, lat - d],
 ];
+/** A ring from `lon lat[ alt], lon lat, ...`. */
+const ring = (text: string): number[][] => text.split(',').map((p) => p.trim().split(/\s+/).map(Number));
 const base = { id: 'f1', name: 'Fence' };
 const polygon = (...rings: number[][][]) => ({ ...base, geometry: { type: 'Polygon', coordinates: rings } });
 /** A two-point corridor fence. */
@@ -58,93 +60,25 @@ test('valid fences of every kind pass, with defaults filled in', () => {
   });
   assertFence({ ...polygon(sq(11.575, 48.137, 0.001)), vehicles: { vins: ['WVWZZZ1K20W000001'] } });
   // consecutive duplicate positions (common in drawn polygons) are tolerated; altitude is ignored
-  assertFence(
-    polygon([
-      [0, 0, 5],
-      [1, 0, 5],
-      [1, 0, 5],
-      [1, 1, 5],
-      [0, 1, 5],
-      [0, 0, 5],
-    ]),
-  );
+  assertFence(polygon(ring('0 0 5, 1 0 5, 1 0 5, 1 1 5, 0 1 5, 0 0 5')));
 });
 
 test('unclosed ring', () => {
-  const m = refused(
-    polygon([
-      [0, 0],
-      [1, 0],
-      [1, 1],
-      [0, 1],
-    ]),
-    'ring_not_closed',
-    'geofence.geometry.coordinates[0]',
-  );
+  const m = refused(polygon(ring('0 0, 1 0, 1 1, 0 1')), 'ring_not_closed', 'geofence.geometry.coordinates[0]');
   assert.match(m, /closed/);
 });
 
 test('fewer than 4 positions', () => {
-  assert.match(
-    refused(
-      polygon([
-        [0, 0],
-        [1, 0],
-        [0, 0],
-      ]),
-      'ring_too_short',
-      'geofence.geometry.coordinates[0]',
-    ),
-    /at least 4 positions/,
-  );
+  assert.match(refused(polygon(ring('0 0, 1 0, 0 0')), 'ring_too_short', 'geofence.geometry.coordinates[0]'), /at least 4 positions/);
   // 4 positions but only 2 distinct
-  refused(
-    polygon([
-      [0, 0],
-      [1, 0],
-      [1, 0],
-      [0, 0],
-    ]),
-    'ring_too_short',
-  );
+  refused(polygon(ring('0 0, 1 0, 1 0, 0 0')), 'ring_too_short');
 });
 
 test('self-intersecting ring: a bow tie, a figure eight touching at a vertex, a spike', () => {
-  const m = refused(
-    polygon([
-      [0, 0],
-      [1, 1],
-      [1, 0],
-      [0, 1],
-      [0, 0],
-    ]),
-    'ring_self_intersects',
-    'geofence.geometry.coordinates[0]',
-  );
+  const m = refused(polygon(ring('0 0, 1 1, 1 0, 0 1, 0 0')), 'ring_self_intersects', 'geofence.geometry.coordinates[0]');
   assert.match(m, /edges 0 and 2/);
-  refused(
-    polygon([
-      [0, 0],
-      [2, 0],
-      [1, 1],
-      [2, 2],
-      [0, 2],
-      [1, 1],
-      [0, 0],
-    ]),
-    'ring_self_intersects',
-  );
-  refused(
-    polygon([
-      [0, 0],
-      [2, 0],
-      [2, 2],
-      [2, 1],
-      [0, 2],
-      [0, 0],
-    ]),
-    'ring_self_intersects',
-  );
+  refused(polygon(ring('0 0, 2 0, 1 1, 2 2, 0 2, 1 1, 0 0')), 'ring_self_intersects');
+  refused(polygon(ring('0 0, 2 0, 2 2, 2 1, 0 2, 0 0')), 'ring_self_intersects');
   // in a hole too
   refused(
     polygon(sq(0, 0, 1), [
@@ -160,53 +94,16 @@ test('self-intersecting ring: a bow tie, a figure eight touching at a vertex, a 
 });
 
 test('a collinear ring has no area', () => {
-  refused(
-    polygon([
-      [0, 0],
-      [1, 0],
-      [2, 0],
-      [0, 0],
-    ]),
-    'ring_self_intersects',
-  );
-  refused(
-    polygon([
-      [0, 0],
-      [1, 1],
-      [2, 2],
-      [3, 3],
-      [0, 0],
-    ]),
-    'ring_self_intersects',
-  );
+  refused(polygon(ring('0 0, 1 0, 2 0, 0 0')), 'ring_self_intersects');
+  refused(polygon(ring('0 0, 1 1, 2 2, 3 3, 0 0')), 'ring_self_intersects');
 });
 
 test('coordinates out of range', () => {
   assert.match(
-    refused(
-      polygon([
-        [0, 0],
-        [181, 0],
-        [1, 1],
-        [0, 0],
-      ]),
-      'coordinate_out_of_range',
-      'geofence.geometry.coordinates[0][1]',
-    ),
+    refused(polygon(ring('0 0, 181 0, 1 1, 0 0')), 'coordinate_out_of_range', 'geofence.geometry.coordinates[0][1]'),
     /longitude/,
   );
-  assert.match(
-    refused(
-      polygon([
-        [0, 0],
-        [1, 91],
-        [1, 1],
-        [0, 0],
-      ]),
-      'coordinate_out_of_range',
-    ),
-    /latitude/,
-  );
+  assert.match(refused(polygon(ring('0 0, 1 91, 1 1, 0 0')), 'coordinate_out_of_range'), /latitude/);
   refused(
     { ...base, geometry: { type: 'Circle', center: [0, -90.5], radiusM: 10 } },
     'coordinate_out_of_range',
@@ -288,15 +185,7 @@ test("actions: the command type must be in the catalogue and its params valid (p
 
 test('assertFence throws a V2xError GEOFENCE_INVALID, not retryable, with the reason in details', () => {
   assert.throws(
-    () =>
-      assertFence(
-        polygon([
-          [0, 0],
-          [1, 0],
-          [1, 1],
-          [0, 1],
-        ]),
-      ),
+    () => assertFence(polygon(ring('0 0, 1 0, 1 1, 0 1'))),
     (err: unknown) =>
       isV2xError(err, 'GEOFENCE_INVALID') &&
       !err.retryable &&
