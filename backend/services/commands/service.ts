@@ -16,7 +16,7 @@ import { logger } from '../../../core/log.js';
 import type { Consumer, InRecord, KafkaClient, OutRecord, Producer } from '../../kafka/types.js';
 import { serviceWriter } from '../../kafka/service-writer.js';
 import type { KafkaWriter } from '../../kafka/writer.js';
-import { kafkaTopicSpecs } from '../../../protocol/index.js';
+import { ensureContractTopics, type TopicsConfig } from '../../kafka/topics.js';
 import { CommandBook } from './book.js';
 import { catchUp } from './catch-up.js';
 import type { commandsConfigSchema } from './config.js';
@@ -38,6 +38,8 @@ export interface CommandServiceDeps {
   readonly kafka: KafkaClient;
   readonly config: CommandsConfig;
   readonly topicPrefix: string;
+  /** Topic sizes (bridge.topics); the defaults when absent. */
+  readonly topics?: TopicsConfig;
   readonly clock?: Clock;
   /** Where the service's metrics go (metrics.ts); none when absent. */
   readonly registry?: Registry;
@@ -273,7 +275,7 @@ export async function startCommandService(deps: CommandServiceDeps): Promise<Com
   try {
     const admin = await kafka.admin();
     try {
-      await admin.createTopics([...kafkaTopicSpecs(topicPrefix)]);
+      await ensureContractTopics(admin, topicPrefix, deps.topics);
       producer = await kafka.producer({ idempotent: true });
       journal = serviceWriter(producer, {
         name: 'commands',

@@ -19,7 +19,8 @@ import { systemClock } from '../../../core/clock.js';
 import type { DeepReadonly } from '../../../core/config/load.js';
 import { V2xError } from '../../../core/errors.js';
 import { logger } from '../../../core/log.js';
-import { kafkaTopicName, kafkaTopicSpecs } from '../../../protocol/index.js';
+import { kafkaTopicName } from '../../../protocol/index.js';
+import { ensureContractTopics, type TopicsConfig } from '../../kafka/topics.js';
 import type { Consumer, InRecord, KafkaClient, OutRecord, Producer } from '../../kafka/types.js';
 import { BULK_FETCH } from '../../kafka/types.js';
 import { serviceWriter } from '../../kafka/service-writer.js';
@@ -43,6 +44,8 @@ export interface GeofencingDeps {
   readonly kafka: KafkaClient;
   readonly config: GeofencingConfig;
   readonly topicPrefix: string;
+  /** Topic sizes (bridge.topics); the defaults when absent. */
+  readonly topics?: TopicsConfig;
   readonly realtime: RealtimeSink;
   readonly commands: CommandService | undefined;
   readonly metrics: GeofencingMetrics;
@@ -197,7 +200,7 @@ export async function startGeofencing(deps: GeofencingDeps): Promise<GeofencingS
   try {
     const admin = await kafka.admin();
     try {
-      await admin.createTopics([...kafkaTopicSpecs(topicPrefix)]);
+      await ensureContractTopics(admin, topicPrefix, deps.topics);
       producer = await kafka.producer({ idempotent: true });
       writer = serviceWriter(producer, { name: 'geofencing', topicPrefix, clock });
       // the telemetry group is joined while the fences are rebuilt (joins take seconds); no fix is

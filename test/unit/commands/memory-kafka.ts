@@ -59,6 +59,7 @@ export class MemoryKafka implements KafkaClient {
     return {
       createTopics: async () => {},
       listTopics: async () => [...this.logs.keys()],
+      brokerCount: async () => 1,
       topicOffsets: async (topic) => [{ partition: 0, low: 0, high: this.log(topic).length }],
       deleteTopics: async () => {},
       close: async () => {},
