@@ -128,7 +128,8 @@ export function ownerHooks(d: OwnerHooksDeps): {
     /**
      * The results group's new assignment: the cars of the partitions gained are this instance's
      * now. Their pending commands get their TTL timers and are sent again when they need it
-     * (the old owner may have died before producing them; the car drops a duplicate by commandId).
+     * (the old owner may have died before producing them; the car drops a duplicate by commandId);
+     * CREATED commands of the cars kept are sent again too (their creator may have died).
      */
     onAssign(partitions) {
       const own = d.ownership();
@@ -143,6 +144,11 @@ export function ownerHooks(d: OwnerHooksDeps): {
         else if (gained.has(p)) {
           d.arm(s);
           resumed++;
+          d.resend(s);
+        } else if (s.status === 'CREATED' && own.ownsVin(s.vin)) {
+          // created on an instance that may just have died before sending it: a rebalance follows
+          // its death, so every owner sends its never-sent commands again (a live creator's send
+          // and this one reach the car as one: it drops the repeated commandId)
           d.resend(s);
         }
       }

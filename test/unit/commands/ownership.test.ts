@@ -91,6 +91,9 @@ test('on assignment the new owner takes up the pending commands of its new cars;
     announced.map((t) => `${t.commandId}:${t.to}`),
     ['new:CREATED', 'new:CANCELED'],
   );
+  resent.length = 0;
+  hooks.onAssign([p, (p + 1) % 6]);
+  assert.deepEqual(resent, ['pending'], 'a CREATED command of a kept car is sent again after a rebalance (its creator may be gone)');
   hooks.onAssign([(p + 1) % 6]);
   assert.ok(cancelled.includes('pending'), 'the timers of cars moved away are cancelled');
 });
