@@ -152,6 +152,8 @@ export class StateStore<V> {
  * and skipped: a compacted changelog holds about one record per key, so a restore reads at most the
  * whole fleet's latest states once (bounded by the key count, not by history).
  */
+const RESTORE_FETCH = { minBytes: 1, maxWaitMs: 100 } as const;
+
 export function kafkaChangelogReader(kafka: KafkaClient, topic: string, groupPrefix: string, timeoutMs = 60_000): ChangelogReader {
   return {
     async read(partitions, each) {
@@ -169,7 +171,14 @@ export function kafkaChangelogReader(kafka: KafkaClient, topic: string, groupPre
       const remaining = new Set(highs.keys());
       let resolve: () => void = () => {};
       const done = new Promise<void>((r) => (resolve = r));
-      const consumer = await kafka.consumer({ groupId: `${groupPrefix}-restore-${randomUUID()}`, topics: [topic], fromBeginning: true });
+      // short fetch waits: a fetch of a broker whose partitions have nothing to give would otherwise
+      // hold the reader (and its close) for kafkajs's default 5 s
+      const consumer = await kafka.consumer({
+        groupId: `${groupPrefix}-restore-${randomUUID()}`,
+        topics: [topic],
+        fromBeginning: true,
+        fetch: RESTORE_FETCH,
+      });
       let timer: NodeJS.Timeout | undefined;
       try {
         await consumer.start(async (records) => {
