@@ -8,6 +8,7 @@
  * owner resumes the pending commands of its new cars (the car drops a repeated commandId).
  */
 import { partitionOfKey } from '../../kafka/partitioner.js';
+import type { Admin, InRecord, KafkaClient } from '../../kafka/types.js';
 import type { CommandBook } from './book.js';
 import type { CommandSnapshot, Transition } from './types.js';
 import { isTerminal, LIFECYCLE_STATES } from './types.js';
@@ -20,14 +21,22 @@ function newer(s: CommandSnapshot, than: CommandSnapshot): boolean {
   return rank(s) > rank(than) || (rank(s) === rank(than) && s.sendCount > than.sendCount);
 }
 
+/** How long a car's result waits for its command's CREATED to be followed, and a keyed create for the follower to catch up. */
+export const FOLLOW_WAIT_MS = 5_000;
+
 export class Ownership {
   #owned = new Set<number>();
   #partitions: number;
   /** Waiters for commands not yet followed (a car's result can arrive before its CREATED is read here). */
   readonly #known = new Map<string, Set<() => void>>();
 
-  /** `partitions`: the partition count of command-results. */
-  constructor(partitions: number) {
+  #admin: Admin | undefined;
+
+  /** `partitions`: the partition count of command-results; `status`: where caughtUp() reads the high watermarks. */
+  constructor(
+    partitions: number,
+    private readonly status?: { readonly kafka: Pick<KafkaClient, 'admin'>; readonly topic: string },
+  ) {
     this.#partitions = Math.max(1, partitions);
   }
 
@@ -73,6 +82,40 @@ export class Ownership {
     return { commandId: s.commandId, vin: s.vin, from: had?.status ?? null, to: s.status, at: s.updatedAt, snapshot: s };
   }
 
+  /** The next offset to read per command-status partition (fed every record the follower reads). */
+  readonly #next = new Map<number, number>();
+  readonly #progress = new Set<() => void>();
+
+  see(records: readonly InRecord[]): void {
+    for (const r of records) this.#next.set(r.partition, Math.max(this.#next.get(r.partition) ?? 0, Number(r.offset) + 1));
+    for (const wake of [...this.#progress]) wake();
+  }
+
+  /**
+   * Resolves true once everything command-status held when called has been read here (a create
+   * acknowledged by another instance is then in the book: idempotency keys hold across instances),
+   * false after timeoutMs.
+   */
+  async caughtUp(timeoutMs: number): Promise<boolean> {
+    if (this.status === undefined) return true;
+    this.#admin ??= await this.status.kafka.admin();
+    const highs = await this.#admin.topicOffsets(this.status.topic);
+    const behind = (): boolean => highs.some((p) => (this.#next.get(p.partition) ?? 0) < p.high);
+    if (!behind()) return true;
+    return new Promise<boolean>((resolve) => {
+      const done = (ok: boolean): void => {
+        clearTimeout(timer);
+        this.#progress.delete(check);
+        resolve(ok);
+      };
+      const check = (): void => {
+        if (!behind()) done(true);
+      };
+      const timer = setTimeout(() => done(false), timeoutMs);
+      this.#progress.add(check);
+    });
+  }
+
   /** Resolves once the book knows the command, or after timeoutMs (false). */
   known(book: CommandBook, commandId: string, timeoutMs: number): Promise<boolean> {
     if (book.get(commandId) !== undefined) return Promise.resolve(true);
@@ -92,9 +135,11 @@ export class Ownership {
     });
   }
 
-  close(): void {
+  async close(): Promise<void> {
     for (const set of this.#known.values()) for (const w of set) w();
     this.#known.clear();
+    for (const wake of [...this.#progress]) wake();
+    await this.#admin?.close().catch(() => undefined);
   }
 }
 

@@ -1,11 +1,10 @@
 /**
  * The command service's shell around the pure state machine (machine.ts): Kafka in and out, TTL
  * timers, the typed event channel. On start it rebuilds every command from the compacted
- * command-status topic (a fresh consumer group read from the beginning, to the high watermarks
- * taken at start) and the cars' connectivity from vehicle-status, re-arms the TTL timers, sends
- * what was created but never produced, and only then serves. Car results come from the
- * command-results topic through a stable consumer group (at-least-once: a redelivered result
- * reaches a command that already moved on and is ignored).
+ * command-status topic (to the high watermarks taken at start), then follows it live (every
+ * instance knows every command: ownership.ts), and the cars' connectivity from vehicle-status. Car
+ * results come through a stable consumer group whose assignment says which cars' commands this
+ * instance owns (at-least-once: a redelivered result reaches a command that moved on, ignored).
  */
 import { randomUUID } from 'node:crypto';
 import { kafkaTopicName, tryDecode } from '../../../protocol/index.js';
@@ -24,7 +23,7 @@ import { createCommandEvents } from './events.js';
 import { decideIdempotency, fingerprint } from './idempotency.js';
 import { deadlineOf, isRefusal, step } from './machine.js';
 import { SettleWaiters } from './settle-waiters.js';
-import { Ownership, ownerHooks } from './ownership.js';
+import { FOLLOW_WAIT_MS, Ownership, ownerHooks } from './ownership.js';
 import type { CommandService } from './service-api.js';
 import { createCommandMetrics } from './metrics.js';
 import { auditRecord, decodeSnapshot, requestRecord, statusRecord } from './records.js';
@@ -61,8 +60,6 @@ const log = logger('commands');
 const REJECT_REFUSED = { rejectRefused: true } as const;
 /** How long close() waits for Kafka to take what is queued. */
 const CLOSE_FLUSH_MS = 10_000;
-/** How long a car's result waits for its command's CREATED to be followed from another instance. */
-const FOLLOW_WAIT_MS = 5_000;
 
 export async function startCommandService(deps: CommandServiceDeps): Promise<CommandService> {
   const { kafka, config, topicPrefix } = deps;
@@ -257,7 +254,7 @@ export async function startCommandService(deps: CommandServiceDeps): Promise<Com
 
   const close = async (): Promise<void> => {
     closed = true;
-    ownership?.close();
+    await ownership?.close();
     waiters.close();
     for (const t of timers.values()) t.cancel();
     timers.clear();
@@ -297,7 +294,7 @@ export async function startCommandService(deps: CommandServiceDeps): Promise<Com
         fromBeginning: true,
       });
       consumers.push(rebuild);
-      ownership = new Ownership((await admin.topicOffsets(resultsTopic)).length);
+      ownership = new Ownership((await admin.topicOffsets(resultsTopic)).length, { kafka, topic: statusTopic });
       let following = false;
       // the same consumer stays on the topic: every instance's book follows every instance's writes
       await rebuild.start(async (records) => {
@@ -308,6 +305,7 @@ export async function startCommandService(deps: CommandServiceDeps): Promise<Com
           else book.put(s);
         }
         statusCatch.see(records);
+        ownership!.see(records);
       });
       await statusCatch.done;
       following = true;
@@ -352,6 +350,8 @@ export async function startCommandService(deps: CommandServiceDeps): Promise<Com
     async create(req) {
       const fp = fingerprint(req);
       if (req.idempotencyKey !== undefined) {
+        // a create with this key acknowledged by another instance is in command-status: read up to it
+        await ownership?.caughtUp(FOLLOW_WAIT_MS);
         const existing = book.byIdempotencyKey(req.principal, req.idempotencyKey);
         const d = decideIdempotency(existing, fp);
         if (d.kind === 'replay') return { snapshot: existing!, replay: true };

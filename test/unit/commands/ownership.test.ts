@@ -5,6 +5,7 @@ import { CommandBook } from '../../../backend/services/commands/book.js';
 import { Ownership, ownerHooks } from '../../../backend/services/commands/ownership.js';
 import type { CommandSnapshot, Transition } from '../../../backend/services/commands/types.js';
 import { partitionOfKey } from '../../../backend/kafka/partitioner.js';
+import type { Admin, InRecord } from '../../../backend/kafka/types.js';
 
 const snap = (over: Partial<CommandSnapshot> = {}): CommandSnapshot => ({
   commandId: 'c1',
@@ -96,4 +97,31 @@ test('on assignment the new owner takes up the pending commands of its new cars;
   assert.deepEqual(resent, ['pending'], 'a CREATED command of a kept car is sent again after a rebalance (its creator may be gone)');
   hooks.onAssign([(p + 1) % 6]);
   assert.ok(cancelled.includes('pending'), 'the timers of cars moved away are cancelled');
+});
+
+test('caughtUp: resolves once the follower has read to the high watermarks taken when asked', async () => {
+  let highs = [
+    { partition: 0, low: 0, high: 2 },
+    { partition: 1, low: 0, high: 0 },
+  ];
+  const admin = { topicOffsets: async () => highs, close: async () => {} } as unknown as Admin;
+  const o = new Ownership(6, { kafka: { admin: async () => admin }, topic: 'command-status' });
+  const rec = (partition: number, offset: number): InRecord => ({
+    topic: 'command-status',
+    partition,
+    offset: String(offset),
+    key: 'c',
+    value: null,
+    headers: {},
+    timestamp: 0,
+  });
+  o.see([rec(0, 0)]);
+  const waiting = o.caughtUp(5000);
+  await new Promise((r) => setImmediate(r));
+  o.see([rec(0, 1)]);
+  assert.equal(await waiting, true);
+  highs = [{ partition: 0, low: 0, high: 3 }];
+  assert.equal(await o.caughtUp(5), false, 'a record not read yet: not caught up');
+  assert.equal(await new Ownership(6).caughtUp(5), true, 'nothing to follow');
+  await o.close();
 });
