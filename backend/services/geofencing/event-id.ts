@@ -6,6 +6,7 @@
  * restored state). The id names that event: VIN, fence, type and fix time (ms), and it is both in
  * the record's value (`id`) and in its `v2x-event-id` header, so a consumer drops repeats by it.
  */
+import type { InRecord } from '../../kafka/types.js';
 import type { GeofenceEvent } from './types.js';
 
 export const EVENT_ID_HEADER = 'v2x-event-id';
@@ -13,6 +14,19 @@ export const EVENT_ID_HEADER = 'v2x-event-id';
 /** `vin/fenceId/type/ts`, with the fence id URI-encoded (fence ids may hold '/'). */
 export function geofenceEventId(e: Pick<GeofenceEvent, 'vin' | 'fenceId' | 'type' | 'ts'>): string {
   return `${e.vin}/${encodeURIComponent(e.fenceId)}/${e.type}/${e.ts}`;
+}
+
+/** The id of a geofence-events record: its v2x-event-id header, else the value's `id`; undefined when it has neither. */
+export function geofenceEventIdOf(r: Pick<InRecord, 'headers' | 'value'>): string | undefined {
+  const h = r.headers[EVENT_ID_HEADER];
+  if (h !== undefined && h !== '') return h;
+  if (r.value === null) return undefined;
+  try {
+    const id = (JSON.parse(r.value.toString('utf8')) as { id?: unknown }).id;
+    return typeof id === 'string' && id !== '' ? id : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -16,7 +16,7 @@ import {
   type GeofenceState,
 } from '../../../backend/services/geofencing/index.js';
 import { carStateCodec, installCar } from '../../../backend/services/geofencing/car-state.js';
-import { EVENT_ID_HEADER, EventDeduper, geofenceEventId } from '../../../backend/services/geofencing/event-id.js';
+import { EVENT_ID_HEADER, EventDeduper, geofenceEventId, geofenceEventIdOf } from '../../../backend/services/geofencing/event-id.js';
 import { eventRecord } from '../../../backend/services/geofencing/records.js';
 import { StateStore, type ChangelogReader } from '../../../backend/kafka/state-store.js';
 import type { InRecord, OutRecord } from '../../../backend/kafka/types.js';
@@ -139,6 +139,11 @@ test('event ids: deterministic from VIN, fence, type and fix time; in the record
   assert.equal(r.key, 'V1');
   assert.equal(r.headers?.[EVENT_ID_HEADER], 'V1/depot%2F1/enter/1234');
   assert.equal((JSON.parse(String(r.value)) as { id: string }).id, 'V1/depot%2F1/enter/1234');
+  const value = Buffer.from(String(r.value));
+  assert.equal(geofenceEventIdOf({ headers: r.headers ?? {}, value }), 'V1/depot%2F1/enter/1234', 'from the header');
+  assert.equal(geofenceEventIdOf({ headers: {}, value }), 'V1/depot%2F1/enter/1234', 'from the value');
+  assert.equal(geofenceEventIdOf({ headers: {}, value: Buffer.from('not json') }), undefined);
+  assert.equal(geofenceEventIdOf({ headers: {}, value: null }), undefined);
 });
 
 test('the deduper forgets the oldest ids beyond its capacity', () => {
