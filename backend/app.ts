@@ -19,7 +19,7 @@ import { embeddedPublisher } from './broker/embedded-publisher.js';
 import { startEmbeddedBroker, type RunningBroker } from './broker/embedded.js';
 import { parseTokens } from './api/auth.js';
 import { buildHttp } from './http.js';
-import { kafkaTopicSpecs } from '../protocol/index.js';
+import { ensureContractTopics } from './kafka/topics.js';
 import type { KafkaClient } from './kafka/types.js';
 import { createBridgeMetrics, type BridgeMetrics } from './metrics/bridge-metrics.js';
 import { commandsRole } from './services/commands/role.js';
@@ -118,7 +118,7 @@ export function createBackend(deps: BackendDeps): { start(): Promise<RunningBack
         if (roles.has('bridge')) {
           const admin = await deps.kafka.admin();
           try {
-            await admin.createTopics([...kafkaTopicSpecs(config.bridge.topicPrefix)]);
+            await ensureContractTopics(admin, config.bridge.topicPrefix, config.bridge.topics);
           } finally {
             await admin.close();
           }

@@ -103,6 +103,14 @@ export const KAFKA_TOPICS = {
     retentionMs: 7 * DAY,
     description: 'enter/exit/dwell per car and geofence',
   },
+  geofencingState: {
+    name: 'geofencing-state',
+    cleanupPolicy: 'compact',
+    partitions: 12,
+    key: 'vin',
+    description:
+      "changelog of the geofencing service's per-car state (fences inside, since when, dwell): co-partitioned with telemetry, restored on assignment",
+  },
   traffic: {
     name: 'traffic',
     cleanupPolicy: 'delete',
@@ -141,16 +149,41 @@ export function kafkaTopicName(id: KafkaTopicId, prefix = ''): string {
 export interface KafkaTopicConfig {
   readonly name: string;
   readonly partitions: number;
+  /** Set when a sizing was given. */
+  readonly replicationFactor?: number;
   readonly config: Readonly<Record<string, string>>;
 }
 
-/** Every contract topic as data for an admin client's createTopics (replication is the caller's choice). */
-export function kafkaTopicSpecs(prefix = ''): KafkaTopicConfig[] {
+/** Topics fed by telemetry's partitioning (same key, same count): their partition p holds the cars of telemetry's p. */
+export const CO_PARTITIONED_WITH_TELEMETRY: readonly KafkaTopicId[] = ['telemetry', 'geofencingState'];
+
+/**
+ * How many partitions and replicas (the `bridge.topics` config, backend/kafka/topics.ts). Every keyed
+ * topic of more than one partition gets `partitions`; telemetry and the topics co-partitioned with it
+ * get `telemetryPartitions`; single-partition topics (geofences: every instance reads all fences) and
+ * the dead-letter topic keep their own count. `minInsyncReplicas` 0 leaves the broker's default.
+ */
+export interface TopicSizing {
+  readonly partitions: number;
+  readonly telemetryPartitions: number;
+  readonly replicationFactor: number;
+  readonly minInsyncReplicas: number;
+}
+
+/** Every contract topic as data for an admin client's createTopics (the suggested sizes when no sizing is given). */
+export function kafkaTopicSpecs(prefix = '', sizing?: TopicSizing): KafkaTopicConfig[] {
   return (Object.keys(KAFKA_TOPICS) as KafkaTopicId[]).map((id) => {
     const t: KafkaTopicSpec = KAFKA_TOPICS[id];
     const config: Record<string, string> = { 'cleanup.policy': t.cleanupPolicy };
     if (t.retentionMs !== undefined) config['retention.ms'] = String(t.retentionMs);
-    return { name: kafkaTopicName(id, prefix), partitions: t.partitions, config };
+    if (sizing === undefined) return { name: kafkaTopicName(id, prefix), partitions: t.partitions, config };
+    if (sizing.minInsyncReplicas > 0) config['min.insync.replicas'] = String(sizing.minInsyncReplicas);
+    const partitions = CO_PARTITIONED_WITH_TELEMETRY.includes(id)
+      ? sizing.telemetryPartitions
+      : t.partitions > 1 && t.key !== 'vin-or-null'
+        ? sizing.partitions
+        : t.partitions;
+    return { name: kafkaTopicName(id, prefix), partitions, replicationFactor: sizing.replicationFactor, config };
   });
 }
 

@@ -1,9 +1,11 @@
-/** The `bridge` config section: MQTT <-> Kafka. */
+/** The `bridge` config section: MQTT <-> Kafka, and the Kafka topic namespace (prefix, sizes) every service shares. */
 import { Type } from '@sinclair/typebox';
+import { topicsConfigSchema } from '../kafka/topics.js';
 
 export const bridgeConfigSchema = Type.Object(
   {
     topicPrefix: Type.String({ default: '', pattern: '^[A-Za-z0-9._-]*$', description: 'prefix for every Kafka topic name' }),
+    topics: topicsConfigSchema,
     brokerUrl: Type.String({
       default: '',
       description:

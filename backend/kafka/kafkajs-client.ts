@@ -146,6 +146,16 @@ export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
         async start(handler: BatchHandler) {
           if (running) throw new V2xError('INTERNAL', 'consumer already started');
           running = true;
+          // the assignment's restore (onAssign) runs before any batch of the new generation is handled
+          let assigned: Promise<void> = Promise.resolve();
+          const onAssign = opts.onAssign;
+          if (onAssign !== undefined) {
+            consumer.on(consumer.events.GROUP_JOIN, (e) => {
+              const assignment = new Map(Object.entries(e.payload.memberAssignment));
+              assigned = onAssign(assignment);
+              assigned.catch((err: unknown) => log.warn({ err, groupId: opts.groupId }, 'restoring the assigned partitions failed'));
+            });
+          }
           const joined = new Promise<void>((resolve) => {
             const off = consumer.on(consumer.events.GROUP_JOIN, () => {
               off();
@@ -157,6 +167,7 @@ export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
             eachBatchAutoResolve: true,
             partitionsConsumedConcurrently: Math.max(1, opts.concurrentPartitions ?? 1),
             eachBatch: async ({ batch }) => {
+              await assigned;
               const records: InRecord[] = batch.messages.map((m) => ({
                 topic: batch.topic,
                 partition: batch.partition,
@@ -197,6 +208,7 @@ export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
           );
         },
         listTopics: () => admin.listTopics(),
+        brokerCount: async () => (await admin.describeCluster()).brokers.length,
         async topicOffsets(topic) {
           const o = await admin.fetchTopicOffsets(topic);
           return o.map((p) => ({ partition: p.partition, low: Number(p.low), high: Number(p.high) }));

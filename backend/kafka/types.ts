@@ -60,6 +60,12 @@ export interface ConsumerOptions {
    * Order within a partition always holds.
    */
   readonly concurrentPartitions?: number;
+  /**
+   * Called with this member's whole assignment (topic -> partitions) after every rebalance; no batch
+   * is handed to the handler until it resolves (a state store restores the assigned partitions here:
+   * backend/kafka/state-store.ts). A rejection fails the next batch, so the client rejoins and calls it again.
+   */
+  readonly onAssign?: (assignment: ReadonlyMap<string, readonly number[]>) => Promise<void>;
 }
 
 /**
@@ -94,6 +100,8 @@ export interface Admin {
   /** Creates the topics that do not exist yet; existing ones are left alone. */
   createTopics(topics: readonly TopicSpec[]): Promise<void>;
   listTopics(): Promise<string[]>;
+  /** Brokers in the cluster (sizes the replication of new topics: backend/kafka/topics.ts). */
+  brokerCount(): Promise<number>;
   /** Per partition, the first and next offsets: high - low is how many records it holds. */
   topicOffsets(topic: string): Promise<{ partition: number; low: number; high: number }[]>;
   deleteTopics(names: readonly string[]): Promise<void>;

@@ -22,6 +22,7 @@ command-results 6 delete 604800000
 command-audit 6 delete 2592000000
 geofences 6 compact -
 geofence-events 6 delete 604800000
+geofencing-state 12 compact -
 traffic 6 delete 86400000
 warnings 6 delete 86400000
 deadletter 6 delete 604800000

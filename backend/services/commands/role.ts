@@ -44,6 +44,7 @@ export function commandsRole(
         kafka,
         config: config.commands,
         topicPrefix: config.bridge.topicPrefix,
+        topics: config.bridge.topics,
         ...(registry === undefined ? {} : { registry }),
       });
       return service;

@@ -1,14 +1,13 @@
 /**
  * The command service's shell around the pure state machine (machine.ts): Kafka in and out, TTL
  * timers, the typed event channel. On start it rebuilds every command from the compacted
- * command-status topic (a fresh consumer group read from the beginning, to the high watermarks
- * taken at start) and the cars' connectivity from vehicle-status, re-arms the TTL timers, sends
- * what was created but never produced, and only then serves. Car results come from the
- * command-results topic through a stable consumer group (at-least-once: a redelivered result
- * reaches a command that already moved on and is ignored).
+ * command-status topic (to the high watermarks taken at start), then follows it live (every
+ * instance knows every command: ownership.ts), and the cars' connectivity from vehicle-status. Car
+ * results come through a stable consumer group whose assignment says which cars' commands this
+ * instance owns (at-least-once: a redelivered result reaches a command that moved on, ignored).
  */
 import { randomUUID } from 'node:crypto';
-import { kafkaTopicName, tryDecode, type CommandType } from '../../../protocol/index.js';
+import { kafkaTopicName, tryDecode } from '../../../protocol/index.js';
 import type { Clock, TimerHandle } from '../../../core/clock.js';
 import { systemClock } from '../../../core/clock.js';
 import { V2xError } from '../../../core/errors.js';
@@ -16,17 +15,19 @@ import { logger } from '../../../core/log.js';
 import type { Consumer, InRecord, KafkaClient, OutRecord, Producer } from '../../kafka/types.js';
 import { serviceWriter } from '../../kafka/service-writer.js';
 import type { KafkaWriter } from '../../kafka/writer.js';
-import { kafkaTopicSpecs } from '../../../protocol/index.js';
+import { ensureContractTopics, type TopicsConfig } from '../../kafka/topics.js';
 import { CommandBook } from './book.js';
 import { catchUp } from './catch-up.js';
 import type { commandsConfigSchema } from './config.js';
-import { createCommandEvents, type CommandEvents } from './events.js';
+import { createCommandEvents } from './events.js';
 import { decideIdempotency, fingerprint } from './idempotency.js';
 import { deadlineOf, isRefusal, step } from './machine.js';
 import { SettleWaiters } from './settle-waiters.js';
+import { FOLLOW_WAIT_MS, Ownership, ownerHooks } from './ownership.js';
+import type { CommandService } from './service-api.js';
 import { createCommandMetrics } from './metrics.js';
 import { auditRecord, decodeSnapshot, requestRecord, statusRecord } from './records.js';
-import type { CommandInput, CommandOutput, CommandSnapshot, LifecycleState } from './types.js';
+import type { CommandInput, CommandOutput, CommandSnapshot } from './types.js';
 import { isTerminal } from './types.js';
 import type { Static } from '@sinclair/typebox';
 import type { Registry } from 'prom-client';
@@ -38,36 +39,14 @@ export interface CommandServiceDeps {
   readonly kafka: KafkaClient;
   readonly config: CommandsConfig;
   readonly topicPrefix: string;
+  /** Topic sizes (bridge.topics); the defaults when absent. */
+  readonly topics?: TopicsConfig;
   readonly clock?: Clock;
   /** Where the service's metrics go (metrics.ts); none when absent. */
   readonly registry?: Registry;
 }
 
-export interface CreateRequest {
-  readonly vin: string;
-  readonly type: CommandType;
-  readonly params: Readonly<Record<string, unknown>>;
-  readonly ttlSeconds: number;
-  readonly idempotencyKey?: string;
-  readonly principal: string;
-}
-
-export interface CommandService {
-  readonly events: CommandEvents;
-  /** Creates (or, with the same idempotency key and body, returns) a command. Throws CONFLICT. */
-  create(req: CreateRequest): Promise<{ readonly snapshot: CommandSnapshot; readonly replay: boolean }>;
-  get(commandId: string): CommandSnapshot | undefined;
-  /**
-   * Resolves once the command is in a terminal state (at once if it already is), or after
-   * timeoutMs, or when the signal aborts; with its snapshot then (undefined: unknown command).
-   */
-  settled(commandId: string, timeoutMs: number, signal?: AbortSignal): Promise<CommandSnapshot | undefined>;
-  list(vin: string, status?: LifecycleState): CommandSnapshot[];
-  /** Throws COMMAND_NOT_FOUND or CONFLICT (already delivered or finished). */
-  cancel(commandId: string, principal: string): Promise<CommandSnapshot>;
-  isKnownVin(vin: string): boolean;
-  close(): Promise<void>;
-}
+export type { CommandService, CreateRequest } from './service-api.js';
 
 const log = logger('commands');
 
@@ -96,6 +75,9 @@ export async function startCommandService(deps: CommandServiceDeps): Promise<Com
   /** Per command, the tail of its chain of steps (absent when idle). */
   const chains = new Map<string, Promise<unknown>>();
   let journal: KafkaWriter | undefined;
+  /** Which cars' commands this instance owns (its partitions of command-results); set once the topics exist. */
+  let ownership: Ownership | undefined;
+  const owns = (vin: string): boolean => ownership?.ownsVin(vin) ?? false;
   const metrics = deps.registry === undefined ? undefined : createCommandMetrics(deps.registry, () => book.pending().length);
 
   const statusTopic = kafkaTopicName('commandStatus', topicPrefix);
@@ -129,7 +111,7 @@ export async function startCommandService(deps: CommandServiceDeps): Promise<Com
   const arm = (s: CommandSnapshot): void => {
     timers.get(s.commandId)?.cancel();
     timers.delete(s.commandId);
-    if (closed || isTerminal(s.status)) return;
+    if (closed || isTerminal(s.status) || !owns(s.vin)) return;
     const wait = Math.max(0, deadlineOf(s, config.deliveredGraceMs) - clock.now());
     timers.set(
       s.commandId,
@@ -220,7 +202,7 @@ export async function startCommandService(deps: CommandServiceDeps): Promise<Com
       book.setOnline(vin, d.value.state === 'online', rec.timestamp);
       // while replaying the topic only the final state counts (the resume step acts on it)
       if (replaying || d.value.state !== 'online') continue;
-      for (const s of book.forVin(vin)) if (needsSend(s, false)) send(s);
+      if (owns(vin)) for (const s of book.forVin(vin)) if (needsSend(s, false)) send(s);
     }
   };
 
@@ -235,7 +217,9 @@ export async function startCommandService(deps: CommandServiceDeps): Promise<Com
       const d = tryDecode('commandResult', rec.value ?? Buffer.alloc(0));
       if (!d.ok) continue;
       const res = d.value;
-      const s = book.get(res.commandId);
+      // created on another instance a moment ago: its CREATED may not have been followed here yet
+      const s =
+        book.get(res.commandId) ?? ((await ownership?.known(book, res.commandId, FOLLOW_WAIT_MS)) ? book.get(res.commandId) : undefined);
       if (s === undefined || s.vin !== res.vin) continue;
       const inputs = byCommand.get(res.commandId) ?? [];
       inputs.push({
@@ -250,8 +234,27 @@ export async function startCommandService(deps: CommandServiceDeps): Promise<Com
     await Promise.all([...byCommand].map(([commandId, inputs]) => applyAll(commandId, inputs)));
   };
 
+  const { onFollowed, onAssign } = ownerHooks({
+    book,
+    ownership: () => ownership,
+    cancelTimer: (id) => {
+      timers.get(id)?.cancel();
+      timers.delete(id);
+    },
+    hasTimer: (id) => timers.has(id),
+    arm,
+    resend: (s) => {
+      if (needsSend(s, true)) send(s);
+    },
+    announce: (t) => {
+      for (const err of events.emit('transition', t)) log.warn({ err }, 'transition listener threw');
+    },
+    log: (added, revoked, resumed) => log.info({ added, revoked, resumed }, 'command partitions assigned'),
+  });
+
   const close = async (): Promise<void> => {
     closed = true;
+    await ownership?.close();
     waiters.close();
     for (const t of timers.values()) t.cancel();
     timers.clear();
@@ -273,7 +276,7 @@ export async function startCommandService(deps: CommandServiceDeps): Promise<Com
   try {
     const admin = await kafka.admin();
     try {
-      await admin.createTopics([...kafkaTopicSpecs(topicPrefix)]);
+      await ensureContractTopics(admin, topicPrefix, deps.topics);
       producer = await kafka.producer({ idempotent: true });
       journal = serviceWriter(producer, {
         name: 'commands',
@@ -291,16 +294,21 @@ export async function startCommandService(deps: CommandServiceDeps): Promise<Com
         fromBeginning: true,
       });
       consumers.push(rebuild);
+      ownership = new Ownership((await admin.topicOffsets(resultsTopic)).length, { kafka, topic: statusTopic });
+      let following = false;
+      // the same consumer stays on the topic: every instance's book follows every instance's writes
       await rebuild.start(async (records) => {
         for (const r of records) {
           const s = decodeSnapshot(r.value);
-          if (s !== undefined) book.put(s);
+          if (s === undefined) continue;
+          if (following) onFollowed(s);
+          else book.put(s);
         }
         statusCatch.see(records);
+        ownership!.see(records);
       });
       await statusCatch.done;
-      await rebuild.close();
-      consumers.splice(consumers.indexOf(rebuild), 1);
+      following = true;
 
       // 2. which cars exist and are online (a fresh group: the whole compacted topic, then live)
       const vehicleCatch = await catchUp(admin, vehicleTopic);
@@ -319,18 +327,17 @@ export async function startCommandService(deps: CommandServiceDeps): Promise<Com
       await admin.close();
     }
 
-    // 3. resume: TTL timers re-armed, never-produced commands sent (the car drops a duplicate by id)
     replaying = false;
-    let resumed = 0;
-    for (const s of book.pending()) {
-      arm(s);
-      resumed++;
-      if (needsSend(s, true)) send(s);
-    }
-    log.info({ commands: book.size, pending: resumed }, 'command state rebuilt');
+    log.info({ commands: book.size, pending: book.pending().length }, 'command state rebuilt');
 
-    // 4. car results, through the service's stable group
-    const results = await kafka.consumer({ groupId: `${group}-results`, topics: [resultsTopic], fromBeginning: true });
+    // 3. car results, through the service's stable group; its assignment says which cars' commands
+    // are this instance's: on every assignment, TTL timers re-armed and never-produced commands sent
+    const results = await kafka.consumer({
+      groupId: `${group}-results`,
+      topics: [resultsTopic],
+      fromBeginning: true,
+      onAssign: async (assignment) => onAssign(assignment.get(resultsTopic) ?? []),
+    });
     consumers.push(results);
     await results.start(onResults);
   } catch (err) {
@@ -343,6 +350,8 @@ export async function startCommandService(deps: CommandServiceDeps): Promise<Com
     async create(req) {
       const fp = fingerprint(req);
       if (req.idempotencyKey !== undefined) {
+        // a create with this key acknowledged by another instance is in command-status: read up to it
+        await ownership?.caughtUp(FOLLOW_WAIT_MS);
         const existing = book.byIdempotencyKey(req.principal, req.idempotencyKey);
         const d = decideIdempotency(existing, fp);
         if (d.kind === 'replay') return { snapshot: existing!, replay: true };

@@ -1,13 +1,15 @@
 /**
  * Kafka records of the geofencing service. `geofences` (compacted, key fence id): the fence as
  * JSON, a tombstone (null value) when deleted; header v2x-write-id lets the instance that wrote it
- * answer the REST call once it has read it back. `geofence-events` (key VIN): the event as JSON.
+ * answer the REST call once it has read it back. `geofence-events` (key VIN): the event as JSON with
+ * its deterministic id (event-id.ts), also in the v2x-event-id header.
  * Telemetry values are decoded into evaluator fixes here.
  */
 import { randomUUID } from 'node:crypto';
 import { kafkaTopicName, tryDecode } from '../../../protocol/index.js';
 import type { InRecord, OutRecord } from '../../kafka/types.js';
 import type { GeofenceEventMsg } from '../../dashboard/hub/events.js';
+import { EVENT_ID_HEADER, geofenceEventId } from './event-id.js';
 import type { FleetTags } from './fleet-tags.js';
 import type { Fence } from './schema.js';
 import type { FixInput, GeofenceEvent } from './types.js';
@@ -34,8 +36,8 @@ export function eventRecord(e: GeofenceEvent, prefix: string): OutRecord {
   return {
     topic: kafkaTopicName('geofenceEvents', prefix),
     key: e.vin,
-    value: JSON.stringify(e),
-    headers: { 'content-type': 'application/json', 'v2x-kind': EVENT_KIND },
+    value: JSON.stringify({ id: geofenceEventId(e), ...e }),
+    headers: { 'content-type': 'application/json', 'v2x-kind': EVENT_KIND, [EVENT_ID_HEADER]: geofenceEventId(e) },
   };
 }
 

@@ -25,6 +25,7 @@ export const geofencingRole: ServiceRole<Sections> = {
       kafka: ctx.kafka,
       config: ctx.config.geofencing,
       topicPrefix: ctx.config.bridge.topicPrefix,
+      topics: ctx.config.bridge.topics,
       realtime: ctx.realtime,
       commands: ctx.commands,
       metrics: createGeofencingMetrics(ctx.metrics.registry),

@@ -20,14 +20,17 @@ import { CarTime } from './car-time.js';
 import type { DeepReadonly } from '../../../core/config/load.js';
 import { V2xError } from '../../../core/errors.js';
 import { logger } from '../../../core/log.js';
-import { kafkaTopicName, kafkaTopicSpecs } from '../../../protocol/index.js';
+import { kafkaTopicName } from '../../../protocol/index.js';
+import { ensureContractTopics, type TopicsConfig } from '../../kafka/topics.js';
 import type { Consumer, InRecord, KafkaClient, OutRecord, Producer } from '../../kafka/types.js';
+import { kafkaChangelogReader, StateStore } from '../../kafka/state-store.js';
 import { BULK_FETCH } from '../../kafka/types.js';
 import { serviceWriter } from '../../kafka/service-writer.js';
 import type { KafkaWriter } from '../../kafka/writer.js';
 import type { GeofenceEventMsg, RealtimeSink } from '../../dashboard/hub/events.js';
 import type { CommandService } from '../commands/service.js';
 import { actionSender } from './actions.js';
+import { CAR_STATE_KIND, carStateCodec, installCar } from './car-state.js';
 import type { geofencingConfigSchema } from './config.js';
 import { startFenceLog, type FenceLog } from './fence-log.js';
 import { parseFleetTags } from './fleet-tags.js';
@@ -36,7 +39,7 @@ import { createGeofenceState, evaluate } from './evaluator.js';
 import type { GeofencingMetrics } from './metrics.js';
 import { decodeFix, eventMessage, eventRecord, fenceRecord, tombstoneRecord, type FenceChange } from './records.js';
 import type { Fence } from './schema.js';
-import type { GeofenceEvent, GeofenceInput, GeofenceOutput, GeofenceState } from './types.js';
+import type { CarState, GeofenceEvent, GeofenceInput, GeofenceOutput, GeofenceState } from './types.js';
 
 export type GeofencingConfig = DeepReadonly<Static<typeof geofencingConfigSchema>>;
 
@@ -44,6 +47,8 @@ export interface GeofencingDeps {
   readonly kafka: KafkaClient;
   readonly config: GeofencingConfig;
   readonly topicPrefix: string;
+  /** Topic sizes (bridge.topics); the defaults when absent. */
+  readonly topics?: TopicsConfig;
   readonly realtime: RealtimeSink;
   readonly commands: CommandService | undefined;
   readonly metrics: GeofencingMetrics;
@@ -91,6 +96,14 @@ export async function startGeofencing(deps: GeofencingDeps): Promise<GeofencingS
   const groupId = topicPrefix + config.groupId;
   const fencesTopic = kafkaTopicName('geofences', topicPrefix);
   const telemetryTopic = kafkaTopicName('telemetry', topicPrefix);
+  const stateTopic = kafkaTopicName('geofencingState', topicPrefix);
+  /** Per-car state of the assigned partitions, mirrored to the geofencing-state changelog (restored on assignment). */
+  const store = new StateStore<CarState>({
+    topic: stateTopic,
+    codec: carStateCodec,
+    reader: kafkaChangelogReader(kafka, stateTopic, groupId),
+    headers: { 'content-type': 'application/json', 'v2x-kind': CAR_STATE_KIND },
+  });
   let producer: Producer | undefined;
   let writer: KafkaWriter | undefined;
   let fenceLog: FenceLog | undefined;
@@ -108,18 +121,45 @@ export async function startGeofencing(deps: GeofencingDeps): Promise<GeofencingS
     await writer!.appendAll(records);
   };
 
-  const flush = async (outputs: readonly GeofenceOutput[]): Promise<void> => {
-    if (outputs.length === 0) return;
-    const events: GeofenceEvent[] = [];
-    for (const o of outputs) if (o.kind === 'event') events.push(o.event);
-    if (events.length > 0) await produce(events.map((e) => eventRecord(e, topicPrefix)));
-    for (const e of events) {
-      metrics.event(e.type);
-      const msg = eventMessage(e, names.get(e.fenceId));
-      deps.realtime.emit('geofence', msg);
-      for (const l of listeners) l(msg);
+  /**
+   * The changelog records of these cars (their state now, or a tombstone once forgotten), after
+   * their events are in Kafka: a crash in between replays the fixes from the older state, giving the
+   * same events (same ids: dropped downstream), never fewer.
+   */
+  const persist = async (vins: Iterable<string>, partition?: number): Promise<void> => {
+    const out: OutRecord[] = [];
+    for (const vin of vins) {
+      const car = state.cars.get(vin);
+      const p = store.partitionOf(vin) ?? partition;
+      if (car === undefined) {
+        const tomb = store.delete(vin);
+        if (tomb !== undefined) out.push(tomb);
+      } else if (p !== undefined && store.owns(p)) out.push(store.put(p, vin, car));
+      else metrics.invalidInput.inc({ source: 'unassigned-partition' });
     }
-    for (const o of outputs) if (o.kind === 'command') await actions.send(o.command);
+    if (out.length > 0) await produce(out);
+  };
+
+  /**
+   * Events to Kafka and the dashboards, actions to the command service, then the changelog of every
+   * car they or `touched` (the batch's cars, of `partition`) concern.
+   */
+  const flush = async (outputs: readonly GeofenceOutput[], touched?: ReadonlySet<string>, partition?: number): Promise<void> => {
+    const vins = new Set(touched);
+    if (outputs.length > 0) {
+      const events: GeofenceEvent[] = [];
+      for (const o of outputs) if (o.kind === 'event') events.push(o.event);
+      if (events.length > 0) await produce(events.map((e) => eventRecord(e, topicPrefix)));
+      for (const e of events) {
+        metrics.event(e.type);
+        const msg = eventMessage(e, names.get(e.fenceId));
+        deps.realtime.emit('geofence', msg);
+        for (const l of listeners) l(msg);
+        vins.add(e.vin);
+      }
+      for (const o of outputs) if (o.kind === 'command') await actions.send(o.command);
+    }
+    if (vins.size > 0) await persist(vins, partition);
   };
 
   const applyChange = async (change: FenceChange, r: InRecord): Promise<void> => {
@@ -143,6 +183,7 @@ export async function startGeofencing(deps: GeofencingDeps): Promise<GeofencingS
   const onTelemetry = async (records: readonly InRecord[]): Promise<void> => {
     const outputs: GeofenceOutput[] = [];
     const now = clock.now();
+    const touched = new Set<string>();
     for (const r of records) {
       const d = decodeFix(r.value, tags);
       if (!d.ok) {
@@ -156,13 +197,14 @@ export async function startGeofencing(deps: GeofencingDeps): Promise<GeofencingS
         continue;
       }
       lastSeen.set(d.fix.vin, now);
+      touched.add(d.fix.vin);
       const t0 = performance.now();
       const { outputs: o } = evaluate(state, d.fix);
       metrics.evaluationSeconds.observe((performance.now() - t0) / 1000);
       metrics.positions.inc();
       for (const x of o) outputs.push(x);
     }
-    await flush(outputs);
+    await flush(outputs, touched, records[0]?.partition);
   };
 
   let busy = false;
@@ -176,6 +218,8 @@ export async function startGeofencing(deps: GeofencingDeps): Promise<GeofencingS
           if (now - seen < config.carIdleMs) continue;
           lastSeen.delete(vin);
           forgetCar(state, vin);
+          const tomb = store.delete(vin);
+          if (tomb !== undefined) await produce([tomb]);
         }
       }
       metrics.cars.set(state.cars.size);
@@ -204,7 +248,7 @@ export async function startGeofencing(deps: GeofencingDeps): Promise<GeofencingS
   try {
     const admin = await kafka.admin();
     try {
-      await admin.createTopics([...kafkaTopicSpecs(topicPrefix)]);
+      await ensureContractTopics(admin, topicPrefix, deps.topics);
       producer = await kafka.producer({ idempotent: true });
       writer = serviceWriter(producer, { name: 'geofencing', topicPrefix, clock });
       // the telemetry group is joined while the fences are rebuilt (joins take seconds); no fix is
@@ -213,7 +257,30 @@ export async function startGeofencing(deps: GeofencingDeps): Promise<GeofencingS
       const fencesReady = new Promise<void>((resolve, reject) => (rebuilt = (err) => (err ? reject(err) : resolve())));
       fencesReady.catch(() => {}); // a failed rebuild fails start(); the handler's await then throws (nothing committed)
       const joining = (async () => {
-        telemetry = await kafka.consumer({ groupId, topics: [telemetryTopic], fromBeginning: config.fromBeginning, fetch: BULK_FETCH });
+        telemetry = await kafka.consumer({
+          groupId,
+          topics: [telemetryTopic],
+          fromBeginning: config.fromBeginning,
+          fetch: BULK_FETCH,
+          onAssign: async (assignment) => {
+            await fencesReady;
+            const a = await store.assign(assignment.get(telemetryTopic) ?? []);
+            const now = clock.now();
+            for (const vin of a.dropped) {
+              forgetCar(state, vin);
+              lastSeen.delete(vin);
+            }
+            for (const [vin, car] of a.restored) {
+              installCar(state, vin, car);
+              lastSeen.set(vin, now);
+            }
+            metrics.cars.set(state.cars.size);
+            log.info(
+              { added: a.added, revoked: a.revoked, restoredCars: a.restored.size, recordsRead: a.recordsRead, ms: Math.round(a.ms) },
+              'partitions assigned; car state restored',
+            );
+          },
+        });
         await telemetry.start(async (records) => {
           await fencesReady;
           await onTelemetry(records);
@@ -265,7 +332,7 @@ export async function startGeofencing(deps: GeofencingDeps): Promise<GeofencingS
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    health: () => ({ geofencing: { fences: state.fences.size, cars: state.cars.size } }),
+    health: () => ({ geofencing: { fences: state.fences.size, cars: state.cars.size, partitions: store.partitions() } }),
     close,
   };
 }

@@ -3,7 +3,16 @@
  * (the integration tests use the real Kafka). One partition per topic; consumers get the log from
  * the beginning when asked, then every append.
  */
-import type { Admin, BatchHandler, Consumer, InRecord, KafkaClient, OutRecord, Producer } from '../../../backend/kafka/types.js';
+import type {
+  Admin,
+  BatchHandler,
+  Consumer,
+  ConsumerOptions,
+  InRecord,
+  KafkaClient,
+  OutRecord,
+  Producer,
+} from '../../../backend/kafka/types.js';
 
 export class MemoryKafka implements KafkaClient {
   readonly brokers = ['memory:0'];
@@ -41,10 +50,12 @@ export class MemoryKafka implements KafkaClient {
     return { send: (records) => this.append(records), close: async () => {} };
   }
 
-  async consumer(options: { readonly topics: readonly string[]; readonly fromBeginning?: boolean }): Promise<Consumer> {
+  async consumer(options: Pick<ConsumerOptions, 'topics' | 'fromBeginning' | 'onAssign'>): Promise<Consumer> {
     let sub: { topics: readonly string[]; handler: BatchHandler } | undefined;
     return {
       start: async (handler) => {
+        // the only member of its group: partition 0 of every topic
+        await options.onAssign?.(new Map(options.topics.map((t) => [t, [0]])));
         sub = { topics: options.topics, handler };
         if (options.fromBeginning) for (const t of options.topics) if (this.log(t).length) await handler([...this.log(t)]);
         this.#subs.add(sub);
@@ -59,6 +70,7 @@ export class MemoryKafka implements KafkaClient {
     return {
       createTopics: async () => {},
       listTopics: async () => [...this.logs.keys()],
+      brokerCount: async () => 1,
       topicOffsets: async (topic) => [{ partition: 0, low: 0, high: this.log(topic).length }],
       deleteTopics: async () => {},
       close: async () => {},

@@ -101,7 +101,7 @@ test('events: record keyed by VIN; realtime message with the fence name and shor
   const r = eventRecord(e, 'p.');
   assert.equal(r.key, VIN_A);
   assert.equal(r.topic, kafkaTopicName('geofenceEvents', 'p.'));
-  assert.deepEqual(JSON.parse(r.value as string), e);
+  assert.deepEqual(JSON.parse(r.value as string), { id: `${VIN_A}/sq/exit/5`, ...e }, 'the event with its deterministic id');
   assert.deepEqual(eventMessage(e, 'Square'), {
     type: 'exit',
     fenceId: 'sq',

@@ -27,6 +27,7 @@ test('topics: names, cleanup policies, keys and partitions as data', () => {
     'command-audit',
     'geofences',
     'geofence-events',
+    'geofencing-state',
     'traffic',
     'warnings',
     'deadletter',
@@ -34,7 +35,7 @@ test('topics: names, cleanup policies, keys and partitions as data', () => {
   const compacted = Object.values(KAFKA_TOPICS)
     .filter((t) => t.cleanupPolicy === 'compact')
     .map((t) => t.name);
-  assert.deepEqual(compacted, ['vehicle-status', 'command-status', 'geofences']);
+  assert.deepEqual(compacted, ['vehicle-status', 'command-status', 'geofences', 'geofencing-state']);
   for (const t of Object.values(KAFKA_TOPICS)) assert.ok(Number.isInteger(t.partitions) && t.partitions >= 1, t.name);
   assert.equal(KAFKA_TOPICS.telemetry.key, 'vin');
   assert.equal(kafkaTopicName('telemetry'), 'telemetry');
