@@ -35,7 +35,7 @@ export interface HttpDeps {
 export function buildHttp(deps: HttpDeps): FastifyInstance {
   const app = Fastify({
     logger: false,
-    maxParamLength: MAX_PARAM_LENGTH,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     frameworkErrors: frameworkError(MAX_PARAM_LENGTH),
     // a property the schema does not allow is refused (400 naming it), not silently dropped
     ajv: { customOptions: { removeAdditional: false } },
