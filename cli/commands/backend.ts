@@ -14,6 +14,12 @@ export const stackOptions: Readonly<Record<string, OptionSpec>> = {
   'mqtt-port': { type: 'string', valueName: 'PORT', description: 'MQTT over TCP port (0 = any free port)', config: 'mqtt.port' },
   'ws-port': { type: 'string', valueName: 'PORT', description: 'MQTT over WebSocket port (0 = any free port)', config: 'mqtt.wsPort' },
   'http-port': { type: 'string', valueName: 'PORT', description: 'HTTP port (0 = any free port)', config: 'backend.httpPort' },
+  network: {
+    type: 'string',
+    valueName: 'FILE',
+    description: 'road network (SUMO .net.xml, OpenStreetMap .osm, GeoJSON) for the traffic service and the simulated cars',
+    config: 'sim.city',
+  },
   'no-auth': {
     type: 'boolean',
     description: 'accept any MQTT client without credentials (broker load tests)',
