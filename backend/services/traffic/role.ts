@@ -23,6 +23,7 @@ import { BULK_FETCH } from '../../kafka/types.js';
 import type { JamEventMsg, JamMsg } from '../../dashboard/hub/events.js';
 import type { RoleContext, ServiceRole, StartedRole } from '../../roles.js';
 import { trafficRoutes } from './routes.js';
+import { JamHistory } from './jam-history.js';
 import { TrafficService, type StepResult } from './service.js';
 import type { Jam } from './types.js';
 
@@ -47,12 +48,13 @@ export function stepOutputs(
   withSegments: boolean,
 ): { records: OutRecord[]; jamMsgs: JamEventMsg[] } {
   const traffic = kafkaTopicName('traffic', topicPrefix);
+  const jams = kafkaTopicName('jams', topicPrefix);
   const records: OutRecord[] = [];
   const jamMsgs: JamEventMsg[] = [];
   for (const e of step.events) {
     const m: JamEventMsg = { type: e.type, atMs: e.atMs, jam: jamMsg(e.jam) };
     jamMsgs.push(m);
-    records.push({ topic: traffic, key: e.jam.headSegment, value: JSON.stringify(m), timestamp: e.atMs });
+    records.push({ topic: jams, key: e.jam.id, value: JSON.stringify(m), timestamp: e.atMs });
   }
   for (const p of step.predicted) {
     const m: JamEventMsg = {
@@ -110,6 +112,7 @@ export function createTrafficRole(clock: Clock = systemClock): ServiceRole<Secti
       };
       const producer = await ctx.kafka.producer({ acksAll: true });
       let steps = 0;
+      const history = new JamHistory();
       let lastRecordWall = clock.monotonic();
       const publish = async (results: readonly StepResult[]): Promise<void> => {
         const records: OutRecord[] = [];
@@ -118,6 +121,7 @@ export function createTrafficRole(clock: Clock = systemClock): ServiceRole<Secti
           const out = stepOutputs(r, prefix, steps % tc.segmentsEverySteps === 0);
           records.push(...out.records);
           for (const j of out.jamMsgs) {
+            history.add(j);
             m.events.inc({ type: j.type });
             ctx.realtime.emit('jam', j);
           }
@@ -181,6 +185,7 @@ export function createTrafficRole(clock: Clock = systemClock): ServiceRole<Secti
           })),
         }),
         segments: () => service.segmentsFrame(),
+        history: (fromMs: number, toMs: number) => history.between(fromMs, toMs),
       };
       return {
         routes: trafficRoutes({ tokens: parseTokens(config.api.tokens), view }),

@@ -28,6 +28,7 @@ test('topics: names, cleanup policies, keys and partitions as data', () => {
     'geofences',
     'geofence-events',
     'traffic',
+    'jams',
     'warnings',
     'deadletter',
   ]);
