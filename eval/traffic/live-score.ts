@@ -95,7 +95,11 @@ function intersectMs(a: readonly { fromMs: number; toMs: number }[], b: readonly
 
 export function scoreLive(input: LiveInputs): LiveScore {
   const warm = input.warmupEndMs;
-  const allTruth = trueJams(input.truth, input.truthOptions);
+  // truth after the replay's end cannot be detected: only the replayed span is scored
+  const allTruth = trueJams(
+    input.truth.filter((r) => r.timeMs <= input.endMs),
+    input.truthOptions,
+  );
   const truth = allTruth.filter((j) => j.startMs >= warm);
   const jamEvents = input.jamEvents.filter((e) => e.jam !== undefined) as unknown as JamEvent[];
   const coverage = coverageFromEvents(jamEvents, input.endMs);

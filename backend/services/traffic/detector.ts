@@ -52,6 +52,14 @@ export interface DetectorOptions {
   readonly queueVehicles?: number;
   /** Slots to confirm a segment whose downstream continuation is jammed (default 2). */
   readonly spillbackConfirmSlots?: number;
+  /**
+   * A standing queue off signals: this many slots (0 = off, the default) with slot means below
+   * `standstillRatio` (0.1) of free flow and `standstillVehicles` (3) slow vehicles confirm a jam
+   * without the 60 s window gate (a closure's head; a red light is excluded by the signal rule).
+   */
+  readonly standstillConfirmSlots?: number;
+  readonly standstillRatio?: number;
+  readonly standstillVehicles?: number;
 }
 
 export interface StepOutput {
@@ -77,6 +85,8 @@ export class TrafficDetector {
   readonly slots: SegmentWindows;
   /** Per segment: consecutive slow slots, consecutive fast slots. */
   readonly #slowRun = new Map<number, number>();
+  readonly #stillRun = new Map<number, number>();
+  readonly #still: { readonly slots: number; readonly ratio: number; readonly vehicles: number };
   readonly #fastRun = new Map<number, number>();
   readonly #stat: 'median' | 'mean';
   readonly #warnH: number;
@@ -109,6 +119,11 @@ export class TrafficDetector {
     this.#queueVehicles = options.queueVehicles ?? 2;
     this.#spillbackConfirm = options.spillbackConfirmSlots ?? 2;
     this.#stepMs = options.stepMs ?? 10_000;
+    this.#still = {
+      slots: options.standstillConfirmSlots ?? 0,
+      ratio: options.standstillRatio ?? 0.1,
+      vehicles: options.standstillVehicles ?? 3,
+    };
   }
 
   ingest(fix: Fix): void {
@@ -142,6 +157,10 @@ export class TrafficDetector {
   #enters(s: number, jf: number, count: number, nowMs: number): boolean {
     if (count < this.#minCars) return false;
     const slow = this.#slowRun.get(s) ?? 0;
+    const st = this.#still;
+    if (st.slots > 0 && (this.#stillRun.get(s) ?? 0) >= st.slots && this.#confirmFor(s) === this.#confirm) {
+      if (this.queue.count(s, nowMs - st.slots * this.#stepMs) >= st.vehicles) return true;
+    }
     const spill = this.#feedsJam(s);
     const need = spill ? Math.min(this.#spillbackConfirm, this.#confirmFor(s)) : this.#confirmFor(s);
     if (slow < need) return false;
@@ -165,10 +184,12 @@ export class TrafficDetector {
       const ff = this.freeFlow.freeFlow(w.key, net.segFreeFlow[s] as number);
       const r = w.sampleMeanSpeedMps / ff;
       this.#slowRun.set(s, r < 0.4 ? (this.#slowRun.get(s) ?? 0) + 1 : 0);
+      this.#stillRun.set(s, r < this.#still.ratio ? (this.#stillRun.get(s) ?? 0) + 1 : 0);
       this.#fastRun.set(s, r >= this.#exitRatio ? (this.#fastRun.get(s) ?? 0) + 1 : 0);
     }
     for (const s of [...this.#slowRun.keys()]) if (!seen.has(s)) this.#slowRun.delete(s);
     for (const s of [...this.#fastRun.keys()]) if (!seen.has(s)) this.#fastRun.delete(s);
+    for (const s of [...this.#stillRun.keys()]) if (!seen.has(s)) this.#stillRun.delete(s);
   }
 
   step(nowMs: number): StepOutput {
