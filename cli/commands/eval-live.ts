@@ -7,6 +7,7 @@
  * clock starts at `startEpochMs`; trace time t maps to startEpochMs + (t - the trace's first fix).
  */
 import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import type { Config } from '../../app/config-schema.js';
 import { createKafkaClient } from '../../backend/kafka/index.js';
 import type { InRecord } from '../../backend/kafka/types.js';
@@ -29,6 +30,8 @@ export interface LiveEvalOptions {
   readonly warmupS: number;
   /** Truth: a jam needs at least this many vehicles on the segment (default 0: any). */
   readonly truthMinVehicles?: number;
+  /** Also write what the service wrote (jam events, traffic records) and the time mapping here, as JSON, to rescore later. */
+  readonly recordsFile?: string;
 }
 
 export interface LiveEvalResult {
@@ -38,7 +41,6 @@ export interface LiveEvalResult {
   readonly truthRecords: number;
   readonly unknownTruthSegments: number;
   readonly wallMs: number;
-  readonly warnings: readonly string[];
   readonly network: { readonly segments: number; readonly nodes: number; readonly signals: number };
 }
 
@@ -128,9 +130,17 @@ export async function runLiveTrafficEvaluation(
     await quietFor(() => lastRecordAt, 3000, 30_000);
     await Promise.all(consumers.map((c) => c.close()));
     const parse = (r: InRecord): unknown => JSON.parse(r.value?.toString() ?? '{}');
+    const jamEvents = jamRecords.map(parse) as LiveJamEvent[];
+    const outputs = trafficRecords.map(parse) as (LiveSegmentRecord | LiveJamEvent)[];
+    if (o.recordsFile !== undefined) {
+      writeFileSync(
+        o.recordsFile,
+        JSON.stringify({ startEpochMs, originMs, endMs, warmupS: o.warmupS, jamEvents, trafficRecords: outputs }),
+      );
+    }
     const score = scoreLive({
-      jamEvents: jamRecords.map(parse) as LiveJamEvent[],
-      trafficRecords: trafficRecords.map(parse) as (LiveSegmentRecord | LiveJamEvent)[],
+      jamEvents,
+      trafficRecords: outputs,
       truth: truth.records,
       warmupEndMs: startEpochMs + o.warmupS * 1000,
       endMs,
@@ -144,7 +154,6 @@ export async function runLiveTrafficEvaluation(
       truthRecords: truth.records.length,
       unknownTruthSegments: truth.unknownSegments,
       wallMs: Date.now() - wall0,
-      warnings: [],
       network: { segments: net.segments.length, nodes: net.nodes.length, signals: net.nodes.filter((n) => n.signal).length },
     };
   } finally {

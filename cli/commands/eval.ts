@@ -99,6 +99,11 @@ const trafficEval: LeafCommand = {
       description: 'live mode: a true jam needs N vehicles on the segment (default 0)',
     },
     html: { type: 'string', valueName: 'FILE', description: 'live mode: write an HTML report with a timeline chart' },
+    records: {
+      type: 'string',
+      valueName: 'FILE',
+      description: "live mode: also write the service's jam events and traffic records (JSON) to rescore",
+    },
   },
   help:
     'Runs in-process: the real traffic model (IDM) and the same TrafficService as the backend role, without\n' +
@@ -133,6 +138,7 @@ const trafficEval: LeafCommand = {
         speed: speed ?? 10,
         warmupS: warmup ?? 600,
         ...(minVeh === undefined ? {} : { truthMinVehicles: minVeh }),
+        ...(typeof options.records === 'string' ? { recordsFile: options.records } : {}),
       };
       const r = await runLiveTrafficEvaluation(config, o, progressLine(stderr), (w) => stderr.write(`v2x eval: warning: ${w}\n`));
       const report = {
