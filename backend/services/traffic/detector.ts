@@ -60,6 +60,8 @@ export interface DetectorOptions {
   readonly standstillConfirmSlots?: number;
   readonly standstillRatio?: number;
   readonly standstillVehicles?: number;
+  /** Slots to confirm a segment off signals feeding a jammed segment of another road (0 = off, the default). */
+  readonly feederConfirmSlots?: number;
 }
 
 export interface StepOutput {
@@ -87,6 +89,7 @@ export class TrafficDetector {
   readonly #slowRun = new Map<number, number>();
   readonly #stillRun = new Map<number, number>();
   readonly #still: { readonly slots: number; readonly ratio: number; readonly vehicles: number };
+  readonly #feeder: number;
   readonly #fastRun = new Map<number, number>();
   readonly #stat: 'median' | 'mean';
   readonly #warnH: number;
@@ -119,6 +122,7 @@ export class TrafficDetector {
     this.#queueVehicles = options.queueVehicles ?? 2;
     this.#spillbackConfirm = options.spillbackConfirmSlots ?? 2;
     this.#stepMs = options.stepMs ?? 10_000;
+    this.#feeder = options.feederConfirmSlots ?? 0;
     this.#still = {
       slots: options.standstillConfirmSlots ?? 0,
       ratio: options.standstillRatio ?? 0.1,
@@ -142,15 +146,21 @@ export class TrafficDetector {
     }
   }
 
-  /** True when a continuation of s (same road, downstream) was jammed at the last step: s holds its queue's tail. */
-  #feedsJam(s: number): boolean {
+  /**
+   * 'road' when a continuation of s (same road, downstream) was jammed at the last step (s holds
+   * its queue's tail), 'other' when another road's segment out of s's end node was, else undefined.
+   */
+  #feedsJam(s: number): 'road' | 'other' | undefined {
     const net = this.network;
     const to = net.segTo[s] as number;
+    let other = false;
     for (let k = net.outStart[to] as number; k < (net.outStart[to + 1] as number); k++) {
       const n = net.outSegments[k] as number;
-      if (this.#jammedBefore.has(n) && continues(net, s, n)) return true;
+      if (!this.#jammedBefore.has(n) || net.segTo[n] === net.segFrom[s]) continue;
+      if (continues(net, s, n)) return 'road';
+      other = true;
     }
-    return false;
+    return other ? 'other' : undefined;
   }
 
   /** Entry test of a segment not jammed now. */
@@ -161,8 +171,10 @@ export class TrafficDetector {
     if (st.slots > 0 && (this.#stillRun.get(s) ?? 0) >= st.slots && this.#confirmFor(s) === this.#confirm) {
       if (this.queue.count(s, nowMs - st.slots * this.#stepMs) >= st.vehicles) return true;
     }
-    const spill = this.#feedsJam(s);
-    const need = spill ? Math.min(this.#spillbackConfirm, this.#confirmFor(s)) : this.#confirmFor(s);
+    const feeds = this.#feedsJam(s);
+    const base = this.#confirmFor(s);
+    const spill = feeds === 'road' || (feeds === 'other' && this.#feeder > 0 && base === this.#confirm);
+    const need = feeds === 'road' ? Math.min(this.#spillbackConfirm, base) : spill ? Math.min(this.#feeder, base) : base;
     if (slow < need) return false;
     if (!spill && this.#windowGate && jf < JAM_THRESHOLD) return false;
     return this.queue.count(s, nowMs - need * this.#stepMs) >= this.#queueVehicles;
