@@ -70,7 +70,14 @@ test('scoreLive: a detected jam matching the truth, a false alarm, delays, overl
       { type: 'jam_started', atMs: T0 + 250_000, jam: jam('jam-2', ['g1_1-g1_2']) },
     ],
     trafficRecords: [
-      { type: 'segment', segmentId: SEG, atMs: T0 + 60_000, meanSpeedMps: 12, freeFlowMps: 13.9, forecast: { '5': 11, '10': 11, '15': 11 } },
+      {
+        type: 'segment',
+        segmentId: SEG,
+        atMs: T0 + 60_000,
+        meanSpeedMps: 12,
+        freeFlowMps: 13.9,
+        forecast: { '5': 11, '10': 11, '15': 11 },
+      },
     ],
     truth,
     warmupEndMs: T0,
