@@ -10,6 +10,7 @@ export function liveEvalHtml(o: LiveEvalOptions, r: LiveEvalResult): string {
   const s = r.score;
   const d = s.report.detection;
   const f = (v: number): string => (Number.isNaN(v) ? '-' : v.toFixed(3));
+  const sec = (v: number): string => (Number.isNaN(v) ? '-' : String(v));
   const time = (ms: number): string => new Date(ms).toISOString().slice(11, 19);
   const rows = (items: readonly string[][]): string =>
     items.map((c) => `<tr>${c.map((x) => `<td>${escapeXml(x)}</td>`).join('')}</tr>`).join('');
@@ -34,7 +35,7 @@ export function liveEvalHtml(o: LiveEvalOptions, r: LiveEvalResult): string {
 (${r.truthRecords} records) &middot; ${r.vehicles} vehicles, ${r.fixes} fixes &middot; warm-up ${o.warmupS} s &middot; ${(r.wallMs / 1000).toFixed(0)} s wall</p>
 <h2>Detection</h2>
 <table><tr><th>precision</th><th>recall</th><th>F1</th><th>median delay s</th><th>p90 delay s</th><th>true jams</th><th>detected jams</th><th>true time detected</th><th>detected time true</th></tr>
-<tr><td>${f(d.precision)}</td><td>${f(d.recall)}</td><td>${f(d.f1)}</td><td>${d.median_delay_s}</td><td>${d.p90_delay_s}</td><td>${s.trueJams.length}</td><td>${s.detectedJams}</td><td>${f(s.report.overlap.true_time_detected)}</td><td>${f(s.report.overlap.detected_time_true)}</td></tr></table>
+<tr><td>${f(d.precision)}</td><td>${f(d.recall)}</td><td>${f(d.f1)}</td><td>${sec(d.median_delay_s)}</td><td>${sec(d.p90_delay_s)}</td><td>${s.trueJams.length}</td><td>${s.detectedJams}</td><td>${f(s.report.overlap.true_time_detected)}</td><td>${f(s.report.overlap.detected_time_true)}</td></tr></table>
 ${chart}
 <h2>Forecasts (MAE, m/s)</h2>
 <table><tr><th></th><th>model</th><th>historical average</th><th>last value</th></tr>
