@@ -85,7 +85,6 @@ export async function runLiveTrafficEvaluation(
         return c;
       }),
     );
-    const startEpochMs = Math.floor(Date.now() / 1000) * 1000;
     const tcp = stack.backend.broker?.tcpUrl ?? '';
     const settings = resolveSimSettings({
       ...config.sim,
@@ -93,7 +92,6 @@ export async function runLiveTrafficEvaluation(
       replay: o.replay,
       replaySpeed: o.speed,
       replayTimestamps: 'rebased',
-      startTime: new Date(startEpochMs).toISOString(),
       duration: '0',
       fleetKey: config.mqtt.fleetKey,
       credentials: config.mqtt.auth ? 'fleet-key' : 'none',
@@ -101,9 +99,9 @@ export async function runLiveTrafficEvaluation(
       groundTruth: '',
     });
     progress.update('loading the trace');
-    const sim = await Simulation.create(settings);
-    for (const w of sim.trace?.warnings ?? []) warn(`trace: ${w}`);
-    const trace = sim.trace;
+    const loadedSim = await Simulation.create(settings);
+    for (const w of loadedSim.trace?.warnings ?? []) warn(`trace: ${w}`);
+    const trace = loadedSim.trace;
     if (trace === undefined) throw new Error('no trace');
     let originMs = Number.POSITIVE_INFINITY;
     let lastMs = Number.NEGATIVE_INFINITY;
@@ -111,6 +109,10 @@ export async function runLiveTrafficEvaluation(
       originMs = Math.min(originMs, trace.timeMs[v.start] as number);
       lastMs = Math.max(lastMs, trace.timeMs[v.end - 1] as number);
     }
+    // clocks aligned: the trace's first fix keeps its phase within the minute, so the service's 10 s
+    // windows (multiples of 10 s of epoch time) cover the same spans as the truth's intervals
+    const startEpochMs = (Math.floor(Date.now() / 60_000) - 1) * 60_000 + (((originMs % 60_000) + 60_000) % 60_000);
+    const sim = new Simulation({ ...loadedSim.settings, startEpochMs }, trace);
     const toEpochMs = (traceMs: number): number => startEpochMs + traceMs - originMs;
     const truth = loadExternalTruth(o.truth, imported.network, toEpochMs);
     if (truth.unknownSegments > 0) warn(`truth: ${truth.unknownSegments} row(s) name segments not in the network; ignored`);
