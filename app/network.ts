@@ -1,6 +1,7 @@
 /**
  * The road network the backend's services work on, from the simulator's settings (seed, city,
- * scenario): the same network the simulated cars drive. Loaded on first use and kept; handed to
+ * scenario): the same network the simulated cars drive. One key, `sim.city` (`--network FILE` on
+ * `v2x up`, `v2x backend` and `v2x sim`; V2X_SIM__CITY), names the file (SUMO .net.xml, OSM, GeoJSON). Loaded on first use and kept; handed to
  * createBackend as its NetworkSource, so backend/ never imports the simulator.
  */
 import type { DeepReadonly } from '../core/config/load.js';

@@ -10,7 +10,7 @@ import { CONTENT_TYPES, type CodecName } from './codec/index.js';
 import type { Issue } from './issues.js';
 
 export type CleanupPolicy = 'delete' | 'compact';
-export type RecordKey = 'vin' | 'commandId' | 'geofenceId' | 'segmentId' | 'vin-or-null';
+export type RecordKey = 'vin' | 'commandId' | 'geofenceId' | 'segmentId' | 'jamId' | 'vin-or-null';
 
 export interface KafkaTopicSpec {
   readonly name: string;
@@ -117,7 +117,15 @@ export const KAFKA_TOPICS = {
     partitions: 6,
     key: 'segmentId',
     retentionMs: DAY,
-    description: 'per road segment speed, jams and predictions',
+    description: 'per road segment speed and forecasts, and predicted jams',
+  },
+  jams: {
+    name: 'jams',
+    cleanupPolicy: 'delete',
+    partitions: 3,
+    key: 'jamId',
+    retentionMs: 7 * DAY,
+    description: 'jam events (jam_started, jam_updated, jam_cleared) from the traffic service, keyed by jam id so each jam stays in order',
   },
   warnings: {
     name: 'warnings',

@@ -9,7 +9,10 @@
  * bad coordinates (naming the feature), duplicate segment ids. A network that is not strongly
  * connected keeps its largest strongly connected part with a warning (cars must reach every road
  * they are sent to); with `onDisconnected: 'refuse'`, or when that part holds less than
- * `minConnectedFraction` of the nodes, it is refused instead.
+ * `minConnectedFraction` of the nodes, it is refused instead. Either way the message names the
+ * parts (nodes each, sample node ids and positions) and the dead ends (import-common.ts), and
+ * every feature not used is reported by reason with examples. SUMO's net2geojson.py output
+ * (`element: edge|lane|junction|tls_connection`) is read as directed edges (geojson-sumo.ts).
  *
  * Segment ids: `properties.segmentId` (as in our own export), else the feature id, `@id`, `osm_id`
  * or `id`, else `f<index>`; a way that yields several directed segments gets `<key>:<piece>` and
@@ -18,8 +21,9 @@
 import { V2xError } from '../core/errors.js';
 import { readTextFile } from '../core/text-file.js';
 import type { LonLat } from './geo.js';
-import { createNetwork, type RoadNetwork, type RoadNodeSpec, type RoadSegmentSpec } from './network.js';
-import { largestStronglyConnected, stronglyConnectedComponents } from './connectivity.js';
+import { createNetwork, type RoadNodeSpec, type RoadSegmentSpec } from './network.js';
+import { isSumoFeature, SumoGeoJson } from './geojson-sumo.js';
+import { keepConnected, SkipLog, type ImportOptions, type ImportResult } from './import-common.js';
 import {
   HIGHWAY_DEFAULTS,
   NON_CAR_HIGHWAYS,
@@ -29,17 +33,7 @@ import {
   type HighwayDefaults,
 } from './osm-tags.js';
 
-export interface ImportOptions {
-  /** What to do when the network is not strongly connected; default 'keep-largest'. */
-  readonly onDisconnected?: 'keep-largest' | 'refuse';
-  /** Refuse when the largest strongly connected part holds less than this fraction of nodes; default 0.5. */
-  readonly minConnectedFraction?: number;
-}
-
-export interface ImportResult {
-  readonly network: RoadNetwork;
-  readonly warnings: readonly string[];
-}
+export type { ImportOptions, ImportResult } from './import-common.js';
 
 type Props = Readonly<Record<string, unknown>>;
 
@@ -100,33 +94,39 @@ export function importGeoJson(doc: unknown, options: ImportOptions = {}): Import
 
   const ways: Way[] = [];
   const signals = new Set<string>();
-  let skipped = 0;
+  const skipped = new SkipLog();
+  const sumo = new SumoGeoJson(skipped);
+  const noHighway = new SkipLog();
   doc.features.forEach((feature: unknown, i: number) => {
     const where = `feature ${i}`;
     if (!isObject(feature) || feature.type !== 'Feature') throw fail(`${where}: not a GeoJSON Feature`);
     const geometry = feature.geometry;
     if (!isObject(geometry)) throw fail(`${where}: missing geometry`);
     const props: Props = isObject(feature.properties) ? feature.properties : {};
+    if (isSumoFeature(props)) {
+      sumo.add(props, geometry.type === 'LineString' ? readLine(geometry.coordinates, where) : undefined, where);
+      return;
+    }
     if (geometry.type === 'Point') {
       const c = geometry.coordinates;
       if (props.highway === 'traffic_signals' && Array.isArray(c) && typeof c[0] === 'number' && typeof c[1] === 'number') {
         signals.add(vertexKey([c[0], c[1]]));
-      }
+      } else skipped.add('a Point that is not highway=traffic_signals', where);
       return;
     }
     if (geometry.type !== 'LineString' && geometry.type !== 'MultiLineString') {
-      skipped++;
+      skipped.add(`geometry ${String(geometry.type)} is not a line`, where);
       return;
     }
+    if (typeof props.highway !== 'string') noHighway.add('taken as highway=residential (no highway property)', where);
     const highway = typeof props.highway === 'string' ? props.highway : 'residential';
     if (NON_CAR_HIGHWAYS.has(highway)) {
-      skipped++;
+      skipped.add(`highway=${highway} is not for cars`, where);
       return;
     }
     const defaults = HIGHWAY_DEFAULTS[highway];
     if (defaults === undefined) {
-      warnings.push(`${where}: highway=${highway} is not a road for cars; skipped`);
-      skipped++;
+      skipped.add(`highway=${highway} is not a known road class for cars`, where);
       return;
     }
     let lines: LonLat[][];
@@ -139,18 +139,29 @@ export function importGeoJson(doc: unknown, options: ImportOptions = {}): Import
     }
     ways.push({ key: wayKey(feature, props, i), feature: i, lines, props, defaults });
   });
-  if (skipped > 0) warnings.push(`${skipped} feature(s) without drivable road geometry skipped`);
-  if (ways.length === 0) throw fail('the file has no drivable roads (LineStrings with a car highway class)');
+  if (sumo.edges > 0) {
+    if (ways.length > 0) throw fail('the file mixes SUMO edges (element=edge) with OSM-style ways; import one kind');
+    const built = sumo.build(warnings);
+    warnings.push(...skipped.lines('feature(s)'));
+    return keepConnected(createNetwork(built), warnings, options);
+  }
+  warnings.push(...skipped.lines('feature(s)'), ...noHighway.lines('feature(s)').map((l) => l.replace(' skipped: ', ' ')));
+  if (ways.length === 0) {
+    throw fail(
+      `the file has no drivable roads (LineStrings with a car highway class)${warnings.length > 0 ? `: ${warnings.join('; ')}` : ''}`,
+    );
+  }
 
-  // a vertex is a node when it ends a line, or when lines pass through it between different
-  // neighbours (a crossing); the two directions of one street drawn as two features do not split it
+  // a vertex is a node when it ends a line, carries a signal (OSM puts a signal on the way before
+  // the crossing: the segment ends at the stop line), or when lines pass through it between
+  // different neighbours (a crossing); the two directions of one street drawn as two features do not split it
   const split = new Set<string>();
   const through = new Map<string, string>();
   for (const w of ways) {
     for (const line of w.lines) {
       line.forEach((p, k) => {
         const key = vertexKey(p);
-        if (k === 0 || k === line.length - 1) {
+        if (k === 0 || k === line.length - 1 || signals.has(key)) {
           split.add(key);
           return;
         }
@@ -225,17 +236,7 @@ export function importGeoJson(doc: unknown, options: ImportOptions = {}): Import
     });
   }
 
-  const full = createNetwork({ nodes, segments });
-  const comps = stronglyConnectedComponents(full);
-  if (comps.count === 1) return { network: full, warnings };
-  const size = comps.sizes[comps.largest] as number;
-  const fraction = size / full.nodes.length;
-  const detail = `network is disconnected: largest strongly connected part holds ${Math.round(fraction * 100)}% of nodes (${size} of ${full.nodes.length}, ${comps.count} parts)`;
-  if (options.onDisconnected === 'refuse' || fraction < (options.minConnectedFraction ?? 0.5)) {
-    throw new V2xError('ROAD_NETWORK_INVALID', detail, { details: { fraction, parts: comps.count } });
-  }
-  warnings.push(`${detail}; keeping that part only`);
-  return { network: largestStronglyConnected(full, comps), warnings };
+  return keepConnected(createNetwork({ nodes, segments }), warnings, options);
 }
 
 /** Thin loader: reads and parses the file, then imports it. */

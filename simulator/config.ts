@@ -17,7 +17,10 @@ export const simConfigSchema = Type.Object(
     }),
     cars: Type.Integer({ minimum: 1, maximum: 2_000_000, default: 100, description: 'cars in the fleet' }),
     seed: Type.String({ default: '1', description: 'fleet, network and traffic seed' }),
-    city: Type.String({ default: 'builtin', description: 'builtin, or a GeoJSON road network file' }),
+    city: Type.String({
+      default: 'builtin',
+      description: 'road network: builtin, or a SUMO .net.xml, OpenStreetMap .osm or GeoJSON file (also what the backend services use)',
+    }),
     scenario: Type.String({ default: '', description: 'scenario file (YAML or JSON); its city and incidents apply' }),
     duration: Type.String({ default: '0', description: 'how long to run (e.g. 90s, 10m, 1h; 0 = until stopped)' }),
     mqttVersion: Type.Union([Type.Literal('3.1.1'), Type.Literal('5')], { default: '3.1.1', description: 'MQTT protocol version' }),

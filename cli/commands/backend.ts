@@ -36,6 +36,12 @@ export const stackOptions: Readonly<Record<string, OptionSpec>> = {
     description: 'Redis for clustered edges (default: a local redis-server)',
     config: 'stack.redisUrl',
   },
+  network: {
+    type: 'string',
+    valueName: 'FILE',
+    description: 'road network (SUMO .net.xml, OpenStreetMap .osm, GeoJSON) for the traffic service and the simulated cars',
+    config: 'sim.city',
+  },
   'no-auth': {
     type: 'boolean',
     description: 'accept any MQTT client without credentials (broker load tests)',

@@ -49,6 +49,11 @@ export interface EvaluateOptions {
   readonly warningDistanceM?: number;
   /** Called every simulated minute (progress). */
   readonly onProgress?: (simulatedS: number, durationS: number) => void;
+  /**
+   * Shadow detectors: fed the same fixes, scored on the same traffic, but their warnings reroute
+   * nobody (the main detector's do); to compare detector options on identical traffic.
+   */
+  readonly shadowDetectors?: readonly DetectorOptions[];
 }
 
 export interface ReroutingFigures {
@@ -79,6 +84,12 @@ export interface EvaluationDetails {
   readonly delays_s: readonly number[];
   readonly fixes: { readonly matched: number; readonly unmatched: number };
   readonly modelWeights: Record<string, number[]>;
+  /** Detection scores of the shadow detectors, in the order given. */
+  readonly shadows: readonly {
+    readonly detection: TrafficReport['detection'];
+    readonly detectedJams: number;
+    readonly delays_s: readonly number[];
+  }[];
   readonly wallMs: number;
   readonly simulatedS: number;
   readonly rerouting: ReroutingFigures;
@@ -101,6 +112,10 @@ export async function runTrafficEvaluation(scenarioPath: string, options: Evalua
     ...(options.detector === undefined ? {} : { detector: options.detector }),
   });
   const detector = service.detector;
+  const shadows = (options.shadowDetectors ?? []).map((d) => ({
+    service: new TrafficService(new SegmentIndex(network), { stepMs: 10_000, latenessMs: 0, warningDistanceM: 0, detector: d }),
+    events: [] as JamEvent[],
+  }));
   const rng = new Rng(seed).fork('telemetry');
   const rngReroute = new Rng(seed).fork('reroute');
   const rerouteShare = options.rerouteShare ?? 0.3;
@@ -148,17 +163,20 @@ export async function runTrafficEvaluation(scenarioPath: string, options: Evalua
         else open.set(i, keep);
       }
       const heading = (k.headingDeg + rng.normal(0, 5) + 360) % 360;
-      service.ingestFix({
+      const fix = {
         vin: `SIMCAR${i}`,
         ts: ts - 1, // the fix taken during the last second
         lon: k.lon + rng.normal(0, noise) / mPerDegLonCentre,
         lat: k.lat + rng.normal(0, noise) / M_PER_DEG,
         headingDeg: heading,
         speedMps: Math.max(0, k.speedMps + rng.normal(0, 0.3)),
-      });
+      };
+      service.ingestFix(fix);
+      for (const sh of shadows) sh.service.ingestFix(fix);
     }
     for (const r of model.takeRecords()) records.push(r);
     if (t % 10 === 0) {
+      for (const sh of shadows) for (const out of sh.service.advanceTo(ts)) sh.events.push(...out.events);
       for (const out of service.advanceTo(ts)) {
         for (const e of out.events) events.push(e);
         if (ts >= warmupMs) for (const f of out.forecasts) forecasts.push(f);
@@ -193,6 +211,17 @@ export async function runTrafficEvaluation(scenarioPath: string, options: Evalua
   for (const e of events) if (e.type === 'jam_started') startOf.set(e.jam.id, e.atMs);
   const scoredCoverage = coverage.filter((c) => (startOf.get(c.jamId) ?? 0) >= warmupMs);
   const detection = scoreDetection(truth, scoredCoverage, 60_000, allTruth);
+  const shadowScores = shadows.map((sh) => {
+    const starts = new Map<string, number>();
+    for (const e of sh.events) if (e.type === 'jam_started') starts.set(e.jam.id, e.atMs);
+    const cov = coverageFromEvents(sh.events, endMs).filter((c) => (starts.get(c.jamId) ?? 0) >= warmupMs);
+    const d = scoreDetection(truth, cov, 60_000, allTruth);
+    return {
+      detection: { precision: d.precision, recall: d.recall, f1: d.f1, median_delay_s: d.median_delay_s, p90_delay_s: d.p90_delay_s },
+      detectedJams: new Set(cov.map((c) => c.jamId)).size,
+      delays_s: d.delays_s,
+    };
+  });
   const fc = scoreForecasts(forecasts, new TruthSpeeds(records));
   const warn = scoreWarnings(warnings, truth);
   const report: TrafficReport = {
@@ -216,6 +245,7 @@ export async function runTrafficEvaluation(scenarioPath: string, options: Evalua
     delays_s: detection.delays_s,
     fixes: { matched: detector.matched, unmatched: detector.unmatched },
     modelWeights: detector.forecaster.weights(),
+    shadows: shadowScores,
     wallMs: Math.round(clock.monotonic() - wallStart),
     simulatedS: durationS,
     rerouting: {

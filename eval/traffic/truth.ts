@@ -20,6 +20,8 @@ export interface TrueJam {
 export interface TruthOptions {
   readonly ratio?: number;
   readonly minDurationS?: number;
+  /** A slow window counts only with at least this many vehicles on the segment (default 0: any; a queue: 2). */
+  readonly minVehicles?: number;
 }
 
 export function parseGroundTruthJsonl(text: string): GroundTruthRecord[] {
@@ -49,6 +51,7 @@ function segmentRecords(records: readonly GroundTruthRecord[]): Map<string, Segm
 export function trueJams(records: readonly GroundTruthRecord[], options: TruthOptions = {}): TrueJam[] {
   const ratio = options.ratio ?? 0.4;
   const minMs = (options.minDurationS ?? 60) * 1000;
+  const minVehicles = options.minVehicles ?? 0;
   const out: TrueJam[] = [];
   for (const [segmentId, list] of segmentRecords(records)) {
     let start: number | undefined;
@@ -63,7 +66,7 @@ export function trueJams(records: readonly GroundTruthRecord[], options: TruthOp
       const gap = prevMs !== undefined && r.timeMs - prevMs > winMs;
       prevMs = r.timeMs;
       if (gap) flush();
-      const low = r.meanSpeedMps !== null && r.meanSpeedMps < ratio * r.freeFlowMps;
+      const low = r.meanSpeedMps !== null && r.meanSpeedMps < ratio * r.freeFlowMps && r.count >= minVehicles;
       if (low) {
         if (start === undefined) start = r.timeMs - winMs;
         end = r.timeMs;

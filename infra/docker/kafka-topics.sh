@@ -24,6 +24,7 @@ geofences 6 compact -
 geofence-events 6 delete 604800000
 geofencing-state 12 compact -
 traffic 6 delete 86400000
+jams 6 delete 604800000
 warnings 6 delete 86400000
 deadletter 6 delete 604800000
 TOPICS

@@ -6,7 +6,9 @@
 import { V2xError } from '../../core/errors.js';
 import type { ReplaySettings } from '../config.js';
 import { FleetGenerator, type CarSpec } from '../fleet/generate.js';
+import { KAFKA_TOPICS } from '../../protocol/kafka.js';
 import { loadTrace } from '../replay/load.js';
+import { replayTimestampsWithin } from '../replay/retention.js';
 import type { Trace } from '../replay/trace.js';
 import { seedOf } from './world.js';
 
@@ -23,6 +25,37 @@ export async function loadReplayTrace(r: ReplaySettings): Promise<Trace> {
     );
   }
   return trace;
+}
+
+/**
+ * Recorded timestamps older than the Kafka retention of the topics a replay feeds are rebased
+ * (simulator/replay/retention.ts): the trace gets a warning, the settings 'rebased'.
+ */
+export function keepWithinRetention(
+  trace: Trace,
+  r: ReplaySettings,
+  speed: number,
+  nowMs: number,
+): { trace: Trace; replay: ReplaySettings } {
+  if (r.timestamps !== 'recorded' || trace.stats.fixes === 0) return { trace, replay: r };
+  let firstMs = Number.POSITIVE_INFINITY;
+  let lastMs = Number.NEGATIVE_INFINITY;
+  for (const v of trace.vehicles) {
+    firstMs = Math.min(firstMs, trace.timeMs[v.start] as number);
+    lastMs = Math.max(lastMs, trace.timeMs[v.end - 1] as number);
+  }
+  const topics = [KAFKA_TOPICS.telemetry, KAFKA_TOPICS.traffic, KAFKA_TOPICS.jams, KAFKA_TOPICS.warnings];
+  const d = replayTimestampsWithin({
+    requested: 'recorded',
+    firstMs,
+    lastMs,
+    nowMs,
+    retentionMs: Math.min(...topics.map((t) => t.retentionMs)),
+    topics: topics.map((t) => t.name),
+    speed,
+  });
+  if (d.warning === undefined) return { trace, replay: r };
+  return { trace: { ...trace, warnings: [...trace.warnings, d.warning] }, replay: { ...r, timestamps: d.timestamps } };
 }
 
 /** Cars [start, start + vins.length) of a replay fleet: spec from (seed, index), VIN from the trace. */

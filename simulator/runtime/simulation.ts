@@ -18,7 +18,7 @@ import { toJsonl } from '../traffic/ground-truth.js';
 import { Coordinator } from './coordinator.js';
 import type { UnitStats } from './messages.js';
 import { processesFor, workersPerProcess } from './plan.js';
-import { loadReplayTrace } from './replay-fleet.js';
+import { keepWithinRetention, loadReplayTrace } from './replay-fleet.js';
 import { REPLAY_TICK_MS, replayUnitData, type ReplayUnitData } from './replay-source.js';
 import { buildSummary, type SimSummary } from './summary.js';
 import { processUnitFactory, workerUnit } from './units.js';
@@ -46,8 +46,10 @@ export class Simulation {
   readonly trace: Trace | undefined;
 
   /** A run; with `--replay` the trace is loaded first (bad traces fail here, before any thread). */
-  static async create(settings: SimSettings): Promise<Simulation> {
-    return new Simulation(settings, settings.replay === undefined ? undefined : await loadReplayTrace(settings.replay));
+  static async create(settings: SimSettings, nowMs = Date.now()): Promise<Simulation> {
+    if (settings.replay === undefined) return new Simulation(settings);
+    const { trace, replay } = keepWithinRetention(await loadReplayTrace(settings.replay), settings.replay, settings.speedup, nowMs);
+    return new Simulation({ ...settings, replay }, trace);
   }
 
   /** `trace`: the loaded trace of a replay (required when settings.replay is set). */

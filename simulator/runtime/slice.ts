@@ -38,6 +38,7 @@ import { environmentAt, type Environment } from '../vehicle/environment.js';
 import { toEvent, type EventDraft } from '../vehicle/events.js';
 import { F, initVehicle, VehicleState } from '../vehicle/state.js';
 import { birthMessage, offlineMessage } from '../vehicle/status.js';
+import { startTrip } from '../vehicle/body.js';
 import { stepVehicle } from '../vehicle/step.js';
 import { nextTelemetrySeq, toTelemetry } from '../vehicle/telemetry.js';
 import { CommandHandler, type CommandHost } from './command-handler.js';
@@ -116,6 +117,7 @@ export class FleetSlice implements TimerTarget, CommandHost, SessionEvents<numbe
     this.cars = cars;
     this.config = vehicleConfig({
       gpsNoiseM: replay ? 0 : s.gpsNoiseM,
+      parking: replay ? 'trace' : 'still', // a replayed car is on while it is in the trace (issue 20)
       rates: { telemetryHz: s.rateHz },
       commandDelayScale: s.commandDelayScale,
     });
@@ -276,6 +278,9 @@ export class FleetSlice implements TimerTarget, CommandHost, SessionEvents<numbe
     events.length = 0;
     const kin = this.world.read(k, atMs, this.#kin);
     stepVehicle(this.state, k, this.cars[k] as CarSpec, kin, 0, this.#env, this.#stateRng[k] as Rng, this.config, events);
+    // in the trace = on, also when its first fix stands in a queue
+    if (((this.state.flags[k] as number) & F.IGNITION) === 0)
+      startTrip(this.state, k, this.cars[k] as CarSpec, this.#stateRng[k] as Rng, events);
     if (events.length > 0) this.emitEvents(k, events);
     this.#telemetry(k, atMs);
   };

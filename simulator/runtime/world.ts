@@ -7,7 +7,7 @@
 import { V2xError } from '../../core/errors.js';
 import type { SimSettings } from '../config.js';
 import { generateCity } from '../../road/city.js';
-import { loadGeoJsonFile } from '../../road/geojson-import.js';
+import { loadNetworkFile } from '../../road/load-network.js';
 import type { RoadNetwork } from '../../road/network.js';
 import type { Seed } from '../../core/random.js';
 import { modelOptionsForScenario } from '../scenario/build.js';
@@ -37,8 +37,8 @@ export interface WorldOptions {
 
 export function loadNetwork(settings: Pick<SimSettings, 'seed' | 'city' | 'scenario'>, scenario?: Scenario): RoadNetwork {
   const seed = seedOf(settings.seed);
-  if (settings.city !== 'builtin' && settings.city !== '') return loadGeoJsonFile(settings.city).network;
-  if (scenario?.city.kind === 'file') return loadGeoJsonFile(scenario.city.path, scenario.city.import).network;
+  if (settings.city !== 'builtin' && settings.city !== '') return loadNetworkFile(settings.city).network;
+  if (scenario?.city.kind === 'file') return loadNetworkFile(scenario.city.path, scenario.city.import).network;
   return generateCity({ seed, ...(scenario?.city.kind === 'builtin' ? scenario.city.options : {}) });
 }
 

@@ -3,7 +3,7 @@
  * the traffic model options. Thin: the CLI adds its flags on top (e.g. --cars overrides cars).
  */
 import { generateCity } from '../../road/city.js';
-import { loadGeoJsonFile } from '../../road/geojson-import.js';
+import { loadNetworkFile } from '../../road/load-network.js';
 import type { RoadNetwork } from '../../road/network.js';
 import { TrafficModel, type TrafficModelOptions } from '../traffic/model.js';
 import type { Scenario } from './scenario.js';
@@ -14,7 +14,7 @@ export interface ScenarioNetwork {
 }
 
 export function networkForScenario(s: Scenario): ScenarioNetwork {
-  if (s.city.kind === 'file') return loadGeoJsonFile(s.city.path, s.city.import);
+  if (s.city.kind === 'file') return loadNetworkFile(s.city.path, s.city.import);
   return { network: generateCity({ seed: s.seed, ...s.city.options }), warnings: [] };
 }
 

@@ -38,6 +38,11 @@ export interface VehicleConfig {
   readonly faults: FaultRates;
   /** A car stopped this long switches its ignition off (parks), seconds (default 300). */
   readonly parkAfterS: number;
+  /**
+   * Who decides parking: 'still' (default) the rule above; 'trace' (a replay) the recorded trace:
+   * a car present in it, moving or queued, keeps its ignition on and never parks by itself.
+   */
+  readonly parking: 'still' | 'trace';
   /** Share of state-changing commands that fail after delivery (default 0.01). */
   readonly commandFailureRate: number;
   /** Multiplies the catalogue's execution time of every command (default 1; 0: at once). */
@@ -59,12 +64,18 @@ export const DEFAULT_VEHICLE_CONFIG: VehicleConfig = Object.freeze({
   rates: Object.freeze({ telemetryHz: 1, detailEvery: 1, statusOnConnect: true, events: 'immediate' as const }),
   faults: Object.freeze({ overheatPerDrivingHour: 1 / 2000, tyreLeakPerHour: 1 / 5000 }),
   parkAfterS: 300,
+  parking: 'still',
   commandFailureRate: 0.01,
   commandDelayScale: 1,
   remoteClimateMin: 20,
   ambientC: undefined,
   sleep: Object.freeze({ afterParkedMin: 10, checkInEveryMin: Object.freeze([5, 15]) as readonly [number, number], checkInSeconds: 30 }),
 });
+
+function parkingOf(v: unknown): 'still' | 'trace' {
+  if (v !== 'still' && v !== 'trace') bad('parking', `must be 'still' or 'trace' (got ${String(v)})`);
+  return v;
+}
 
 function bad(field: string, why: string): never {
   throw new V2xError('CONFIG_INVALID', `vehicle.${field} ${why}`, { details: { field } });
@@ -114,6 +125,7 @@ export function vehicleConfig(input: VehicleConfigInput = {}): VehicleConfig {
       tyreLeakPerHour: num(f.tyreLeakPerHour ?? d.faults.tyreLeakPerHour, 'faults.tyreLeakPerHour', 0, 3600),
     }),
     parkAfterS: num(input.parkAfterS ?? d.parkAfterS, 'parkAfterS', 1, 86_400),
+    parking: parkingOf(input.parking ?? d.parking),
     commandFailureRate: num(input.commandFailureRate ?? d.commandFailureRate, 'commandFailureRate', 0, 1),
     commandDelayScale: num(input.commandDelayScale ?? d.commandDelayScale, 'commandDelayScale', 0, 10),
     remoteClimateMin: num(input.remoteClimateMin ?? d.remoteClimateMin, 'remoteClimateMin', 1, 120),

@@ -70,7 +70,7 @@ export function stepVehicle(
   } else {
     const still = moving ? 0 : (s.stillS[i] as number) + dt;
     s.stillS[i] = still;
-    if (still >= config.parkAfterS) {
+    if (config.parking === 'still' && still >= config.parkAfterS) {
       park(s, i, car, rng, events);
       f = s.flags[i] as number;
     }

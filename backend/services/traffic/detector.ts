@@ -12,6 +12,12 @@
  * ending at a signal the confirmation takes `signalConfirmSlots` (6: one signal cycle), since a red
  * phase alone keeps an approach slow for 30-40 s. It leaves when `exitSlots` (2) consecutive slot
  * speeds are at or above `exitRatio` (0.5) x free flow, or when no car was seen in the 60 s window.
+ *
+ * A jam is a queue (issue 20, decision 0027): entering the jammed state also needs `queueVehicles`
+ * (2) distinct vehicles seen below 40% of free flow on the segment within the confirmation span
+ * (queue-evidence.ts), so one car waiting at a yield or a red light is not a jam. A segment whose
+ * downstream continuation (same road) is already jammed is the queue spilling back: it confirms
+ * after `spillbackConfirmSlots` (2) slow slots, signal or not, without the 60 s window gate.
  */
 import type { RoadNetwork } from '../../../road/network.js';
 import type { SegmentIndex } from '../../../road/spatial-index.js';
@@ -21,6 +27,7 @@ import { JAM_THRESHOLD, jamFactor } from './jam-factor.js';
 import { continues, mergeJammed } from './jam-merge.js';
 import { JamTracker } from './jam-tracker.js';
 import { MapMatcher, type MatcherOptions } from './map-matcher.js';
+import { QueueEvidence } from './queue-evidence.js';
 import { spillbackWarnings } from './spillback.js';
 import type { Fix, JamEvent, JamWarning, SegmentStatus, SpeedForecast } from './types.js';
 import { SegmentWindows } from './windows.js';
@@ -41,6 +48,20 @@ export interface DetectorOptions {
   readonly warningHorizonMin?: number;
   /** Also require the 60 s window's jam factor >= 5 to enter the jammed state (default true). */
   readonly requireWindowJam?: boolean;
+  /** Distinct vehicles seen slow within the confirmation span to call a queue (default 2). */
+  readonly queueVehicles?: number;
+  /** Slots to confirm a segment whose downstream continuation is jammed (default 2). */
+  readonly spillbackConfirmSlots?: number;
+  /**
+   * A standing queue off signals: this many slots (0 = off, the default) with slot means below
+   * `standstillRatio` (0.1) of free flow and `standstillVehicles` (3) slow vehicles confirm a jam
+   * without the 60 s window gate (a closure's head; a red light is excluded by the signal rule).
+   */
+  readonly standstillConfirmSlots?: number;
+  readonly standstillRatio?: number;
+  readonly standstillVehicles?: number;
+  /** Slots to confirm a segment off signals feeding a jammed segment of another road (0 = off, the default). */
+  readonly feederConfirmSlots?: number;
 }
 
 export interface StepOutput {
@@ -66,10 +87,18 @@ export class TrafficDetector {
   readonly slots: SegmentWindows;
   /** Per segment: consecutive slow slots, consecutive fast slots. */
   readonly #slowRun = new Map<number, number>();
+  readonly #stillRun = new Map<number, number>();
+  readonly #still: { readonly slots: number; readonly ratio: number; readonly vehicles: number };
+  readonly #feeder: number;
   readonly #fastRun = new Map<number, number>();
   readonly #stat: 'median' | 'mean';
   readonly #warnH: number;
   readonly #windowGate: boolean;
+  readonly #queueVehicles: number;
+  readonly #spillbackConfirm: number;
+  readonly #stepMs: number;
+  readonly queue = new QueueEvidence();
+  #jammedBefore: ReadonlySet<number> = new Set();
   readonly #jammed = new Set<number>();
   readonly #warned = new Map<string, number>();
   matched = 0;
@@ -90,6 +119,15 @@ export class TrafficDetector {
     this.#stat = options.speedStat ?? 'median';
     this.#warnH = options.warningHorizonMin ?? 10;
     this.#windowGate = options.requireWindowJam ?? true;
+    this.#queueVehicles = options.queueVehicles ?? 2;
+    this.#spillbackConfirm = options.spillbackConfirmSlots ?? 2;
+    this.#stepMs = options.stepMs ?? 10_000;
+    this.#feeder = options.feederConfirmSlots ?? 0;
+    this.#still = {
+      slots: options.standstillConfirmSlots ?? 0,
+      ratio: options.standstillRatio ?? 0.1,
+      vehicles: options.standstillVehicles ?? 3,
+    };
   }
 
   ingest(fix: Fix): void {
@@ -101,6 +139,45 @@ export class TrafficDetector {
     this.matched++;
     this.windows.add(m);
     this.slots.add(m);
+    const s = this.network.segmentIndexById.get(m.key);
+    if (s !== undefined) {
+      const ff = this.freeFlow.freeFlow(m.key, this.network.segFreeFlow[s] as number);
+      this.queue.record(s, m.vin, m.ts, m.speedMps < 0.4 * ff);
+    }
+  }
+
+  /**
+   * 'road' when a continuation of s (same road, downstream) was jammed at the last step (s holds
+   * its queue's tail), 'other' when another road's segment out of s's end node was, else undefined.
+   */
+  #feedsJam(s: number): 'road' | 'other' | undefined {
+    const net = this.network;
+    const to = net.segTo[s] as number;
+    let other = false;
+    for (let k = net.outStart[to] as number; k < (net.outStart[to + 1] as number); k++) {
+      const n = net.outSegments[k] as number;
+      if (!this.#jammedBefore.has(n) || net.segTo[n] === net.segFrom[s]) continue;
+      if (continues(net, s, n)) return 'road';
+      other = true;
+    }
+    return other ? 'other' : undefined;
+  }
+
+  /** Entry test of a segment not jammed now. */
+  #enters(s: number, jf: number, count: number, nowMs: number): boolean {
+    if (count < this.#minCars) return false;
+    const slow = this.#slowRun.get(s) ?? 0;
+    const st = this.#still;
+    if (st.slots > 0 && (this.#stillRun.get(s) ?? 0) >= st.slots && this.#confirmFor(s) === this.#confirm) {
+      if (this.queue.count(s, nowMs - st.slots * this.#stepMs) >= st.vehicles) return true;
+    }
+    const feeds = this.#feedsJam(s);
+    const base = this.#confirmFor(s);
+    const spill = feeds === 'road' || (feeds === 'other' && this.#feeder > 0 && base === this.#confirm);
+    const need = feeds === 'road' ? Math.min(this.#spillbackConfirm, base) : spill ? Math.min(this.#feeder, base) : base;
+    if (slow < need) return false;
+    if (!spill && this.#windowGate && jf < JAM_THRESHOLD) return false;
+    return this.queue.count(s, nowMs - need * this.#stepMs) >= this.#queueVehicles;
   }
 
   #confirmFor(s: number): number {
@@ -119,15 +196,18 @@ export class TrafficDetector {
       const ff = this.freeFlow.freeFlow(w.key, net.segFreeFlow[s] as number);
       const r = w.sampleMeanSpeedMps / ff;
       this.#slowRun.set(s, r < 0.4 ? (this.#slowRun.get(s) ?? 0) + 1 : 0);
+      this.#stillRun.set(s, r < this.#still.ratio ? (this.#stillRun.get(s) ?? 0) + 1 : 0);
       this.#fastRun.set(s, r >= this.#exitRatio ? (this.#fastRun.get(s) ?? 0) + 1 : 0);
     }
     for (const s of [...this.#slowRun.keys()]) if (!seen.has(s)) this.#slowRun.delete(s);
     for (const s of [...this.#fastRun.keys()]) if (!seen.has(s)) this.#fastRun.delete(s);
+    for (const s of [...this.#stillRun.keys()]) if (!seen.has(s)) this.#stillRun.delete(s);
   }
 
   step(nowMs: number): StepOutput {
     const net = this.network;
     const stats = this.windows.close(nowMs);
+    this.#jammedBefore = new Set(this.#jammed);
     this.#slotRuns(nowMs);
     const factor = new Float64Array(net.segments.length);
     const statuses: SegmentStatus[] = [];
@@ -142,9 +222,7 @@ export class TrafficDetector {
       factor[s] = jf;
       seen.add(s);
       const was = this.#jammed.has(s);
-      const jammed = was
-        ? (this.#fastRun.get(s) ?? 0) < this.#exitSlots
-        : (!this.#windowGate || jf >= JAM_THRESHOLD) && w.count >= this.#minCars && (this.#slowRun.get(s) ?? 0) >= this.#confirmFor(s);
+      const jammed = was ? (this.#fastRun.get(s) ?? 0) < this.#exitSlots : this.#enters(s, jf, w.count, nowMs);
       if (jammed) this.#jammed.add(s);
       else this.#jammed.delete(s);
       if (!jammed && jf === 0) this.freeFlow.observe(w.key, w.meanSpeedMps, w.count, seg.lengthM, seg.lanes);
@@ -169,6 +247,7 @@ export class TrafficDetector {
     );
     const warnings = this.#warnings(forecasts, statuses, nowMs);
     this.matcher.prune(nowMs);
+    this.queue.prune(nowMs - Math.max(this.#confirm, this.#signalConfirm) * this.#stepMs);
     return { atMs: nowMs, statuses, events, forecasts, warnings };
   }
 

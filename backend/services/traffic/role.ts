@@ -26,6 +26,7 @@ import { serviceWriter } from '../../kafka/service-writer.js';
 import type { JamEventMsg, JamMsg } from '../../dashboard/hub/events.js';
 import type { RoleContext, ServiceRole, StartedRole } from '../../roles.js';
 import { trafficRoutes } from './routes.js';
+import { JamHistory } from './jam-history.js';
 import { TrafficService, type StepResult } from './service.js';
 import type { Jam } from './types.js';
 
@@ -50,12 +51,13 @@ export function stepOutputs(
   withSegments: boolean,
 ): { records: OutRecord[]; jamMsgs: JamEventMsg[] } {
   const traffic = kafkaTopicName('traffic', topicPrefix);
+  const jams = kafkaTopicName('jams', topicPrefix);
   const records: OutRecord[] = [];
   const jamMsgs: JamEventMsg[] = [];
   for (const e of step.events) {
     const m: JamEventMsg = { type: e.type, atMs: e.atMs, jam: jamMsg(e.jam) };
     jamMsgs.push(m);
-    records.push({ topic: traffic, key: e.jam.headSegment, value: JSON.stringify(m), timestamp: e.atMs });
+    records.push({ topic: jams, key: e.jam.id, value: JSON.stringify(m), timestamp: e.atMs });
   }
   for (const p of step.predicted) {
     const m: JamEventMsg = {
@@ -123,6 +125,7 @@ export function createTrafficRole(clock: Clock = systemClock): ServiceRole<Secti
         maxBufferedRecords: 20_000,
       });
       let steps = 0;
+      const history = new JamHistory();
       let lastRecordWall = clock.monotonic();
       const publish = async (results: readonly StepResult[]): Promise<void> => {
         const records: OutRecord[] = [];
@@ -131,6 +134,7 @@ export function createTrafficRole(clock: Clock = systemClock): ServiceRole<Secti
           const out = stepOutputs(r, prefix, steps % tc.segmentsEverySteps === 0);
           records.push(...out.records);
           for (const j of out.jamMsgs) {
+            history.add(j);
             m.events.inc({ type: j.type });
             ctx.realtime.emit('jam', j);
           }
@@ -196,6 +200,7 @@ export function createTrafficRole(clock: Clock = systemClock): ServiceRole<Secti
           })),
         }),
         segments: () => service.segmentsFrame(),
+        history: (fromMs: number, toMs: number) => history.between(fromMs, toMs),
       };
       return {
         routes: plugin(trafficRoutes, { prefix: API_V1, view }),

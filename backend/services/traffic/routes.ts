@@ -2,12 +2,14 @@
  * The traffic REST API, a fastify plugin registered under /api/v1 with its view in the options
  * (viewer role):
  *   GET /jams              -> {jams: JamMsg[], predicted: [{segmentId, expectedMs, jamId?}]}
+ *   GET /jams?from=&to=    -> the same plus history: the jams live at some time in [from, to] (epoch ms)
  *   GET /traffic/segments  -> SegmentsFrame (latest jam factor per segment)
  */
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { defineRoute, registerRoutes, type ApiRoute } from '../../api/route.js';
 import type { JamMsg, SegmentsFrame } from '../../dashboard/hub/events.js';
+import type { JamHistoryEntry } from './jam-history.js';
 
 const JamSchema = Type.Object({
   id: Type.String(),
@@ -19,7 +21,26 @@ const JamSchema = Type.Object({
   updatedMs: Type.Integer(),
 });
 const Predicted = Type.Object({ segmentId: Type.String(), expectedMs: Type.Integer(), jamId: Type.Optional(Type.String()) });
-const JamsBody = Type.Object({ jams: Type.Array(JamSchema), predicted: Type.Array(Predicted) });
+const HistoryEntry = Type.Object({
+  id: Type.String(),
+  startedMs: Type.Integer(),
+  endedMs: Type.Union([Type.Integer(), Type.Null()], { description: 'null while live' }),
+  segments: Type.Array(Type.String(), { description: 'every segment the jam held' }),
+  maxLengthM: Type.Number(),
+  maxJamFactor: Type.Number(),
+  last: JamSchema,
+});
+const JamsBody = Type.Object({
+  jams: Type.Array(JamSchema),
+  predicted: Type.Array(Predicted),
+  history: Type.Optional(Type.Array(HistoryEntry, { description: 'with from or to: jams live in [from, to]' })),
+});
+/** Epoch ms, bounded (year 2286) so that a huge value is a 400, not a float. */
+const EpochMs = (description: string) => Type.Integer({ minimum: 0, maximum: 9_999_999_999_999, description });
+const JamsQuery = Type.Object(
+  { from: Type.Optional(EpochMs('epoch ms (default 0)')), to: Type.Optional(EpochMs('epoch ms (default now)')) },
+  { additionalProperties: false },
+);
 const SegmentsBody = Type.Object({
   atMs: Type.Integer(),
   segments: Type.Array(Type.Tuple([Type.String(), Type.Number()]), { description: '[segmentId, jamFactor 0..10]' }),
@@ -28,6 +49,8 @@ const SegmentsBody = Type.Object({
 export interface TrafficView {
   jams(): { jams: JamMsg[]; predicted: { segmentId: string; expectedMs: number; jamId?: string }[] };
   segments(): SegmentsFrame;
+  /** The jams live at some time in [fromMs, toMs], when the service keeps a history. */
+  history?(fromMs: number, toMs: number): JamHistoryEntry[];
 }
 
 export interface TrafficRoutesOptions {
@@ -43,11 +66,16 @@ export function trafficApiRoutes(view: TrafficView): ApiRoute[] {
     defineRoute({
       method: 'GET',
       url: '/jams',
-      summary: 'live jams and predicted jams',
+      summary: 'live jams and predicted jams; with from/to also the jam history',
       tags: ['traffic'],
       role: 'viewer',
+      querystring: JamsQuery,
       responses: { 200: { description: 'jams', schema: JamsBody } },
-      handler: async () => view.jams(),
+      handler: async (req) => {
+        const { from, to } = req.query;
+        if ((from === undefined && to === undefined) || view.history === undefined) return view.jams();
+        return { ...view.jams(), history: view.history(from ?? 0, to ?? Number.MAX_SAFE_INTEGER) };
+      },
     }),
     defineRoute({
       method: 'GET',

@@ -16,7 +16,7 @@ import { simSettings } from '../sim/helpers.js';
 
 const SCENARIO = repoPath('test', 'fixtures', 'traffic', 'small-incident.yaml');
 
-test('simulated incident -> MQTT -> Kafka -> traffic: jam_started on the traffic topic, warnings reach the cars', async (t) => {
+test('simulated incident -> MQTT -> Kafka -> traffic: jam_started on the jams topic, warnings reach the cars, history over REST', async (t) => {
   const { config, backend, kafka } = await startBackendOnTestKafka(t, {
     'backend.roles': 'broker,bridge,traffic',
     'sim.scenario': SCENARIO,
@@ -24,7 +24,7 @@ test('simulated incident -> MQTT -> Kafka -> traffic: jam_started on the traffic
     'bridge.maxClockSkewMs': 0, // the cars run at 10x: their clocks get minutes ahead of the wall clock
   });
   const prefix = config.bridge.topicPrefix;
-  const traffic = await collect(t, kafka, kafkaTopicName('traffic', prefix));
+  const traffic = await collect(t, kafka, kafkaTopicName('jams', prefix));
   const warnings = await collect(t, kafka, kafkaTopicName('warnings', prefix));
   const url = backend.broker?.tcpUrl ?? '';
 
@@ -42,9 +42,14 @@ test('simulated incident -> MQTT -> Kafka -> traffic: jam_started on the traffic
 
   const started = (): unknown[] =>
     traffic.records.map((r) => JSON.parse(r.value?.toString() ?? '{}') as { type?: string }).filter((v) => v.type === 'jam_started');
-  await waitFor(() => started().length > 0, { timeoutMs: 90_000, what: 'jam_started on the traffic topic' });
-  const jam = started()[0] as { jam: { segments: string[]; lengthM: number } };
+  await waitFor(() => started().length > 0, { timeoutMs: 90_000, what: 'jam_started on the jams topic' });
+  const jam = started()[0] as { jam: { id: string; segments: string[]; lengthM: number } };
   assert.ok(jam.jam.segments.length >= 1 && jam.jam.lengthM > 0);
+  assert.equal(
+    traffic.records[0]?.key?.toString(),
+    (JSON.parse(traffic.records[0]?.value?.toString() ?? '{}') as { jam: { id: string } }).jam.id,
+    'keyed by jam id',
+  );
 
   await warnings.until(1, 60_000);
   assert.ok(warnings.records.length > 0, 'no warning on the warnings topic');
@@ -57,6 +62,15 @@ test('simulated incident -> MQTT -> Kafka -> traffic: jam_started on the traffic
   assert.equal(res.status, 200);
   const body = (await res.json()) as { jams: unknown[]; predicted: unknown[] };
   assert.ok(Array.isArray(body.jams) && Array.isArray(body.predicted));
+  const hist = await fetch(`${backend.httpUrl}/api/v1/jams?from=0`, { headers: { authorization: 'Bearer demo-viewer-token' } });
+  assert.equal(hist.status, 200);
+  const history = ((await hist.json()) as { history: { id: string; segments: string[] }[] }).history;
+  assert.ok(
+    history.some((h) => h.id === jam.jam.id && jam.jam.segments.every((s) => h.segments.includes(s))),
+    'the jam is in the history',
+  );
+  const bad = await fetch(`${backend.httpUrl}/api/v1/jams?from=yesterday`, { headers: { authorization: 'Bearer demo-viewer-token' } });
+  assert.equal(bad.status, 400);
   const seg = await fetch(`${backend.httpUrl}/api/v1/traffic/segments`, { headers: { authorization: 'Bearer demo-viewer-token' } });
   assert.equal(seg.status, 200);
   assert.ok(((await seg.json()) as { segments: unknown[] }).segments.length > 0);

@@ -146,7 +146,10 @@ const probes: Record<string, Record<number, Probe>> = {
     400: (api) => api.call('GET', v1(`/fences/${'f'.repeat(65)}/occupants`), VIEWER),
     404: (api) => api.call('GET', v1('/fences/nowhere/occupants'), VIEWER),
   },
-  'GET /jams': { 200: (api) => api.call('GET', v1('/jams'), VIEWER) },
+  'GET /jams': {
+    200: (api) => api.call('GET', v1('/jams?from=0&to=1700000000000'), VIEWER),
+    400: (api) => api.call('GET', v1('/jams?from=35000000000000000000000000'), VIEWER),
+  },
   'GET /traffic/segments': { 200: (api) => api.call('GET', v1('/traffic/segments'), VIEWER) },
   'GET /vehicles': {
     200: (api) => api.call('GET', v1('/vehicles?status=online&bbox=11,48,12,49&limit=10&offset=0'), VIEWER),

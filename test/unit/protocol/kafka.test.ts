@@ -29,6 +29,7 @@ test('topics: names, cleanup policies, keys and partitions as data', () => {
     'geofence-events',
     'geofencing-state',
     'traffic',
+    'jams',
     'warnings',
     'deadletter',
   ]);

@@ -98,7 +98,7 @@ test('TrafficService: steps on the record clock (after lateness), segment report
   assert.equal(svc.segmentsFrame().atMs, 30_000);
 });
 
-test('stepOutputs: jam events keyed by head segment, car warnings as protocol bytes keyed by VIN', () => {
+test('stepOutputs: jam events on the jams topic keyed by jam id, car warnings as protocol bytes keyed by VIN', () => {
   const jam = {
     id: 'jam-1',
     segments: ['a', 'b'],
@@ -138,7 +138,7 @@ test('stepOutputs: jam events keyed by head segment, car warnings as protocol by
   assert.deepEqual(
     out.records.map((r) => [r.topic, r.key]),
     [
-      ['traffic', 'b'],
+      ['jams', 'jam-1'],
       ['warnings', warning.vin],
     ],
   );

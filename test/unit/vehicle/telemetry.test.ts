@@ -111,6 +111,14 @@ test('a car that stops long enough parks: ignition off, gear P, door, lock event
   assert.equal(s.locked, true);
 });
 
+test("a replayed car (parking 'trace') queued for 20 min keeps its ignition on: the trace, not the rule, decides", () => {
+  const sim = new OneCar(findCar('bev'), new FakeTrace((t) => (t < 60 ? 10 : 0)), { parkAfterS: 120, parking: 'trace' });
+  sim.run(1200);
+  assert.equal(readVehicle(sim.state, 0).ignition, true);
+  assert.ok(!sim.events.some((e) => e.type === 'ignition' && !e.on), 'no ignition-off event');
+  assert.throws(() => vehicleConfig({ parking: 'sometimes' as 'still' }), /vehicle\.parking must be 'still' or 'trace'/);
+});
+
 test('every telemetry, event and status message validates and round-trips through both codecs', () => {
   for (const kind of ['bev', 'ice'] as const) {
     const car = findCar(kind);

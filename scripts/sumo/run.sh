@@ -1,0 +1,14 @@
+#!/bin/sh
+# Generates the SUMO scenario (scripts/sumo/generate.py) into OUT (default /tmp/v2x-sumo), with
+# SUMO from PyPI (eclipse-sumo) in a venv under /tmp, then prints the command that scores it.
+#   scripts/sumo/run.sh [OUT] [--seed N] [--period S] [--end S]
+set -eu
+OUT=${1:-/tmp/v2x-sumo}
+[ $# -gt 0 ] && shift
+VENV=${SUMO_VENV:-/tmp/v2x-sumo-venv}
+if [ ! -x "$VENV/bin/sumo" ]; then
+  python3 -m venv "$VENV"
+  "$VENV/bin/pip" install --quiet eclipse-sumo
+fi
+PATH="$VENV/bin:$PATH" "$VENV/bin/python" "$(dirname "$0")/generate.py" "$OUT" "$@"
+echo "score it: node dist/cli/run.js eval traffic --replay $OUT/fcd.xml --network $OUT/grid.net.xml --truth $OUT/edgedata.xml --html $OUT/report.html"
