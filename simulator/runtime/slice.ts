@@ -394,8 +394,6 @@ export class FleetSlice implements TimerTarget, CommandHost, SessionEvents<numbe
 
   /** Parked cars of this slice now. */
   parkedCars(): number {
-    let p = 0;
-    for (let k = 0; k < this.cars.length; k++) if (this.world.isParked(k)) p++;
-    return p;
+    return this.cars.reduce((p, _c, k) => (this.world.isParked(k) ? p + 1 : p), 0);
   }
 }
