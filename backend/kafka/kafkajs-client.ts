@@ -210,8 +210,18 @@ export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
         listTopics: () => admin.listTopics(),
         brokerCount: async () => (await admin.describeCluster()).brokers.length,
         async topicOffsets(topic) {
-          const o = await admin.fetchTopicOffsets(topic);
-          return o.map((p) => ({ partition: p.partition, low: Number(p.low), high: Number(p.high) }));
+          // A topic created a moment ago (or whose leader just moved) answers "not the leader" for a
+          // while: retry that, kafkajs's retriable errors only, for up to 10 s.
+          const deadline = Date.now() + 10_000;
+          for (let wait = 50; ; wait = Math.min(1000, wait * 2)) {
+            try {
+              const o = await admin.fetchTopicOffsets(topic);
+              return o.map((p) => ({ partition: p.partition, low: Number(p.low), high: Number(p.high) }));
+            } catch (err) {
+              if ((err as { retriable?: boolean }).retriable !== true || Date.now() + wait > deadline) throw err;
+              await new Promise((r) => setTimeout(r, wait));
+            }
+          }
         },
         deleteTopics: (names) => admin.deleteTopics({ topics: [...names] }),
         close: () => admin.disconnect(),
