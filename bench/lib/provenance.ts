@@ -19,7 +19,11 @@ export function repoRoot(): string {
 export function commitId(root = repoRoot()): string {
   try {
     const sha = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: root, encoding: 'utf8' }).trim() !== '';
+    const dirty =
+      execFileSync('git', ['status', '--porcelain', '--untracked-files=no', '--', '.', ':(exclude)bench/results'], {
+        cwd: root,
+        encoding: 'utf8',
+      }).trim() !== '';
     return dirty ? `${sha}-dirty` : sha;
   } catch {
     return 'unknown';
