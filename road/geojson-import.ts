@@ -23,7 +23,7 @@ import { readTextFile } from '../core/text-file.js';
 import type { LonLat } from './geo.js';
 import { createNetwork, type RoadNodeSpec, type RoadSegmentSpec } from './network.js';
 import { isSumoFeature, SumoGeoJson } from './geojson-sumo.js';
-import { keepConnected, SkipLog, type ImportOptions, type ImportResult } from './import-common.js';
+import { keepConnected, SkipLog, withSource, type ImportOptions, type ImportResult } from './import-common.js';
 import {
   HIGHWAY_DEFAULTS,
   NON_CAR_HIGHWAYS,
@@ -239,9 +239,8 @@ export function importGeoJson(doc: unknown, options: ImportOptions = {}): Import
   return keepConnected(createNetwork({ nodes, segments }), warnings, options);
 }
 
-/** Thin loader: reads and parses the file, then imports it. */
-export function loadGeoJsonFile(path: string, options: ImportOptions = {}): ImportResult {
-  const text = readTextFile(path, 'ROAD_NETWORK_UNREADABLE');
+/** Parses GeoJSON text read from `path` and imports it; errors name the file. */
+export function importGeoJsonText(text: string, path: string, options: ImportOptions = {}): ImportResult {
   let doc: unknown;
   try {
     doc = JSON.parse(text);
@@ -251,8 +250,11 @@ export function loadGeoJsonFile(path: string, options: ImportOptions = {}): Impo
   try {
     return importGeoJson(doc, options);
   } catch (err) {
-    if (err instanceof V2xError)
-      throw new V2xError(err.code, `${path}: ${err.message.replace(/^[^:]*: /, '')}`, { details: err.details, cause: err });
-    throw err;
+    throw withSource(err, path);
   }
+}
+
+/** Thin loader: reads the file, then imports it. */
+export function loadGeoJsonFile(path: string, options: ImportOptions = {}): ImportResult {
+  return importGeoJsonText(readTextFile(path, 'ROAD_NETWORK_UNREADABLE'), path, options);
 }

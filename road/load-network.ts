@@ -4,8 +4,8 @@
  * comes from the name, else from the content (`<net`, `<osm`, `{`).
  */
 import { V2xError } from '../core/errors.js';
-import { importGeoJson } from './geojson-import.js';
-import { withSource, type ImportOptions, type ImportResult } from './import-common.js';
+import { importGeoJsonText } from './geojson-import.js';
+import type { ImportOptions, ImportResult } from './import-common.js';
 import { importOsm } from './osm-import.js';
 import { importSumoNet } from './sumo-net-import.js';
 import { readNetworkText } from './xml-read.js';
@@ -32,19 +32,8 @@ export function loadNetworkFile(path: string, options: ImportOptions = {}): Impo
       return importSumoNet(text, path, options);
     case 'osm':
       return importOsm(text, path, options);
-    case 'geojson': {
-      let doc: unknown;
-      try {
-        doc = JSON.parse(text);
-      } catch (err) {
-        throw new V2xError('ROAD_NETWORK_INVALID', `${path}: not valid JSON: ${(err as Error).message}`, { cause: err });
-      }
-      try {
-        return importGeoJson(doc, options);
-      } catch (err) {
-        throw withSource(err, path);
-      }
-    }
+    case 'geojson':
+      return importGeoJsonText(text, path, options);
     default:
       throw new V2xError(
         'ROAD_NETWORK_INVALID',

@@ -9,55 +9,10 @@ import { completeVin } from '../../../protocol/index.js';
 import { API_V1 } from '../../../backend/api/route.js';
 import { plugin } from '../../../backend/http.js';
 import { commandRoutes, type CommandApi } from '../../../backend/services/commands/routes.js';
-import type { CreateRequest } from '../../../backend/services/commands/service.js';
-import type { CommandSnapshot } from '../../../backend/services/commands/types.js';
+import { FakeCommands, VIN } from './fakes.js';
 import { ADMIN, OPERATOR, VIEWER, testHttp, type ErrorReply } from './http.js';
 
-const VIN = completeVin('1V2XT0S0XNA000001');
 const OTHER_VIN = completeVin('1V2XT0S0XNA000002');
-
-/** Remembers what the routes asked for; a command is CREATED, canceling makes it CANCELED. */
-class FakeCommands implements CommandApi {
-  readonly created: CreateRequest[] = [];
-  readonly byId = new Map<string, CommandSnapshot>();
-  isKnownVin(vin: string): boolean {
-    return vin === VIN;
-  }
-  async create(req: CreateRequest): Promise<{ snapshot: CommandSnapshot; replay: boolean }> {
-    this.created.push(req);
-    const snapshot: CommandSnapshot = {
-      commandId: `cmd-${this.created.length}`,
-      vin: req.vin,
-      type: req.type,
-      params: req.params,
-      status: 'CREATED',
-      createdAt: 1000,
-      expiresAt: 1000 + req.ttlSeconds * 1000,
-      updatedAt: 1000,
-      principal: req.principal,
-      fingerprint: 'f'.repeat(64),
-      sendCount: 0,
-    };
-    this.byId.set(snapshot.commandId, snapshot);
-    return { snapshot, replay: false };
-  }
-  get(id: string): CommandSnapshot | undefined {
-    return this.byId.get(id);
-  }
-  async settled(id: string): Promise<CommandSnapshot | undefined> {
-    return this.byId.get(id);
-  }
-  list(vin: string): CommandSnapshot[] {
-    return [...this.byId.values()].filter((s) => s.vin === vin);
-  }
-  async cancel(id: string, principal: string): Promise<CommandSnapshot> {
-    const s = this.byId.get(id);
-    if (s === undefined) throw new V2xError('COMMAND_NOT_FOUND', id);
-    const canceled: CommandSnapshot = { ...s, status: 'CANCELED', message: `by ${principal}` };
-    this.byId.set(id, canceled);
-    return canceled;
-  }
-}
 
 function setup(t: Parameters<typeof testHttp>[0], service: () => CommandApi) {
   return testHttp(t, plugin(commandRoutes, { prefix: API_V1, service, defaultTtlSeconds: 300, maxTtlSeconds: 3600 }));

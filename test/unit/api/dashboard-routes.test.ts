@@ -5,16 +5,14 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { completeVin, encode, type StatusOnline, type Telemetry } from '../../../protocol/index.js';
 import { API_V1 } from '../../../backend/api/route.js';
 import { plugin } from '../../../backend/http.js';
 import { dashboardRoutes } from '../../../backend/dashboard/routes.js';
 import { vehicleRoutes } from '../../../backend/dashboard/vehicles/routes.js';
-import { VehicleStore } from '../../../backend/dashboard/vehicles/store.js';
 import type { SystemMetricsMsg } from '../../../backend/dashboard/hub/events.js';
+import { fleet, UNKNOWN_VIN, VIN } from './fakes.js';
 import { ADMIN, OPERATOR, VIEWER, testHttp, type ErrorReply } from './http.js';
 
-const VIN = completeVin('1V2XT0S0XNA000001');
 const system: SystemMetricsMsg = { t: 1000, msgPerS: 12.5, kafkaLag: 3, latencyP99Ms: 8, connectedCars: 1 };
 const network = JSON.stringify({ type: 'FeatureCollection', features: [] });
 
@@ -35,33 +33,6 @@ test('dashboard: /me names the principal and role; /system; /network as JSON tex
     assert.equal(r.body.code, 'UNAUTHORIZED');
   }
 });
-
-function fleet(): VehicleStore<Uint8Array> {
-  const store = new VehicleStore<Uint8Array>({ ringSize: 5 });
-  const status: StatusOnline = {
-    vin: VIN,
-    state: 'online',
-    ts: 1000,
-    connectedAt: 1000,
-    firmware: '1.0',
-    make: 'Volkswagen',
-    model: 'ID.3',
-    modelYear: 2022,
-    powertrain: 'bev',
-  };
-  store.applyStatus(status, 1001);
-  const fix: Telemetry = {
-    vin: VIN,
-    seq: 1,
-    ts: 1100,
-    gps: { lat: 48.1, lon: 11.5, heading: 90, speedKmh: 30 },
-    odometerKm: 100,
-    ignition: true,
-    gear: 'D',
-  };
-  store.applyTelemetry(fix, encode('telemetry', fix), 1101);
-  return store;
-}
 
 test('vehicles: list with filters, one car, its telemetry', async (t) => {
   const { call } = testHttp(t, plugin(vehicleRoutes, { prefix: API_V1, store: fleet() }));
@@ -94,7 +65,7 @@ test('vehicles: 401 first, then 400 naming the parameter, 404 for an unknown VIN
   const badVin = await call<ErrorReply>('GET', `${API_V1}/vehicles/NOTAVIN0000000000`, VIEWER);
   assert.equal(badVin.status, 400);
   assert.equal(badVin.body.details.field, 'params.vin');
-  const unknown = await call<ErrorReply>('GET', `${API_V1}/vehicles/${completeVin('1V2XT0S0XNA000009')}/telemetry`, VIEWER);
+  const unknown = await call<ErrorReply>('GET', `${API_V1}/vehicles/${UNKNOWN_VIN}/telemetry`, VIEWER);
   assert.equal(unknown.status, 404);
   assert.equal(unknown.body.code, 'VEHICLE_NOT_FOUND');
 });

@@ -26,11 +26,14 @@ export const UNKNOWN_VIN = completeVin('1V2XT0S0XNA999999');
 /** Commands by id; an idempotency key reused with another type is a CONFLICT, as in the service. */
 export class FakeCommands implements CommandApi {
   ready = true;
+  /** Every create the routes asked for, replays included. */
+  readonly created: CreateRequest[] = [];
   readonly byId = new Map<string, CommandSnapshot>();
   isKnownVin(vin: string): boolean {
     return vin === VIN;
   }
   async create(req: CreateRequest): Promise<{ snapshot: CommandSnapshot; replay: boolean }> {
+    this.created.push(req);
     const same = [...this.byId.values()].find((s) => req.idempotencyKey !== undefined && s.idempotencyKey === req.idempotencyKey);
     if (same !== undefined) {
       if (same.type !== req.type) throw new V2xError('CONFLICT', `idempotencyKey ${req.idempotencyKey} was used for ${same.type}`);
