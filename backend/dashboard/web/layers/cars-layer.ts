@@ -51,6 +51,10 @@ export class CarsLayer implements Layer {
     const speed = new Float32Array(n);
     const vins: string[] = new Array<string>(n);
     const index = new Map<string, number>();
+    // Until the next draw, a car keeps the screen position it was last drawn at (a new car has none),
+    // so a click or a test hook between a frame's arrival and its first draw still finds the cars.
+    const sx = new Float32Array(n).fill(NaN);
+    const sy = new Float32Array(n).fill(NaN);
     const p = this.#progress(now);
     for (let i = 0; i < n; i++) {
       const c = frame.cars[i]!;
@@ -68,6 +72,8 @@ export class CarsLayer implements Layer {
         fromY[i] = y;
         continue;
       }
+      sx[i] = this.#sx[j] as number;
+      sy[i] = this.#sy[j] as number;
       const ox = (this.#fromX[j] as number) + ((this.#toX[j] as number) - (this.#fromX[j] as number)) * p;
       const oy = (this.#fromY[j] as number) + ((this.#toY[j] as number) - (this.#fromY[j] as number)) * p;
       const far = Math.abs(ox - x) > TELEPORT || Math.abs(oy - y) > TELEPORT;
@@ -85,8 +91,8 @@ export class CarsLayer implements Layer {
     this.#toY = toY;
     this.#moving = moving;
     this.#speed = speed;
-    this.#sx = new Float32Array(n).fill(NaN);
-    this.#sy = new Float32Array(n).fill(NaN);
+    this.#sx = sx;
+    this.#sy = sy;
     this.#clusters = frame.clusters;
     this.inView = frame.inView;
     this.total = frame.total;
