@@ -12,6 +12,7 @@ import {
   type MessageToProduce,
 } from '@platformatic/kafka';
 import { V2xError } from '../../core/errors.js';
+import { backoffDelay } from './backoff.js';
 import { createPlatformaticConsumer, forceClose, type PlatformaticBase } from './platformatic-consumer.js';
 import { KafkaProduceError, type ProduceFailure } from './produce-error.js';
 import type { Admin, KafkaClient, KafkaClientOptions, OutRecord, Producer, ProducerOptions, TopicSpec } from './types.js';
@@ -23,9 +24,11 @@ export function createPlatformaticClient(options: KafkaClientOptions): KafkaClie
     clientId: options.clientId,
     bootstrapBrokers: [...options.brokers],
     connectTimeout: options.connectionTimeoutMs ?? 3000,
-    // a few quick retries inside the library; a longer outage surfaces as an error the caller retries
-    retries: 5,
-    retryDelay: 200,
+    // retries inside the library, doubling from 100 ms to 2 s (about 8 s in all, as the kafkajs adapter):
+    // a new group's coordinator takes seconds to appear on a fresh Kafka; a longer outage surfaces as
+    // an error the caller retries
+    retries: 8,
+    retryDelay: (_client, _operation, attempt) => backoffDelay(attempt - 1, { minMs: 100, maxMs: 2000 }),
   };
 
   return {

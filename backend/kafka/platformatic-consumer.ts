@@ -6,7 +6,8 @@
  * - Batches: what the stream delivered by the end of the current turn, grouped by partition; the
  *   stream is paused while the handler runs (at most concurrentPartitions partitions at once), so the
  *   library's buffer, not ours, holds what arrives meanwhile.
- * - A handler that throws gets the same batch again after a doubling wait (at-least-once).
+ * - A handler that throws gets the same batch again after a doubling wait (at-least-once); a failed
+ *   onAssign restore fails the batch and runs again first, as a rejoin with kafkajs would.
  * - The library ends a stream on a failed fetch (Kafka away for longer than its retries) and emits
  *   'error' when a rejoin fails: the member is then closed and a new one joins after a doubling wait,
  *   from the committed offsets, for as long as close() was not called (kafkajs's restartOnFailure).
@@ -19,6 +20,7 @@ import type { BatchHandler, Consumer, ConsumerOptions, Headers, InRecord } from 
 
 const log = logger('kafka');
 const RESTART = { minMs: 200, maxMs: 5000 } as const;
+const JOIN_TIMEOUT_MS = 60_000;
 
 /** The connection options of every client of the adapter (platformatic-client.ts). */
 export interface PlatformaticBase {
@@ -26,7 +28,7 @@ export interface PlatformaticBase {
   readonly bootstrapBrokers: string[];
   readonly connectTimeout: number;
   readonly retries: number;
-  readonly retryDelay: number;
+  readonly retryDelay: (client: unknown, operationId: string, attempt: number) => number;
 }
 
 type Member = PltConsumer<Buffer, Buffer, Buffer, Buffer>;
@@ -57,6 +59,15 @@ export async function createPlatformaticConsumer(base: PlatformaticBase, opts: C
       };
     });
 
+  /** Runs onAssign for an assignment; batches wait for it, and a failed one is run again before the next batch. */
+  let lastAssignment: ReadonlyMap<string, readonly number[]> | undefined;
+  const restore = (assignment: ReadonlyMap<string, readonly number[]>): void => {
+    if (opts.onAssign === undefined) return;
+    lastAssignment = assignment;
+    assigned = opts.onAssign(assignment);
+    assigned.catch((err: unknown) => log.warn({ err, groupId: opts.groupId }, 'restoring the assigned partitions failed'));
+  };
+
   const newMember = (): Member => {
     const m: Member = new PltConsumer<Buffer, Buffer, Buffer, Buffer>({
       ...base,
@@ -69,12 +80,8 @@ export async function createPlatformaticConsumer(base: PlatformaticBase, opts: C
       minBytes: opts.fetch?.minBytes ?? 1,
       maxWaitTime: opts.fetch?.maxWaitMs ?? 1000,
     });
-    const onAssign = opts.onAssign;
     m.on('consumer:group:join', (payload: { assignments?: { topic: string; partitions: number[] }[] }) => {
-      if (onAssign === undefined) return;
-      const assignment = new Map((payload.assignments ?? []).map((a) => [a.topic, a.partitions] as const));
-      assigned = onAssign(assignment);
-      assigned.catch((err: unknown) => log.warn({ err, groupId: opts.groupId }, 'restoring the assigned partitions failed'));
+      restore(new Map((payload.assignments ?? []).map((a) => [a.topic, a.partitions] as const)));
     });
     // a rejoin that failed for good: this member is done, a new one takes over
     m.on('error', (err: unknown) => restart(m, err));
@@ -115,6 +122,7 @@ export async function createPlatformaticConsumer(base: PlatformaticBase, opts: C
   const restart = (m: Member, err: unknown): void => {
     if (closing || member !== m || restarting) return;
     restarting = true;
+    toCommit.clear();
     log.warn({ err, groupId: opts.groupId }, 'Kafka consumer failed; rejoining the group');
     member = undefined;
     const s = stream;
@@ -168,7 +176,12 @@ export async function createPlatformaticConsumer(base: PlatformaticBase, opts: C
     const records = batch.map(toInRecord);
     for (let attempt = 0; stream === s && !closing; attempt++) {
       try {
-        await assigned;
+        try {
+          await assigned;
+        } catch (err) {
+          if (lastAssignment !== undefined) restore(lastAssignment); // as a rejoin would: the restore runs again
+          throw err;
+        }
         await handler!(records);
         break;
       } catch (err) {
@@ -182,23 +195,60 @@ export async function createPlatformaticConsumer(base: PlatformaticBase, opts: C
     }
     if (stream !== s || closing) return;
     const last = batch[batch.length - 1]!;
-    try {
-      await member?.commit({ offsets: [{ topic: last.topic, partition: last.partition, offset: last.offset + 1n, leaderEpoch: -1 }] });
-    } catch (err) {
-      // a rebalance moved the partition: its new owner starts from the last commit (at-least-once)
-      log.debug({ err, groupId: opts.groupId }, 'offset commit failed');
+    toCommit.set(`${last.topic}\0${last.partition}`, {
+      topic: last.topic,
+      partition: last.partition,
+      offset: last.offset + 1n,
+      leaderEpoch: -1,
+    });
+    if (committing === undefined) committing = commitLoop();
+  };
+
+  /**
+   * Commits the handled offsets in the background, one request in flight with every partition's
+   * latest, so the next fetch never waits for a commit round trip (what is handled but not yet
+   * committed when a member dies is handed out again: at-least-once).
+   */
+  const toCommit = new Map<string, { topic: string; partition: number; offset: bigint; leaderEpoch: number }>();
+  let committing: Promise<void> | undefined;
+  const commitLoop = async (): Promise<void> => {
+    while (toCommit.size > 0) {
+      const offsets = [...toCommit.values()];
+      toCommit.clear();
+      const m = member;
+      if (m === undefined) break;
+      try {
+        await m.commit({ offsets });
+      } catch (err) {
+        // a rebalance moved a partition: its new owner starts from the last commit (at-least-once)
+        log.debug({ err, groupId: opts.groupId }, 'offset commit failed');
+      }
     }
+    committing = undefined;
   };
 
   return {
     async start(h: BatchHandler) {
       if (handler !== undefined) throw new V2xError('INTERNAL', 'consumer already started');
       handler = h;
-      await join();
+      // a group's first join on a fresh Kafka waits for its coordinator (the offsets topic being
+      // created): keep trying what the library calls retryable for up to JOIN_TIMEOUT_MS
+      const deadline = Date.now() + JOIN_TIMEOUT_MS;
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await join();
+          return;
+        } catch (err) {
+          if (closing || !platformaticRetriable(err) || Date.now() > deadline) throw err;
+          log.debug({ err, groupId: opts.groupId }, 'joining the group failed; trying again');
+          await sleep(backoffDelay(attempt, RESTART));
+        }
+      }
     },
     async close() {
       closing = true;
       wake?.();
+      await committing; // what was handled is committed before the member leaves
       const s = stream;
       const m = member;
       stream = undefined;
@@ -207,6 +257,20 @@ export async function createPlatformaticConsumer(base: PlatformaticBase, opts: C
       await m?.close().catch(() => forceClose(m));
     },
   };
+}
+
+/** The library's own rule: retryable unless an error in the chain says canRetry=false. */
+export function platformaticRetriable(err: unknown): boolean {
+  const seen = new Set<unknown>();
+  const walk = (e: unknown): boolean => {
+    if (typeof e !== 'object' || e === null || seen.has(e)) return true;
+    seen.add(e);
+    const x = e as { canRetry?: unknown; code?: unknown; errors?: unknown; cause?: unknown };
+    if (x.canRetry === false || x.code === 'PLT_KFK_USER') return false;
+    if (Array.isArray(x.errors) && !x.errors.every(walk)) return false;
+    return walk(x.cause);
+  };
+  return walk(err);
 }
 
 /** Closes a client at once, not waiting for what it has in flight; never rejects. */
