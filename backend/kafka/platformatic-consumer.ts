@@ -76,6 +76,10 @@ export async function createPlatformaticConsumer(base: PlatformaticBase, opts: C
       sessionTimeout: 30_000,
       heartbeatInterval: 3000,
       rebalanceTimeout: 60_000,
+      // A JoinGroup waits up to the rebalance timeout (for a member that died without leaving: its
+      // session timeout). With the library's 30 s request timeout it timed out just before Kafka
+      // answered and joined again as a new member, which the group then waited for in turn.
+      requestTimeout: 65_000,
       // as the kafkajs adapter: a quiet topic's fetch waits 1 s at most unless the caller batches
       minBytes: opts.fetch?.minBytes ?? 1,
       maxWaitTime: opts.fetch?.maxWaitMs ?? 1000,
