@@ -227,8 +227,11 @@ export function createConfluentClient(options: KafkaClientOptions): KafkaClient 
         },
         listTopics: () => a.listTopics(),
         async brokerCount() {
-          // librdkafka's admin has no describeCluster in this API: the replicas of a topic's partitions name the brokers
-          const meta = await a.fetchTopicMetadata({ topics: await a.listTopics() });
+          // This API has no describeCluster: the replicas of the topics' partitions name the brokers. A
+          // cluster without topics counts as one broker (new topics then get one replica): a limit of this adapter.
+          const topics = await a.listTopics();
+          if (topics.length === 0) return 1;
+          const meta = await a.fetchTopicMetadata({ topics });
           const ids = new Set(meta.topics.flatMap((t) => t.partitions.flatMap((p) => p.replicas)));
           return Math.max(1, ids.size);
         },
