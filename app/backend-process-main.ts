@@ -127,7 +127,7 @@ process.on('message', (m: ParentToBackend) => {
         const kafka = createKafkaClient({
           brokers: config.kafka.brokers,
           clientId: config.kafka.clientId,
-          fastProduce: config.kafka.fastProduce,
+          client: config.kafka.client,
         });
         backend = await createBackend({
           config,

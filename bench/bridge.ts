@@ -11,14 +11,14 @@
  * probes, each process listed) and of Kafka (its JVM), and loss: records in Kafka minus messages
  * acknowledged.
  *
- *   npm run bench -- bridge [--cars 1000] [--window 8] [--seconds 30] [--warmup 5] [--producers 1] [--encoder fast|kafkajs]
+ *   npm run bench -- bridge [--cars 1000] [--window 8] [--seconds 30] [--warmup 5] [--producers 1] [--client kafkajs|platformatic|confluent]
  *        [--edges 0] [--single-process]
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { configureLogging } from '../core/log.js';
 import { kafkaTopicName } from '../protocol/index.js';
-import { createKafkaClient } from '../backend/kafka/index.js';
+import { createKafkaClient, DEFAULT_KAFKA_CLIENT, kafkaClientName, type KafkaClientName } from '../backend/kafka/index.js';
 import { benchConfig, startBenchKafka } from './lib/backend.js';
 import { startBenchStack } from './lib/stack.js';
 import { numberFlags, stringFlag } from './lib/flags.js';
@@ -33,9 +33,11 @@ const { cars, window, seconds, warmup, producers, edges } = numberFlags({
   edges: 0,
 });
 const single = process.argv.includes('--single-process');
-const encoder = stringFlag('encoder', 'fast');
-if (encoder !== 'fast' && encoder !== 'kafkajs') {
-  console.error(`bridge bench: --encoder must be fast or kafkajs (got ${String(encoder)})`);
+let clientName: KafkaClientName;
+try {
+  clientName = kafkaClientName(stringFlag('client', DEFAULT_KAFKA_CLIENT));
+} catch (err) {
+  console.error(`bridge bench: --client: ${(err as Error).message}`);
   process.exit(2);
 }
 
@@ -51,7 +53,7 @@ try {
     // The chain under test: the broker and the bridge, not the services that consume telemetry.
     'backend.roles': 'broker,bridge',
     'bridge.producers': producers,
-    'kafka.fastProduce': encoder === 'fast',
+    'kafka.client': clientName,
     'stack.edges': edges,
     'stack.singleProcess': single,
   });
@@ -142,7 +144,7 @@ try {
     cars,
     window,
     producers,
-    encoder,
+    client: clientName,
     seconds,
     target_msgs_per_s: 20_000,
     topology: backend.topology,
@@ -154,7 +156,7 @@ try {
       loop_delay_p99_ms: p.loop_delay_p99_ms,
     })),
   };
-  console.log(`bridge: ${cars} cars, window ${window}, ${encoder} produce encoder, ${seconds} s measured after ${warmup} s warm-up`);
+  console.log(`bridge: ${cars} cars, window ${window}, Kafka client ${clientName}, ${seconds} s measured after ${warmup} s warm-up`);
   console.log(`  sustained ${result.msgs_per_s} msg/s (median second ${result.median_msgs_per_s}); target 20,000`);
   console.log(`  CPU per message: backend ${result.broker_bridge_us_per_msg} us, Kafka ${result.kafka_us_per_msg} us`);
   for (const p of result.processes) console.log(`    ${p.process} (${p.roles}): ${p.us_per_msg} us/msg, ${p.cpu_pct}% CPU`);

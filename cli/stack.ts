@@ -56,7 +56,7 @@ async function startSingle(config: DeepReadonly<Config>, plan: StackPlan, kafka:
   const backend = await createBackend({
     config,
     network: networkSource(config.sim),
-    kafka: createKafkaClient({ brokers: kafka.brokers, clientId: config.kafka.clientId, fastProduce: config.kafka.fastProduce }),
+    kafka: createKafkaClient({ brokers: kafka.brokers, clientId: config.kafka.clientId, client: config.kafka.client }),
   }).start();
   onShutdown('backend', () => backend.close());
   return {

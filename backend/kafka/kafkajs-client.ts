@@ -1,8 +1,8 @@
-/** The kafkajs implementation of the Kafka boundary (backend/kafka/types.ts). */
+/** The kafkajs 2.2.4 implementation of the Kafka boundary (backend/kafka/types.ts), as published: no patched internals. */
+import { Kafka, Partitioners, logLevel as KafkaLogLevel } from 'kafkajs';
 import type { Admin as KafkajsAdmin, IHeaders, ITopicConfig, LogEntry, Producer as KafkajsProducer } from 'kafkajs';
 import { V2xError } from '../../core/errors.js';
 import { logger } from '../../core/log.js';
-import { loadKafkajs, type KafkajsModule } from './kafkajs-loader.js';
 import { KafkaProduceError, kafkajsFailure } from './produce-error.js';
 import type {
   Admin,
@@ -31,7 +31,7 @@ const STARTUP_CHATTER = [
   /The coordinator is loading/i,
 ];
 
-function logCreator(KafkaLogLevel: KafkajsModule['logLevel']) {
+function logCreator() {
   return () =>
     ({ level, log: entry }: LogEntry) => {
       const { message, ...rest } = entry;
@@ -45,20 +45,19 @@ function logCreator(KafkaLogLevel: KafkajsModule['logLevel']) {
     };
 }
 
-export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
-  if (options.brokers.length === 0) throw new V2xError('CONFIG_INVALID', 'kafka.brokers is empty: no Kafka to connect to');
-  const { Kafka, Partitioners, logLevel: KafkaLogLevel } = loadKafkajs(options.fastProduce ?? true).kafkajs;
+export function createKafkajsClient(options: KafkaClientOptions): KafkaClient {
   const kafka = new Kafka({
     clientId: options.clientId,
     brokers: [...options.brokers],
     connectionTimeout: options.connectionTimeoutMs ?? 3000,
     logLevel: KafkaLogLevel.WARN,
-    logCreator: logCreator(KafkaLogLevel),
+    logCreator: logCreator(),
     retry: { initialRetryTime: 100, retries: 8 },
   });
 
   return {
     brokers: options.brokers,
+    name: 'kafkajs',
 
     async producer(opts: ProducerOptions = {}): Promise<Producer> {
       const idempotent = opts.idempotent ?? false;

@@ -1,8 +1,12 @@
 /**
  * The narrow Kafka boundary every service and the bridge use: produce a batch, consume as a group,
- * create topics. Only backend/kafka/ knows which client library sits behind it (kafkajs today), so
- * changing library touches this folder alone.
+ * create topics. Only backend/kafka/ knows which client library sits behind it (one adapter file per
+ * library, picked by `kafka.client`: client.ts), so changing library touches this folder alone.
  */
+
+/** The client libraries behind this boundary (decision 0031); `kafka.client` picks one. */
+export const KAFKA_CLIENTS = ['kafkajs', 'platformatic', 'confluent'] as const;
+export type KafkaClientName = (typeof KAFKA_CLIENTS)[number];
 
 export type Headers = Readonly<Record<string, string>>;
 
@@ -110,6 +114,8 @@ export interface Admin {
 
 export interface KafkaClient {
   readonly brokers: readonly string[];
+  /** The library behind it (client.ts), when known. */
+  readonly name?: KafkaClientName;
   producer(options?: ProducerOptions): Promise<Producer>;
   consumer(options: ConsumerOptions): Promise<Consumer>;
   admin(): Promise<Admin>;
@@ -120,9 +126,6 @@ export interface KafkaClientOptions {
   readonly clientId: string;
   /** Connection timeout per broker, ms. */
   readonly connectionTimeoutMs?: number;
-  /**
-   * Encode produce requests through backend/kafka/produce-encoding.ts instead of kafkajs's own
-   * encoder (decision 0020). Default true; the first client created in a process decides.
-   */
-  readonly fastProduce?: boolean;
+  /** Which library (decision 0031); default DEFAULT_KAFKA_CLIENT (client.ts). */
+  readonly client?: KafkaClientName;
 }

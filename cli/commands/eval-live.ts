@@ -72,7 +72,11 @@ export async function runLiveTrafficEvaluation(
     const stack = await startStack(config, progress);
     const backend = stack.backend;
     if (backend === undefined) throw new Error('eval traffic: the backend did not start in this process');
-    const kafka = createKafkaClient({ brokers: stack.kafka.brokers, clientId: `${config.kafka.clientId}-eval` });
+    const kafka = createKafkaClient({
+      brokers: stack.kafka.brokers,
+      clientId: `${config.kafka.clientId}-eval`,
+      client: config.kafka.client,
+    });
     const jamRecords: InRecord[] = [];
     const trafficRecords: InRecord[] = [];
     let lastRecordAt = Date.now();

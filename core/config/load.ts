@@ -184,12 +184,20 @@ function validate(schema: TObject, value: unknown, origins: Map<string, string>)
     const key = e.path.replace(/^\//, '').replaceAll('/', '.') || '(root)';
     const origin = originOf(key, origins);
     const got = e.value === undefined ? '' : ` (got ${JSON.stringify(e.value)})`;
-    const rule = e.message.replace(/^Expected/, 'expected');
+    const rule = literalChoices(e.schema) ?? e.message.replace(/^Expected/, 'expected');
     const msg = e.schema[Kind] === 'Never' || /additional|Unexpected property/i.test(e.message) ? 'unknown key' : rule;
     problems.push(`${key}: ${msg}${got}${origin ? ` [from ${origin}]` : ''}`);
     if (problems.length >= 5) break;
   }
   throw new V2xError('CONFIG_INVALID', problems.join('; '), { details: { problems } });
+}
+
+/** 'expected one of a, b, c' for a union of literals (`kafka.client`, `kafka.nodes`), else undefined. */
+function literalChoices(schema: TSchema): string | undefined {
+  if (schema[Kind] !== 'Union') return undefined;
+  const options = (schema as TSchema & { anyOf: TSchema[] }).anyOf;
+  if (!options.every((s) => s[Kind] === 'Literal')) return undefined;
+  return `expected one of ${options.map((s) => String(s.const)).join(', ')}`;
 }
 
 function originOf(key: string, origins: Map<string, string>): string | undefined {

@@ -24,10 +24,10 @@ export const kafkaConfigSchema = Type.Object(
     heapMb: Type.Integer({ minimum: 128, maximum: 8192, default: 512, description: 'JVM heap per local broker, MB' }),
     startTimeoutS: Type.Integer({ minimum: 5, maximum: 900, default: 120, description: 'how long to wait for a local broker to be ready' }),
     clientId: Type.String({ minLength: 1, default: 'v2x-fleet', description: 'Kafka client id' }),
-    fastProduce: Type.Boolean({
-      default: true,
+    client: Type.Union([Type.Literal('kafkajs'), Type.Literal('platformatic'), Type.Literal('confluent')], {
+      default: 'kafkajs',
       description:
-        "encode produce requests with v2x's one-pass encoder instead of kafkajs's (same bytes, about 5x less CPU; decision 0020)",
+        'Kafka client library of the backend (decision 0031): kafkajs (2.2.4), platformatic (@platformatic/kafka 1.x), confluent (@confluentinc/kafka-javascript, optional: needs a native build)',
     }),
     stateDir: Type.String({
       default: '',

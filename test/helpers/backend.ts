@@ -43,7 +43,7 @@ export async function startTestBackend(
   clientId = 'test-backend',
 ): Promise<{ backend: RunningBackend; kafka: KafkaClient }> {
   configureLogging(config.log.level);
-  const kafka = createKafkaClient({ brokers: config.kafka.brokers, clientId, fastProduce: config.kafka.fastProduce });
+  const kafka = createKafkaClient({ brokers: config.kafka.brokers, clientId, client: config.kafka.client });
   const backend = await createBackend({
     config,
     network: networkSource(config.sim),
