@@ -109,6 +109,8 @@ export interface BackendProcessOptions {
   readonly logFormat?: 'json' | 'pretty';
   /** The child serves this view of the whole stack on its /metrics and /health (the public process). */
   readonly stackView?: () => Promise<StackView>;
+  /** Aborting before the child is ready stops it (asked, then killed after 5 s) and rejects the start. */
+  readonly signal?: AbortSignal;
 }
 
 /** Starts the backend roles of `config.backend.roles` in a child; resolves once they are up. */
@@ -142,6 +144,7 @@ export function startBackendProcess(config: DeepReadonly<Config>, options: Backe
     if (child.connected) child.send(m);
   };
   return new Promise<BackendProcess>((resolve, reject) => {
+    let detach = (): void => undefined;
     child.on('message', (m: BackendToParent) => {
       if (m.type === 'transition') options.onTransition?.({ commandId: m.commandId, to: m.to, at: m.at });
       else if (m.type === 'view') {
@@ -158,6 +161,7 @@ export function startBackendProcess(config: DeepReadonly<Config>, options: Backe
       } else if (m.type === 'done' && m.error !== undefined) {
         failure = errorFromWire(m.error.code, m.error.message);
       } else if (m.type === 'ready') {
+        detach();
         resolve({
           pid: child.pid ?? 0,
           roles: config.backend.roles,
@@ -178,6 +182,20 @@ export function startBackendProcess(config: DeepReadonly<Config>, options: Backe
       }
     });
     child.once('error', reject);
+    const signal = options.signal;
+    if (signal !== undefined) {
+      // a start the parent gave up on (the stack is stopping) must not leave a child behind
+      const abort = (): void => {
+        reject(new V2xError('BACKEND_PROCESS_FAILED', 'the start was abandoned: the stack is stopping'));
+        void stopChild(child, () => send({ type: 'stop' }), done, 5000);
+      };
+      if (signal.aborted) abort();
+      else {
+        signal.addEventListener('abort', abort, { once: true });
+        detach = () => signal.removeEventListener('abort', abort);
+        void done.catch(() => undefined).finally(detach);
+      }
+    }
     // (no effect once resolved)
     done.then(
       () => reject(new V2xError('BACKEND_PROCESS_FAILED', 'the backend process exited before it was ready')),

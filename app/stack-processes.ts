@@ -66,13 +66,14 @@ export async function startStackProcesses(
   const supervisor = await startSupervisor({
     specs: plan.processes,
     restartMaxMs: config.stack.restartMaxMs,
-    start: async (spec, previous) => {
+    start: async (spec, previous, signal) => {
       if (previous === undefined) options.onStarting?.(spec);
       const wiring = { account, edgeUrls, redisUrl: options.redisUrl, ...(previous && { previous }) };
       const p = await startBackendProcess(processConfig(config, spec, wiring), {
         logLevel: options.logLevel,
         logFormat: options.logFormat,
         execArgv: spec.nodeOptions,
+        signal,
         ...(spec.publicHttp && { stackView }),
         ...(options.onTransition !== undefined && spec.roles.includes('commands') && { onTransition: options.onTransition }),
       });

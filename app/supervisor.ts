@@ -16,8 +16,11 @@ import { renderStackMetrics, stackHealth, type ProcessHealth } from './stack-vie
 
 export interface SupervisorOptions {
   readonly specs: readonly ProcessSpec[];
-  /** Starts one process; `previous` is its last instance (to come back on the same ports), if any. */
-  readonly start: (spec: ProcessSpec, previous: BackendProcess | undefined) => Promise<BackendProcess>;
+  /**
+   * Starts one process; `previous` is its last instance (to come back on the same ports), if any.
+   * `signal` aborts when the supervisor stops: a start still under way must then stop its process.
+   */
+  readonly start: (spec: ProcessSpec, previous: BackendProcess | undefined, signal: AbortSignal) => Promise<BackendProcess>;
   /** First restart delay; doubles per consecutive failure up to restartMaxMs. */
   readonly restartBaseMs?: number;
   readonly restartMaxMs?: number;
@@ -92,8 +95,23 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
     );
   };
 
+  const aborter = new AbortController();
+  /** Starts under way: stop() waits for them, so nothing it has not stopped is left running. */
+  const launching = new Set<Promise<unknown>>();
   const launch = async (e: Entry): Promise<void> => {
-    const p = await options.start(e.spec, e.last);
+    const starting = options.start(e.spec, e.last, aborter.signal);
+    launching.add(starting);
+    let p: BackendProcess;
+    try {
+      p = await starting;
+    } finally {
+      launching.delete(starting);
+    }
+    if (stopping) {
+      // ready just as the stack began to stop: stop it here, stop() may have passed this entry
+      await p.stop(options.stopGraceMs ?? 15_000).catch(() => undefined);
+      throw new V2xError('BACKEND_PROCESS_FAILED', `${e.spec.name} started while the stack was stopping`);
+    }
     e.current = p;
     e.last = p;
     e.startedAt = Date.now();
@@ -109,7 +127,6 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
         () => {
           e.restarts++;
           log.warn({ process: e.spec.name, pid: e.current?.pid, restarts: e.restarts }, `backend process ${e.spec.name} restarted`);
-          if (stopping) void e.current?.stop();
         },
         (err: unknown) => {
           if (stopping) return;
@@ -128,6 +145,8 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
   const stop = async (): Promise<void> => {
     stopping = true;
     for (const e of entries) clearTimeout(e.timer);
+    aborter.abort();
+    await Promise.allSettled([...launching]);
     for (const e of [...entries].reverse()) {
       const p = e.current;
       e.current = undefined;

@@ -83,3 +83,38 @@ test('a process that exits unasked is started again with its previous instance; 
   assert.ok(sup.processes.every((p) => p.state === 'stopped'));
   assert.equal(started.length, 4, 'nothing restarted after stop');
 });
+
+test('stop() while a restart is still starting: the start is told to abort and stop() waits for it; a start that finishes anyway is stopped', async () => {
+  const plan = planStack({ ...basePlanInput, cores: 4, roles: ['broker', 'bridge', 'commands'], edges: 2 });
+  const started: Fake[] = [];
+  let pid = 200;
+  let slowStart: { resolve: () => void; aborted: boolean } | undefined;
+  const sup = await startSupervisor({
+    specs: plan.processes,
+    restartBaseMs: 5,
+    restartMaxMs: 20,
+    start: async (spec, previous, signal) => {
+      const p = fake(pid++, spec.kind === 'edge' ? `mqtt://127.0.0.1:${1883 + spec.index}` : undefined);
+      started.push(p);
+      if (previous !== undefined) {
+        // the restart hangs until the test lets it finish (a child still joining its Kafka group)
+        const gate: { resolve: () => void; aborted: boolean } = { resolve: () => undefined, aborted: false };
+        slowStart = gate;
+        signal.addEventListener('abort', () => (gate.aborted = true));
+        await new Promise<void>((resolve) => (gate.resolve = resolve));
+      }
+      return p;
+    },
+  });
+  started[0]!.crash();
+  await waitFor(() => slowStart !== undefined, { timeoutMs: 5000, intervalMs: 5, what: 'edge-1 restarting' });
+  let stopped = false;
+  const stopping = sup.stop().then(() => (stopped = true));
+  await waitFor(() => slowStart!.aborted, { timeoutMs: 5000, intervalMs: 5, what: 'the start aborted' });
+  assert.equal(stopped, false, 'stop() waits for the start under way');
+  slowStart!.resolve();
+  await stopping;
+  assert.ok(started[3]!.stopped, 'the instance that finished starting during stop() was stopped');
+  assert.ok([started[1], started[2]].every((p) => p!.stopped));
+  assert.equal(started.length, 4, 'nothing else started');
+});
