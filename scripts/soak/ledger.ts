@@ -121,6 +121,11 @@ export class CommandLedger {
     if (result.status === 'succeeded') f.succeeded = true;
   }
 
+  /** How many times the car executed this command (distinct final results): 1 is right, 0 not yet. */
+  executions(commandId: string): number {
+    return this.#finals.get(commandId)?.stamps.size ?? 0;
+  }
+
   figures(): CommandFigures {
     let succeeded = 0;
     for (const f of this.#finals.values()) if (f.succeeded) succeeded++;

@@ -27,8 +27,11 @@ test('command books: a redelivered result is harmless, two executions are counte
   c.add({ commandId: 'x', status: 'succeeded', ts: 2 });
   c.add({ commandId: 'y', status: 'failed', ts: 5 });
   assert.deepEqual(c.figures(), { answered: 2, finished: 2, succeeded: 1, redelivered: 1, executedTwice: 0 });
+  assert.equal(c.executions('x'), 1);
+  assert.equal(c.executions('z'), 0);
   c.add({ commandId: 'x', status: 'succeeded', ts: 9 });
   assert.equal(c.figures().executedTwice, 1);
+  assert.equal(c.executions('x'), 2);
 });
 
 test('metrics: a backend process from its probe and /proc', () => {
