@@ -120,7 +120,15 @@ try {
     },
   }).sim;
   status(`${F.cars} cars connecting to ${stack.mqttUrls.join(',')} at ${F.ramp}/s`);
-  const fleet = await startFleetProcess(sim, { nice: config.stack.fleetNice });
+  let lastPrint = 0;
+  const fleet = await startFleetProcess(sim, {
+    nice: config.stack.fleetNice,
+    onUpdate(u) {
+      if (performance.now() - lastPrint < 5000) return;
+      lastPrint = performance.now();
+      status(`${u.phase}: ${u.connected} cars connected`);
+    },
+  });
   cleanup.push(() => fleet.stop());
   await Promise.race([fleet.ramped, fleet.done]);
   let before: { pid: number; connected: number } | undefined;

@@ -9,7 +9,8 @@
  * - loss: with netem, `netem loss`; without it (this kernel has no netem qdisc), an nftables rule in the
  *   namespace that drops that share of TCP packets at random (`numgen random`), both ways;
  * - bandwidth: netem `rate`, else a token bucket (tbf) on both ends of the veth;
- * - latency and jitter: netem `delay`, else the relay's own delay.
+ * - latency and jitter: netem `delay`, else the relay's own delay;
+ * - outages: the namespace's end of the veth set down and up again.
  *
  * Needs root, `ip netns`, `tc` and (for loss without netem) `nft`: `impairedLink` resolves to
  * { skip: reason } when any is missing, so the test can say why it skipped.
@@ -38,6 +39,8 @@ export interface ImpairedLink {
   readonly hostAddress: string;
   /** How the impairments were made (netem, or tbf + nft + the relay's delay). */
   readonly method: string;
+  /** Takes the link down (nothing passes either way: a tunnel, a dead zone) or up again. */
+  setDown(down: boolean): Promise<void>;
   /** Starts the relay in the namespace, forwarding to `port` on hostAddress; resolves to the address the cars use. */
   relayTo(port: number): Promise<{ host: string; port: number }>;
 }
@@ -120,6 +123,7 @@ export async function impairedLink(t: After, imp: Impairment): Promise<ImpairedL
   return {
     hostAddress,
     method,
+    setDown: (down) => inNs('ip', ['link', 'set', inner, down ? 'down' : 'up']),
     async relayTo(port) {
       const child = spawn(
         'ip',

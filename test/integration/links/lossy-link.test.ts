@@ -18,7 +18,21 @@ import { impairedLink, type Impairment } from './impaired-link.js';
 
 type TestContext = Parameters<NonNullable<Parameters<typeof test>[0]>>[0];
 
-async function carsOverLink(t: TestContext, imp: Impairment, cars: number, seconds: number): Promise<void> {
+interface Run {
+  readonly cars: number;
+  readonly seconds: number;
+  /** MQTT keepalive of the cars, s (a dead link is noticed after 1.5 x this). */
+  readonly keepaliveS?: number;
+  /** Takes the link down this many seconds into the run, for `outageS` seconds. */
+  readonly outageAtS?: number;
+  readonly outageS?: number;
+}
+
+async function carsOverLink(
+  t: TestContext,
+  imp: Impairment,
+  { cars, seconds, keepaliveS = 60, outageAtS, outageS = 0 }: Run,
+): Promise<void> {
   const link = await impairedLink(t, imp);
   if ('skip' in link) {
     t.skip(link.skip);
@@ -46,8 +60,24 @@ async function carsOverLink(t: TestContext, imp: Impairment, cars: number, secon
       coverageHolesPerHour: 0,
       duration: `${seconds}s`,
       connectTimeoutS: 60,
+      keepalive: keepaliveS,
     }),
   );
+  if (outageAtS !== undefined) {
+    // the outage starts once the cars have been online and sending for about outageAtS seconds
+    await waitFor(() => telemetry.records.length >= cars * outageAtS, {
+      timeoutMs: 120_000,
+      what: `${cars * outageAtS} telemetry messages in Kafka before the outage`,
+    });
+    await link.setDown(true);
+    const downAt = Date.now();
+    await waitFor(() => Date.now() - downAt >= outageS * 1000, {
+      timeoutMs: outageS * 1000 + 5000,
+      intervalMs: 250,
+      what: 'the outage to last',
+    });
+    await link.setDown(false);
+  }
   const summary = await sim.done;
   const made = summary.messages.published.telemetry ?? 0;
   assert.ok(made > cars * (seconds / 2), `the cars made too little telemetry to judge (${made})`);
@@ -70,9 +100,12 @@ async function carsOverLink(t: TestContext, imp: Impairment, cars: number, secon
   const f = ledger.figures(0);
   t.diagnostic(
     `made ${made}, found ${f.found}, duplicates ${f.duplicates}, retransmitted ${summary.messages.retransmitted}, ` +
-      `reconnects ${JSON.stringify(summary.errors)}`,
+      `reconnects ${summary.connections.reconnects}, errors ${JSON.stringify(summary.errors)}`,
   );
   assert.equal(f.cars, cars);
+  // an outage longer than 1.5 keepalives ends every session: the cars must have come back
+  if (outageS > keepaliveS * 1.5)
+    assert.ok(summary.connections.reconnects >= cars, `every car reconnected (${summary.connections.reconnects})`);
   assert.equal(f.lost, 0, 'no hole in any car’s sequence');
   assert.equal(f.found, made, 'every message the cars made is in Kafka');
   assert.ok(
@@ -82,9 +115,17 @@ async function carsOverLink(t: TestContext, imp: Impairment, cars: number, secon
 }
 
 test('QoS 1 over a lossy link (3% loss per crossing, 40 ms ± 20 ms, 2 Mbit/s): nothing lost, duplicates only from retransmissions', async (t) => {
-  await carsOverLink(t, { lossPct: 3, delayMs: 40, jitterMs: 20, rateKbit: 2000 }, 30, 30);
+  await carsOverLink(t, { lossPct: 3, delayMs: 40, jitterMs: 20, rateKbit: 2000 }, { cars: 30, seconds: 30 });
 });
 
 test('QoS 1 over a slow link (256 kbit/s, 300 ms + up to 200 ms, 1% loss): nothing lost, duplicates bounded', async (t) => {
-  await carsOverLink(t, { lossPct: 1, delayMs: 300, jitterMs: 200, rateKbit: 256 }, 30, 30);
+  await carsOverLink(t, { lossPct: 1, delayMs: 300, jitterMs: 200, rateKbit: 256 }, { cars: 30, seconds: 30 });
+});
+
+test('QoS 1 across a 15 s outage (keepalive 4 s: the sessions die and come back): nothing lost, duplicates only from retransmissions', async (t) => {
+  await carsOverLink(
+    t,
+    { lossPct: 1, delayMs: 40, jitterMs: 20, rateKbit: 2000 },
+    { cars: 30, seconds: 50, keepaliveS: 4, outageAtS: 10, outageS: 15 },
+  );
 });
