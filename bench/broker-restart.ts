@@ -96,7 +96,9 @@ try {
   });
 
   const connectedNow = async (): Promise<{ pid: number; connected: number } | undefined> => {
-    const all = await stack.probe(false).catch(() => []);
+    // a wedged process never answers its probe: give up on it after 5 s (the sample is skipped)
+    const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('probe timed out')), 5000).unref());
+    const all = await Promise.race([stack.probe(false), timeout]).catch(() => []);
     const p = all.find((x) => x.name === edge);
     const m = p?.probe.metrics.find((x) => x.name === 'v2x_broker_connected_clients');
     return p === undefined || m === undefined ? undefined : { pid: p.pid, connected: m.values.reduce((n, v) => n + v.value, 0) };
