@@ -254,11 +254,16 @@ try {
   const published = simSummary.messages?.published?.telemetry;
   const tail = published === undefined ? undefined : Math.max(0, published - telemetry.found);
   const lost = telemetry.lost + (tail ?? 0);
+  // a car stopped while (re)connecting made messages it never sent; the cars' own drops (a full queue) are theirs
+  const lostDetail =
+    `${telemetry.lost} in holes of the cars' sequences, ${tail ?? 'unknown'} made by the cars but never in Kafka ` +
+    `(the cars dropped ${simSummary.messages?.dropped ?? 'unknown'} messages of any kind themselves)`;
   const v = verdict({
     rows,
     warmupMinutes: WARMUP,
     maxGrowth: F.maxGrowth,
     lost,
+    lostDetail,
     executedTwice: commands.executedTwice,
     restarts,
     notJudged: ['soak'],

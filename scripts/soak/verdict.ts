@@ -70,6 +70,8 @@ export function verdict(input: {
   readonly warmupMinutes: number;
   readonly maxGrowth: number;
   readonly lost: number;
+  /** What `lost` is made of, for the failure message ("3 in holes, 2 never in Kafka"). */
+  readonly lostDetail?: string;
   readonly executedTwice: number;
   readonly restarts: number;
   /** Processes reported but not judged (the soak's own: its books grow with the run by design). */
@@ -81,7 +83,8 @@ export function verdict(input: {
     if (g.growth > input.maxGrowth && !(input.notJudged ?? []).includes(g.process))
       failures.push(`${g.process} ${g.metric} grew ${(g.growth * 100).toFixed(1)}% after the warm-up (${g.fromMb} -> ${g.toMb} MB)`);
   if (growth.length === 0) failures.push(`too few minutes after the ${input.warmupMinutes}-minute warm-up to measure growth`);
-  if (input.lost > 0) failures.push(`${input.lost} telemetry messages lost`);
+  if (input.lost > 0)
+    failures.push(`${input.lost} telemetry messages lost${input.lostDetail === undefined ? '' : ` (${input.lostDetail})`}`);
   if (input.executedTwice > 0) failures.push(`${input.executedTwice} commands executed twice`);
   if (input.restarts > 0) failures.push(`${input.restarts} backend process restarts`);
   return { pass: failures.length === 0, growth, failures };
