@@ -38,10 +38,15 @@ const delay = monitorEventLoopDelay({ resolution: 10 });
 delay.enable();
 let gcPauses: number[] = [];
 let majorGcPauses: number[] = [];
+/** V8 heap in use just after the last full collection: the live heap, without garbage not yet collected (the soak's leak measure). */
+let heapAfterMajorGc: number | undefined;
 new PerformanceObserver((list) => {
   for (const e of list.getEntries()) {
     gcPauses.push(e.duration);
-    if ((e as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) majorGcPauses.push(e.duration);
+    if ((e as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) {
+      majorGcPauses.push(e.duration);
+      heapAfterMajorGc = process.memoryUsage().heapUsed;
+    }
   }
 }).observe({ entryTypes: ['gc'] });
 
@@ -84,6 +89,7 @@ async function probe(reset: boolean): Promise<BackendProbe> {
     gcPauseMs: percentiles(gcPauses),
     majorGcPauseMs: percentiles(majorGcPauses),
     heapUsedMb: Math.round(process.memoryUsage().heapUsed / 1e6),
+    ...(heapAfterMajorGc !== undefined && { heapAfterMajorGcMb: Math.round(heapAfterMajorGc / 1e6) }),
     metrics: backend === undefined ? [] : ((await backend.metrics.registry.getMetricsAsJSON()) as unknown as MetricJson[]),
     health: backend?.health() ?? { starting: true },
   };

@@ -51,6 +51,8 @@ export interface BackendProbe {
   readonly majorGcPauseMs: Percentiles;
   /** V8 heap in use now, MB. */
   readonly heapUsedMb: number;
+  /** V8 heap in use just after the last full (mark-compact) collection, MB; absent before the first. */
+  readonly heapAfterMajorGcMb?: number;
   /** The process's Prometheus registry. */
   readonly metrics: readonly MetricJson[];
   /** What its /health says (roles, buffered records, connected clients, each role's own). */

@@ -43,6 +43,19 @@ export const simConfigSchema = Type.Object(
     clean: Type.Boolean({ default: true, description: 'clean sessions (false: persistent sessions that keep queued commands)' }),
     sessionExpiryS: Type.Integer({ minimum: 0, default: 3600, description: 'MQTT 5 session expiry of persistent sessions' }),
     keepalive: Type.Integer({ minimum: 0, maximum: 65535, default: 60, description: 'MQTT keepalive, seconds' }),
+    reconnectBaseMs: Type.Integer({
+      minimum: 1,
+      default: 1000,
+      description: "a car's first reconnect delay, ms: it doubles per failed attempt up to reconnectMaxMs",
+    }),
+    reconnectMaxMs: Type.Integer({ minimum: 1, default: 30_000, description: 'the longest reconnect delay, ms' }),
+    reconnectJitter: Type.Number({
+      minimum: 0,
+      maximum: 1,
+      default: 0.5,
+      description:
+        'share of each reconnect delay drawn at random per car (0 = none, 0.5 = equal jitter, 1 = full jitter): a fleet that lost its broker comes back spread out, not in one herd',
+    }),
     connectTimeoutS: Type.Number({
       exclusiveMinimum: 0,
       default: 15,
@@ -148,6 +161,8 @@ export interface SimSettings {
   readonly sessionExpiryS: number;
   readonly keepaliveS: number;
   readonly connectTimeoutMs: number;
+  /** Reconnect backoff (mqtt/backoff.ts; the jitter seeded per car); undefined = mqtt's defaultBackoff. */
+  readonly reconnect?: { readonly baseMs: number; readonly maxMs: number; readonly jitter: number };
   readonly workers: number;
   readonly processes: number;
   readonly maxSocketsPerProcess: number;
@@ -256,6 +271,11 @@ export function resolveSimSettings(c: Input): SimSettings {
     .filter((u) => u !== '')
     .map(parseBrokerUrl);
   if (brokers.length === 0) throw new V2xError('CONFIG_INVALID', 'sim.broker: no broker URL given');
+  if (c.reconnectBaseMs > c.reconnectMaxMs)
+    throw new V2xError(
+      'CONFIG_INVALID',
+      `sim.reconnectBaseMs (${c.reconnectBaseMs}) must not be above sim.reconnectMaxMs (${c.reconnectMaxMs})`,
+    );
   if (new Set(brokers.map((b) => b.tls)).size > 1) throw new V2xError('CONFIG_INVALID', 'sim.broker: mixes mqtt:// and mqtts:// URLs');
   return {
     broker: brokers[0] as BrokerAddress,
@@ -279,6 +299,7 @@ export function resolveSimSettings(c: Input): SimSettings {
     sessionExpiryS: c.sessionExpiryS,
     keepaliveS: c.keepalive,
     connectTimeoutMs: Math.round(c.connectTimeoutS * 1000),
+    reconnect: { baseMs: c.reconnectBaseMs, maxMs: c.reconnectMaxMs, jitter: c.reconnectJitter },
     workers: c.workers,
     processes: c.processes,
     maxSocketsPerProcess: c.maxSocketsPerProcess,

@@ -41,6 +41,8 @@ export interface BenchStack {
   readonly httpUrl: string;
   /** The stack's pids by process name (for /proc CPU figures). */
   pids(): Record<string, number>;
+  /** Each running process's probe now, with its pid (reset: its window figures start again; the soak samples this way). */
+  probe(reset: boolean): Promise<{ readonly name: string; readonly pid: number; readonly probe: BackendProbe }[]>;
   /** Starts a measuring window; its end() gives the window's figures. */
   window(): Promise<{ end(): Promise<WindowFigures> }>;
   close(): Promise<void>;
@@ -142,6 +144,7 @@ export async function startBenchStack(
     mqttUrls,
     httpUrl,
     pids: () => Object.fromEntries(running().map(({ name, p }) => [name, p.pid])),
+    probe: (reset) => Promise.all(running().map(async ({ name, p }) => ({ name, pid: p.pid, probe: await p.probe(reset) }))),
     async window() {
       const at = running();
       const t0 = performance.now();

@@ -8,7 +8,7 @@ import { commandRequestTopic, statusTopic, warningsTopic } from '../../protocol/
 import { carPassword } from '../../protocol/credentials.js';
 import type { SimSettings } from '../config.js';
 import type { CarSpec } from '../fleet/generate.js';
-import type { SessionOptions } from '../../mqtt/index.js';
+import { seedOf, type SessionOptions } from '../../mqtt/index.js';
 import { lastWill } from '../vehicle/status.js';
 
 export function carSessionOptions(s: SimSettings, car: CarSpec, global: number): SessionOptions {
@@ -34,6 +34,7 @@ export function carSessionOptions(s: SimSettings, car: CarSpec, global: number):
     ...(!s.clean && s.protocolVersion === 5 && { sessionExpiryInterval: s.sessionExpiryS }),
     keepalive: s.keepaliveS,
     connectTimeoutMs: s.connectTimeoutMs,
+    ...(s.reconnect !== undefined && { reconnect: { ...s.reconnect, factor: 2, seed: seedOf(car.vin) } }),
     will: { topic: statusTopic(car.vin), payload: encode('status', will, s.codec), qos: 1, retain: true },
     subscriptions: [
       { topic: commandRequestTopic(car.vin), qos: 1 },
