@@ -8,6 +8,10 @@ export const trafficConfigSchema = Type.Object(
       minLength: 1,
       description: "Kafka consumer group for telemetry (the repartition topic's group is <groupId>-segments)",
     }),
+    fromBeginning: Type.Boolean({
+      default: false,
+      description: 'a telemetry group without committed offsets starts at the oldest record (tests, replays), else at the newest',
+    }),
     stepMs: Type.Integer({ minimum: 1000, maximum: 60_000, default: 10_000, description: 'window advance, ms of record time' }),
     latenessMs: Type.Integer({
       minimum: 0,

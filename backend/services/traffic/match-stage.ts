@@ -15,6 +15,7 @@ import { BULK_FETCH, type Consumer, type KafkaClient, type OutRecord } from '../
 import type { Corridors } from './corridors.js';
 import { MapMatcher } from './map-matcher.js';
 import { matchedFixRecord } from './repartition.js';
+import { consumerWhenReady } from './consumer-ready.js';
 import { decodeTarget, WarningFanout, type FanoutOptions } from './warn-fanout.js';
 
 export interface MatchStageOptions {
@@ -29,6 +30,8 @@ export interface MatchStageOptions {
   readonly targetsTopic: string;
   readonly fanout: FanoutOptions;
   readonly clock: Clock;
+  /** A telemetry group without committed offsets starts at the oldest record. */
+  readonly fromBeginning: boolean;
   /** A fix stamped further ahead of the wall clock is dropped (bridge.maxClockSkewMs; 0 = no bound). */
   readonly maxAheadMs: number;
   readonly metrics: { readonly fixes: Counter<'result'>; readonly warnings: Counter };
@@ -53,7 +56,12 @@ export async function startMatchStage(o: MatchStageOptions): Promise<MatchStage>
   };
   const consumers: Consumer[] = [];
   try {
-    const telemetry = await o.kafka.consumer({ groupId: o.groupId, topics: [kafkaTopicName('telemetry', o.prefix)], fetch: BULK_FETCH });
+    const telemetry = await o.kafka.consumer({
+      groupId: o.groupId,
+      topics: [kafkaTopicName('telemetry', o.prefix)],
+      fromBeginning: o.fromBeginning,
+      fetch: BULK_FETCH,
+    });
     consumers.push(telemetry);
     await telemetry.start(async (records) => {
       const out: OutRecord[] = [];
@@ -98,7 +106,7 @@ export async function startMatchStage(o: MatchStageOptions): Promise<MatchStage>
       await write(out);
     });
     // every instance reads every target (a group of its own, from now on)
-    const targets = await o.kafka.consumer({ groupId: `${o.groupId}-targets-${randomUUID()}`, topics: [o.targetsTopic] });
+    const targets = await consumerWhenReady(o.kafka, { groupId: `${o.groupId}-targets-${randomUUID()}`, topics: [o.targetsTopic] });
     consumers.push(targets);
     await targets.start(async (records) => {
       const out: OutRecord[] = [];

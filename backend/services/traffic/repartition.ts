@@ -18,7 +18,9 @@ export function targetsTopic(prefix: string, groupId: string): string {
 }
 
 export function matchedFixRecord(topic: string, corridorKey: string, m: MatchedFix): OutRecord {
-  return { topic, key: corridorKey, value: JSON.stringify([m.vin, m.ts, m.key, m.speedMps, m.distanceM]), timestamp: m.ts };
+  // no record timestamp of the fix's time: the broker refuses one far ahead of its clock (a replay at
+  // speed-up), and the retention that bounds the restore must count from when the record was written
+  return { topic, key: corridorKey, value: JSON.stringify([m.vin, m.ts, m.key, m.speedMps, m.distanceM]) };
 }
 
 /** The fix of a repartition record, or undefined when it is not one (the caller counts it). */

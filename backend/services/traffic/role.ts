@@ -236,6 +236,7 @@ export function createTrafficRole(clock: Clock = systemClock): ServiceRole<Secti
             fanout: { distanceM: tc.warningDistanceM, ttlMs: tc.warningTtlSeconds * 1000 },
             clock,
             maxAheadMs: config.bridge.maxClockSkewMs,
+            fromBeginning: tc.fromBeginning,
             metrics: m,
           }),
         );
@@ -261,7 +262,9 @@ export function createTrafficRole(clock: Clock = systemClock): ServiceRole<Secti
         routes: plugin(trafficRoutes, { prefix: API_V1, view }),
         health: () => {
           const s = tasks.stats();
-          return { traffic: { fixes: s.fixes, jams: s.jams, watermarkMs: s.watermarkMs, steps, partitions: tasks.partitions() } };
+          const a = segmentStage?.lastAssignment();
+          const restore = a === undefined ? undefined : { added: a.added.length, recordsRead: a.recordsRead, ms: Math.round(a.ms) };
+          return { traffic: { fixes: s.fixes, jams: s.jams, watermarkMs: s.watermarkMs, steps, partitions: tasks.partitions(), restore } };
         },
         close: closeAll,
       };

@@ -18,9 +18,10 @@ import type { RoadNetwork } from '../../../road/network.js';
 import type { KafkaWriter } from '../../kafka/writer.js';
 import { kafkaChangelogReader } from '../../kafka/state-store.js';
 import { BULK_FETCH, type KafkaClient, type OutRecord } from '../../kafka/types.js';
-import { SegmentTasks } from './segment-tasks.js';
+import { SegmentTasks, type TaskAssignment } from './segment-tasks.js';
 import type { StepResult, TrafficService } from './service.js';
 import { warningTargets } from './warn-fanout.js';
+import { consumerWhenReady } from './consumer-ready.js';
 
 const log = logger('traffic');
 
@@ -42,6 +43,8 @@ export interface SegmentStageOptions {
 
 export interface SegmentStage {
   readonly tasks: SegmentTasks;
+  /** The latest assignment: partitions added and revoked, replay records and time (health, tests). */
+  lastAssignment(): TaskAssignment | undefined;
   close(): Promise<void>;
 }
 
@@ -72,8 +75,7 @@ export async function startSegmentStage(o: SegmentStageOptions): Promise<Segment
     if (results.length === 0) return;
     const records = o.outputs(results);
     for (const r of results)
-      for (const t of warningTargets(o.network, r))
-        records.push({ topic: o.targetsTopic, key: t.segmentId, value: JSON.stringify(t), timestamp: t.atMs });
+      for (const t of warningTargets(o.network, r)) records.push({ topic: o.targetsTopic, key: t.segmentId, value: JSON.stringify(t) });
     if (records.length === 0) return;
     await o.writer.capacity();
     if (generation !== tasks.generation && !tasks.owns(partition)) {
@@ -83,16 +85,20 @@ export async function startSegmentStage(o: SegmentStageOptions): Promise<Segment
     }
     await o.writer.appendAll(records);
   };
+  let last: TaskAssignment | undefined;
   // one at a time: batches and the idle clock share the tasks
   let chain: Promise<void> = Promise.resolve();
   const serial = (fn: () => Promise<void>): Promise<void> => (chain = chain.then(fn, fn));
-  const consumer = await o.kafka.consumer({
+  const consumer = await consumerWhenReady(o.kafka, {
     groupId: o.groupId,
     topics: [o.repartitionTopic],
+    // an internal topic: a new group reads all the first stage wrote (its retention is the bound)
+    fromBeginning: true,
     fetch: BULK_FETCH,
     onAssign: async (assignment) => {
       await chain.catch(() => undefined);
       const a = await tasks.assign(assignment.get(o.repartitionTopic) ?? []);
+      last = a;
       m.restored.inc(a.recordsRead);
       log.info(
         { added: a.added, revoked: a.revoked, recordsRead: a.recordsRead, ms: Math.round(a.ms) },
@@ -121,6 +127,7 @@ export async function startSegmentStage(o: SegmentStageOptions): Promise<Segment
       : undefined;
   return {
     tasks,
+    lastAssignment: () => last,
     async close() {
       idle?.cancel();
       await consumer.close();
