@@ -95,16 +95,17 @@ export async function startSegmentStage(o: SegmentStageOptions): Promise<Segment
     // an internal topic: a new group reads all the first stage wrote (its retention is the bound)
     fromBeginning: true,
     fetch: BULK_FETCH,
-    onAssign: async (assignment) => {
-      await chain.catch(() => undefined);
-      const a = await tasks.assign(assignment.get(o.repartitionTopic) ?? []);
-      last = a;
-      m.restored.inc(a.recordsRead);
-      log.info(
-        { added: a.added, revoked: a.revoked, recordsRead: a.recordsRead, ms: Math.round(a.ms) },
-        'traffic partitions assigned; restored by replay',
-      );
-    },
+    // in the chain: two joins in quick succession must not restore the same partitions at once
+    onAssign: (assignment) =>
+      serial(async () => {
+        const a = await tasks.assign(assignment.get(o.repartitionTopic) ?? []);
+        last = a;
+        m.restored.inc(a.recordsRead);
+        log.info(
+          { added: a.added, revoked: a.revoked, recordsRead: a.recordsRead, ms: Math.round(a.ms) },
+          'traffic partitions assigned; restored by replay',
+        );
+      }),
   });
   await consumer.start((records) =>
     serial(async () => {

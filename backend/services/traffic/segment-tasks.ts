@@ -203,17 +203,20 @@ export class SegmentTasks {
     return { atMs, segments };
   }
 
-  /** Sums over the tasks: fixes applied, the latest watermark. */
+  /**
+   * Over the tasks: fixes applied, live jams, and the watermark of the slowest task that has seen a
+   * fix (each partition has its own clock: the instance has caught up with a time once all have).
+   */
   stats(): { fixes: number; watermarkMs: number; jams: number } {
     let fixes = 0;
-    let watermarkMs = -Infinity;
+    let watermarkMs = Infinity;
     let jams = 0;
     for (const t of this.#tasks.values()) {
       fixes += t.service.fixes;
-      watermarkMs = Math.max(watermarkMs, t.service.watermarkMs);
+      if (Number.isFinite(t.service.watermarkMs)) watermarkMs = Math.min(watermarkMs, t.service.watermarkMs);
       jams += t.service.jams.length;
     }
-    return { fixes, watermarkMs, jams };
+    return { fixes, watermarkMs: Number.isFinite(watermarkMs) ? watermarkMs : -Infinity, jams };
   }
 }
 
