@@ -35,7 +35,7 @@ export const trafficConfigSchema = Type.Object(
     replayMs: Type.Integer({
       minimum: 60_000,
       maximum: 86_400_000,
-      default: 900_000,
+      default: 300_000,
       description:
         'retention of the repartition topic (matched fixes keyed by road), which an instance replays to restore the partitions it is assigned',
     }),
