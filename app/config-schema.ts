@@ -49,6 +49,12 @@ export const stackConfigSchema = Type.Object(
           default: 1,
           description: 'geofencing consumer-group members (the first in the services process)',
         }),
+        traffic: Type.Integer({
+          minimum: 1,
+          maximum: 32,
+          default: 1,
+          description: 'traffic instances, sharing the cars (matching) and the roads (detection) (the first in the services process)',
+        }),
       },
       { additionalProperties: false, default: {} },
     ),

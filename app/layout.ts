@@ -88,7 +88,13 @@ const nth = (port: number, index: number): number => (port === 0 ? 0 : port + in
 /** The config of one process of the plan. */
 export function processConfig(
   config: DeepReadonly<Config>,
-  spec: { readonly kind: string; readonly index: number; readonly roles: readonly BackendRole[]; readonly publicHttp: boolean },
+  spec: {
+    readonly name?: string;
+    readonly kind: string;
+    readonly index: number;
+    readonly roles: readonly BackendRole[];
+    readonly publicHttp: boolean;
+  },
   wiring: StackWiring,
 ): DeepReadonly<Config> {
   const httpPort = spec.publicHttp ? config.backend.httpPort : 0;
@@ -113,7 +119,12 @@ export function processConfig(
     const urls = wiring.redisUrl === '' ? wiring.edgeUrls : wiring.edgeUrls.slice(0, 1);
     const extra = spec.roles.filter((r) => r !== 'bridge' && r !== 'commands');
     const s = serviceConfig(config, urls, wiring.account, extra);
-    return { ...s, backend: { ...s.backend, httpPort } };
+    // a worker's downlink is a session of its own on the edges (one client id each)
+    const bridge =
+      spec.kind === 'worker'
+        ? { ...s.bridge, clientId: `${wiring.account.username}-${spec.name ?? `${spec.kind}-${spec.index}`}` }
+        : s.bridge;
+    return { ...s, bridge, backend: { ...s.backend, httpPort } };
   }
   return { ...config, backend: { ...config.backend, roles: [...spec.roles], httpPort } };
 }

@@ -10,7 +10,11 @@
  *   they are wired in process: every role pushes to the dashboard's socket.io hub, geofencing's fence
  *   actions go through the command service, and each role's routes are served on one port;
  * - geofencing workers (`stack.instances.geofencing` > 1): more members of the geofencing consumer
- *   group, each evaluating its share of the cars' partitions, on internal ports.
+ *   group, each evaluating its share of the cars' partitions, on internal ports. With the commands
+ *   role in the stack each worker is a command service too (and a downlink to the edges), so the fence
+ *   actions of the cars it owns are sent from it (issue 15): without it they were dropped;
+ * - traffic workers (`stack.instances.traffic` > 1): more members of the traffic groups, each owning
+ *   its share of the cars (matching) and of the roads (detection, decision 0033).
  *
  * One process ("backend", every role) when asked (`--single-process`), on a one-core machine, when
  * the cars use an external broker, or when the roles asked for are not the whole broker + bridge pair.
@@ -51,7 +55,7 @@ export interface PlanInput {
   readonly singleProcess: boolean;
   /** 0 = sized to the machine. */
   readonly edges: number;
-  readonly instances: { readonly geofencing: number };
+  readonly instances: { readonly geofencing: number; readonly traffic?: number };
   /** The cars use an external broker (bridge.brokerUrl): no embedded broker, nothing to split. */
   readonly externalBroker: boolean;
 }
@@ -95,9 +99,15 @@ export function planStack(input: PlanInput): StackPlan {
     const roles: BackendRole[] = services.includes('commands') ? ['bridge', ...services] : services;
     processes.push({ name: 'services', kind: 'services', index: 1, roles, publicHttp: true, nodeOptions: [] });
   }
-  if (input.roles.includes('geofencing'))
+  if (input.roles.includes('geofencing')) {
+    // fence actions go through an in-process command service (and its downlink)
+    const roles: BackendRole[] = input.roles.includes('commands') ? ['bridge', 'commands', 'geofencing'] : ['geofencing'];
     for (let i = 2; i <= input.instances.geofencing; i++)
-      processes.push({ name: `geofencing-${i}`, kind: 'worker', index: i, roles: ['geofencing'], publicHttp: false, nodeOptions: [] });
+      processes.push({ name: `geofencing-${i}`, kind: 'worker', index: i, roles, publicHttp: false, nodeOptions: [] });
+  }
+  if (input.roles.includes('traffic'))
+    for (let i = 2; i <= (input.instances.traffic ?? 1); i++)
+      processes.push({ name: `traffic-${i}`, kind: 'worker', index: i, roles: ['traffic'], publicHttp: false, nodeOptions: [] });
 
   // without a services process (roles broker,bridge only) the first edge serves /metrics and /health
   const plan = services.length > 0 ? processes : processes.map((p, i) => (i === 0 ? { ...p, publicHttp: true } : p));

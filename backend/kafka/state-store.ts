@@ -10,14 +10,43 @@
  * partition p holds the keys of input partition p (protocol/kafka.ts CO_PARTITIONED_WITH_TELEMETRY).
  * Reading the changelog goes through a ChangelogReader (kafkaChangelogReader below; a fake in unit
  * tests), so the store itself is plain logic.
+ *
+ * Stale writers are fenced by epochs (decision 0033). The owner that restores partition p reads the
+ * latest epoch marker E in p's changelog, takes E + 1 and hands back a marker record for p
+ * (`Assignment.markers`, to be written before any state of p); every record it writes carries its
+ * epoch (header v2x-epoch). A restore skips records whose epoch is below the latest marker read
+ * before them: the writes of an instance that lost p (a zombie paused past its session, or one
+ * that has not heard of the rebalance yet) after the new owner took over are never restored.
+ * Kafka transactions would refuse them at the broker instead; kafkajs has no KIP-447 (its
+ * sendOffsets carries no group generation), so that would take a producer per input partition.
  */
 import { randomUUID } from 'node:crypto';
 import { V2xError } from '../../core/errors.js';
+import { partitionOfKey } from './partitioner.js';
 import type { InRecord, KafkaClient, OutRecord } from './types.js';
 
 export interface ChangelogReader {
-  /** Every record of these changelog partitions up to their high watermarks at call time, in offset order per partition. */
-  read(partitions: readonly number[], each: (record: InRecord) => void): Promise<void>;
+  /**
+   * Every record of these changelog partitions up to their high watermarks at call time, in offset
+   * order per partition. Resolves with the topic's partition count when it knows it: the store then
+   * fences stale writers (epochs, below).
+   */
+  read(partitions: readonly number[], each: (record: InRecord) => void): Promise<{ readonly partitionCount: number } | void>;
+}
+
+/** Header of every changelog record a fenced store writes: the writer's epoch for the partition. */
+export const EPOCH_HEADER = 'v2x-epoch';
+const EPOCH_KEY_PREFIX = '__v2x-epoch/';
+
+/**
+ * The key of partition p's epoch marker: the first `__v2x-epoch/<p>/<i>` that Kafka's partitioner
+ * sends to p (the marker must land in the partition it fences; compaction keeps its latest value).
+ */
+export function epochMarkerKey(partition: number, partitionCount: number): string {
+  for (let i = 0; ; i++) {
+    const key = `${EPOCH_KEY_PREFIX}${partition}/${i}`;
+    if (partitionOfKey(key, partitionCount) === partition) return key;
+  }
 }
 
 export interface StateCodec<V> {
@@ -38,6 +67,10 @@ export interface StateStoreOptions<V> {
 /** What a rebalance changed: the caller installs `restored` into its working state and forgets `dropped`. */
 export interface Assignment<V> {
   readonly added: readonly number[];
+  /** Epoch markers of the added partitions: written before any state of theirs (empty when not fenced). */
+  readonly markers: readonly OutRecord[];
+  /** Changelog records skipped because a stale writer wrote them after a newer owner's marker. */
+  readonly fenced: number;
   readonly revoked: readonly number[];
   /** The latest value of every key of the added partitions. */
   readonly restored: ReadonlyMap<string, V>;
@@ -51,6 +84,8 @@ export interface Assignment<V> {
 export class StateStore<V> {
   private readonly byPartition = new Map<number, Map<string, V>>();
   private readonly partitionOfKey = new Map<string, number>();
+  /** This owner's epoch per partition (fenced stores only). */
+  private readonly epochs = new Map<number, number>();
 
   constructor(private readonly o: StateStoreOptions<V>) {}
 
@@ -84,7 +119,7 @@ export class StateStore<V> {
     if (was !== undefined && was !== partition) this.byPartition.get(was)?.delete(key);
     part.set(key, value);
     this.partitionOfKey.set(key, partition);
-    return this.record(key, this.o.codec.encode(value));
+    return this.record(key, this.o.codec.encode(value), partition);
   }
 
   /** Removes a key; the tombstone to write, or undefined when the key was not here. */
@@ -93,7 +128,7 @@ export class StateStore<V> {
     if (p === undefined) return undefined;
     this.partitionOfKey.delete(key);
     this.byPartition.get(p)?.delete(key);
-    return this.record(key, null);
+    return this.record(key, null, p);
   }
 
   /**
@@ -112,15 +147,29 @@ export class StateStore<V> {
         dropped.push(key);
       }
       this.byPartition.delete(p);
+      this.epochs.delete(p);
     }
     const added = [...now].filter((p) => !this.byPartition.has(p)).sort((a, b) => a - b);
     const fresh = new Map<number, Map<string, V>>(added.map((p) => [p, new Map<string, V>()]));
     let recordsRead = 0;
+    let fenced = 0;
+    const markerEpoch = new Map<number, number>();
+    const markers: OutRecord[] = [];
+    let info: { readonly partitionCount: number } | void = undefined;
     if (added.length > 0) {
-      await this.o.reader.read(added, (r) => {
+      info = await this.o.reader.read(added, (r) => {
         const part = fresh.get(r.partition);
         if (part === undefined || r.key === null) return;
         recordsRead++;
+        const epoch = Number(r.headers[EPOCH_HEADER] ?? 0);
+        if (r.key.startsWith(EPOCH_KEY_PREFIX)) {
+          markerEpoch.set(r.partition, Math.max(markerEpoch.get(r.partition) ?? 0, epoch));
+          return;
+        }
+        if (epoch < (markerEpoch.get(r.partition) ?? 0)) {
+          fenced++;
+          return;
+        }
         if (r.value === null || r.value.length === 0) {
           part.delete(r.key);
           return;
@@ -130,6 +179,14 @@ export class StateStore<V> {
         else part.set(r.key, v);
       });
     }
+    if (info !== undefined)
+      for (const p of added) {
+        const epoch = (markerEpoch.get(p) ?? 0) + 1;
+        this.epochs.set(p, epoch);
+        const key = epochMarkerKey(p, info.partitionCount);
+        const headers = { ...this.o.headers, [EPOCH_HEADER]: String(epoch) };
+        markers.push({ topic: this.o.topic, key, value: String(epoch), headers });
+      }
     const restored = new Map<string, V>();
     for (const [p, part] of fresh) {
       this.byPartition.set(p, part);
@@ -138,11 +195,13 @@ export class StateStore<V> {
         restored.set(key, v);
       }
     }
-    return { added, revoked, restored, dropped, recordsRead, ms: performance.now() - t0 };
+    return { added, markers, fenced, revoked, restored, dropped, recordsRead, ms: performance.now() - t0 };
   }
 
-  private record(key: string, value: string | null): OutRecord {
-    return { topic: this.o.topic, key, value, ...(this.o.headers ? { headers: { ...this.o.headers } } : {}) };
+  private record(key: string, value: string | null, partition: number): OutRecord {
+    const epoch = this.epochs.get(partition);
+    const headers = epoch === undefined ? this.o.headers : { ...this.o.headers, [EPOCH_HEADER]: String(epoch) };
+    return { topic: this.o.topic, key, value, ...(headers ? { headers: { ...headers } } : {}) };
   }
 }
 
@@ -159,15 +218,16 @@ export function kafkaChangelogReader(kafka: KafkaClient, topic: string, groupPre
     async read(partitions, each) {
       const admin = await kafka.admin();
       let highs: Map<number, number>;
+      let partitionCount: number;
       try {
         const wanted = new Set(partitions);
-        highs = new Map(
-          (await admin.topicOffsets(topic)).filter((p) => wanted.has(p.partition) && p.high > p.low).map((p) => [p.partition, p.high]),
-        );
+        const offsets = await admin.topicOffsets(topic);
+        partitionCount = offsets.length;
+        highs = new Map(offsets.filter((p) => wanted.has(p.partition) && p.high > p.low).map((p) => [p.partition, p.high]));
       } finally {
         await admin.close();
       }
-      if (highs.size === 0) return;
+      if (highs.size === 0) return { partitionCount };
       const remaining = new Set(highs.keys());
       let resolve: () => void = () => {};
       const done = new Promise<void>((r) => (resolve = r));
@@ -204,6 +264,7 @@ export function kafkaChangelogReader(kafka: KafkaClient, topic: string, groupPre
         clearTimeout(timer);
         await consumer.close();
       }
+      return { partitionCount };
     },
   };
 }

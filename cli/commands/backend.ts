@@ -30,6 +30,12 @@ export const stackOptions: Readonly<Record<string, OptionSpec>> = {
     description: 'geofencing consumer-group members (processes)',
     config: 'stack.instances.geofencing',
   },
+  'traffic-instances': {
+    type: 'string',
+    valueName: 'N',
+    description: 'traffic instances (processes), sharing the cars and the roads',
+    config: 'stack.instances.traffic',
+  },
   redis: {
     type: 'string',
     valueName: 'URL',

@@ -265,6 +265,8 @@ export async function startGeofencing(deps: GeofencingDeps): Promise<GeofencingS
           onAssign: async (assignment) => {
             await fencesReady;
             const a = await store.assign(assignment.get(telemetryTopic) ?? []);
+            // this owner's epoch in each added partition's changelog, before any state of it (fences stale writers)
+            if (a.markers.length > 0) await produce([...a.markers]);
             const now = clock.now();
             for (const vin of a.dropped) {
               forgetCar(state, vin);
@@ -276,7 +278,14 @@ export async function startGeofencing(deps: GeofencingDeps): Promise<GeofencingS
             }
             metrics.cars.set(state.cars.size);
             log.info(
-              { added: a.added, revoked: a.revoked, restoredCars: a.restored.size, recordsRead: a.recordsRead, ms: Math.round(a.ms) },
+              {
+                added: a.added,
+                revoked: a.revoked,
+                restoredCars: a.restored.size,
+                recordsRead: a.recordsRead,
+                fenced: a.fenced,
+                ms: Math.round(a.ms),
+              },
               'partitions assigned; car state restored',
             );
           },

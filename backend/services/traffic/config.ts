@@ -3,7 +3,15 @@ import { Type } from '@sinclair/typebox';
 
 export const trafficConfigSchema = Type.Object(
   {
-    groupId: Type.String({ default: 'v2x-traffic', minLength: 1, description: 'Kafka consumer group for telemetry' }),
+    groupId: Type.String({
+      default: 'v2x-traffic',
+      minLength: 1,
+      description: "Kafka consumer group for telemetry (the repartition topic's group is <groupId>-segments)",
+    }),
+    fromBeginning: Type.Boolean({
+      default: false,
+      description: 'a telemetry group without committed offsets starts at the oldest record (tests, replays), else at the newest',
+    }),
     stepMs: Type.Integer({ minimum: 1000, maximum: 60_000, default: 10_000, description: 'window advance, ms of record time' }),
     latenessMs: Type.Integer({
       minimum: 0,
@@ -24,6 +32,13 @@ export const trafficConfigSchema = Type.Object(
       description: 'cars within this graph distance upstream of a jam (or predicted jam) get a warning',
     }),
     warningTtlSeconds: Type.Integer({ minimum: 10, maximum: 3600, default: 600, description: 'expiry of a warning to a car' }),
+    replayMs: Type.Integer({
+      minimum: 60_000,
+      maximum: 86_400_000,
+      default: 300_000,
+      description:
+        'retention of the repartition topic (matched fixes keyed by road), which an instance replays to restore the partitions it is assigned',
+    }),
     segmentsEverySteps: Type.Integer({
       minimum: 1,
       maximum: 60,

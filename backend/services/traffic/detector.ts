@@ -29,7 +29,7 @@ import { JamTracker } from './jam-tracker.js';
 import { MapMatcher, type MatcherOptions } from './map-matcher.js';
 import { QueueEvidence } from './queue-evidence.js';
 import { spillbackWarnings } from './spillback.js';
-import type { Fix, JamEvent, JamWarning, SegmentStatus, SpeedForecast } from './types.js';
+import type { Fix, JamEvent, JamWarning, MatchedFix, SegmentStatus, SpeedForecast } from './types.js';
 import { SegmentWindows } from './windows.js';
 
 export interface DetectorOptions {
@@ -136,6 +136,11 @@ export class TrafficDetector {
       this.unmatched++;
       return;
     }
+    this.ingestMatched(m);
+  }
+
+  /** A fix already matched (the traffic role matches where telemetry is consumed and repartitions by road: role.ts). */
+  ingestMatched(m: MatchedFix): void {
     this.matched++;
     this.windows.add(m);
     this.slots.add(m);

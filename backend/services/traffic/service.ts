@@ -17,7 +17,7 @@ import type { SegmentIndex } from '../../../road/spatial-index.js';
 import type { CarWarning } from '../../../protocol/schemas/warnings.js';
 import type { Telemetry } from '../../../protocol/schemas/telemetry.js';
 import { TrafficDetector, type DetectorOptions } from './detector.js';
-import type { Fix, Jam, JamEvent, JamWarning, SegmentStatus, SpeedForecast } from './types.js';
+import type { Fix, Jam, JamEvent, JamWarning, MatchedFix, SegmentStatus, SpeedForecast } from './types.js';
 import { carsHeadingTowards, upstreamWithin, type WarnSelect } from './upstream.js';
 
 export interface TrafficServiceOptions {
@@ -147,6 +147,18 @@ export class TrafficService {
     this.fixes++;
     this.detector.ingest(fix);
     return this.advanceTo(fix.ts);
+  }
+
+  /** A fix matched where telemetry is consumed (repartitioned by road: role.ts); the clock moves as with ingestFix. */
+  ingestMatched(m: MatchedFix): StepResult[] {
+    if (m.ts > this.#latestAllowed()) {
+      this.future++;
+      return [];
+    }
+    if (this.#nextStep !== undefined && m.ts < this.#nextStep - this.#stepMs) this.late++;
+    this.fixes++;
+    this.detector.ingestMatched(m);
+    return this.advanceTo(m.ts);
   }
 
   /** Moves the record clock to `ms` (never back, never past the time bound) and runs the steps now due. */

@@ -46,8 +46,8 @@ test('8 cores: four clustered edges; --edges and geofencing instances override',
       'edge-2:broker+bridge',
       'edge-3:broker+bridge',
       'services:bridge+commands+geofencing+traffic+dashboard',
-      'geofencing-2:geofencing',
-      'geofencing-3:geofencing',
+      'geofencing-2:bridge+commands+geofencing',
+      'geofencing-3:bridge+commands+geofencing',
     ],
   );
   assert.equal(asked.reason, 'stack.edges=3');
@@ -107,5 +107,42 @@ test('processConfig: edge ports per index, Redis, the downlink to one edge when 
   assert.equal(
     processConfig(config, services!, { ...wiring, redisUrl: '' }).bridge.brokerUrl,
     'mqtt://127.0.0.1:1883,mqtt://127.0.0.1:1884',
+  );
+});
+
+test('traffic instances: workers of the traffic role; geofencing workers without commands in the stack stay geofencing only', () => {
+  const plan = planStack({ ...base, cores: 4, instances: { geofencing: 2, traffic: 3 } });
+  assert.deepEqual(
+    plan.processes.filter((p) => p.kind === 'worker').map((p) => `${p.name}:${p.roles.join('+')}`),
+    ['geofencing-2:bridge+commands+geofencing', 'traffic-2:traffic', 'traffic-3:traffic'],
+  );
+  const noCommands = planStack({ ...base, cores: 4, roles: base.roles.filter((r) => r !== 'commands'), instances: { geofencing: 2 } });
+  assert.deepEqual(
+    noCommands.processes.filter((p) => p.kind === 'worker').map((p) => p.roles.join('+')),
+    ['geofencing'],
+  );
+  // a geofencing worker is a command service with a downlink session of its own on the edges
+  const config = loadConfig(configSchema, { env: {}, flags: {} });
+  const account = { username: 'v2x-command-downlink', password: 'secret-password' };
+  const wiring = { account, edgeUrls: ['mqtt://127.0.0.1:1883'], redisUrl: '' };
+  const worker = plan.processes.find((p) => p.name === 'geofencing-2')!;
+  const w = processConfig(config, worker, wiring);
+  const services = processConfig(
+    config,
+    plan.processes.find((p) => p.name === 'services')!,
+    wiring,
+  );
+  assert.deepEqual(w.backend.roles, ['bridge', 'commands', 'geofencing']);
+  assert.equal(w.backend.httpPort, 0);
+  assert.equal(w.bridge.uplink, false);
+  assert.equal(w.bridge.clientId, 'v2x-command-downlink-geofencing-2');
+  assert.notEqual(w.bridge.clientId, services.bridge.clientId);
+  assert.deepEqual(
+    processConfig(
+      config,
+      plan.processes.find((p) => p.name === 'traffic-2')!,
+      wiring,
+    ).backend.roles,
+    ['traffic'],
   );
 });

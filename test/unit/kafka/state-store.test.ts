@@ -1,7 +1,8 @@
 /** The generic state store: put/delete give changelog records; assign drops revoked partitions and restores added ones. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { StateStore, type ChangelogReader, type StateCodec } from '../../../backend/kafka/state-store.js';
+import { EPOCH_HEADER, epochMarkerKey, StateStore, type ChangelogReader, type StateCodec } from '../../../backend/kafka/state-store.js';
+import { partitionOfKey } from '../../../backend/kafka/partitioner.js';
 import type { InRecord, OutRecord } from '../../../backend/kafka/types.js';
 
 const codec: StateCodec<{ n: number }> = {
@@ -95,4 +96,39 @@ test('a failed restore leaves the partitions unassigned, so the next assignment 
   const got = await store.assign([0]);
   assert.deepEqual(got.added, [0]);
   assert.deepEqual(store.get('k'), { n: 3 });
+});
+
+test("epochs fence stale writers: a zombie's writes after the new owner's marker are never restored", async () => {
+  for (let p = 0; p < 12; p++) assert.equal(partitionOfKey(epochMarkerKey(p, 12), 12), p, 'the marker lands in the partition it fences');
+  const log = new FakeChangelog();
+  const fenced: ChangelogReader = { read: async (parts, each) => (await log.read(parts, each), { partitionCount: 12 }) };
+  const write = (r: OutRecord | undefined): void => (r === undefined ? undefined : log.append(0, r));
+
+  const a = new StateStore({ topic: 'state', codec, reader: fenced });
+  const first = await a.assign([0]);
+  assert.equal(first.markers.length, 1);
+  assert.equal(first.markers[0]?.headers?.[EPOCH_HEADER], '1');
+  first.markers.forEach(write);
+  write(a.put(0, 'car-1', { n: 1 }));
+  assert.equal(a.put(0, 'car-1', { n: 1 }).headers?.[EPOCH_HEADER], '1');
+
+  // B takes partition 0 over (A paused past its session): epoch 2, its marker written first
+  const b = new StateStore({ topic: 'state', codec, reader: fenced });
+  const second = await b.assign([0]);
+  assert.equal(second.markers[0]?.headers?.[EPOCH_HEADER], '2');
+  assert.deepEqual(second.restored.get('car-1'), { n: 1 });
+  second.markers.forEach(write);
+  // A wakes up and, not knowing yet, writes: stale; B writes on
+  write(a.put(0, 'car-1', { n: 99 }));
+  write(a.put(0, 'car-3', { n: 3 }));
+  write(b.put(0, 'car-2', { n: 2 }));
+
+  const c = new StateStore({ topic: 'state', codec, reader: fenced });
+  const third = await c.assign([0]);
+  assert.equal(third.fenced, 2, "the zombie's two writes");
+  assert.deepEqual([...third.restored].sort(), [
+    ['car-1', { n: 1 }],
+    ['car-2', { n: 2 }],
+  ]);
+  assert.equal(third.markers[0]?.headers?.[EPOCH_HEADER], '3');
 });
