@@ -22,7 +22,7 @@ import { Inbox } from './inbox.js';
 import { handlePacket, type PacketHost } from './handlers/index.js';
 import { Outbox } from './outbox.js';
 import { encodeConnect } from './packets.js';
-import { Subscriptions } from './subscriptions.js';
+import { Subscriptions, type SubscribeLink } from './subscriptions.js';
 import { MqttStats } from './stats.js';
 import { TimerNode, type TimerTarget, type TimerWheel } from './timer-wheel.js';
 import { openConnection, type ConnectionSink } from './transport.js';
@@ -106,7 +106,8 @@ export class MqttSession<Tag = unknown> implements TimerTarget, FrameSink, Conne
         };
       },
       state: () => this.#state,
-      accepted: (sessionPresent) => this.#accepted(sessionPresent),
+      accepted: () => this.#accepted(),
+      announce: (sessionPresent) => this.#events.connected?.(this, sessionPresent),
       refused: (err) => this.#refused(err),
       published: (latencyMs, qos) => this.#events.puback?.(this, latencyMs, qos),
       pingAnswered: () => void (this.#pingOutstanding = false),
@@ -122,18 +123,22 @@ export class MqttSession<Tag = unknown> implements TimerTarget, FrameSink, Conne
   get clientId(): string {
     return this.options.clientId;
   }
+  /** Publishes held (offline, or the window full), packets in flight, and of them the publishes (QoS 1/2). */
   get queued(): number {
     return this.#outbox.queued;
   }
   get inflight(): number {
     return this.#outbox.inflight;
   }
+  get unacknowledged(): number {
+    return this.#outbox.unacknowledged;
+  }
   /** True between a PINGREQ and its PINGRESP. */
   get awaitingPingResponse(): boolean {
     return this.#pingOutstanding;
   }
 
-  /** Replaces the event sink (e.g. to attach after construction). */
+  /** Replaces the event sink (to attach after construction). */
   setEvents(events: SessionEvents<Tag>): void {
     this.#events = events;
   }
@@ -161,28 +166,24 @@ export class MqttSession<Tag = unknown> implements TimerTarget, FrameSink, Conne
   /** Subscribes (and remembers it, to subscribe again after a reconnect without session). */
   subscribe(subs: Subscription | readonly Subscription[]): Promise<number[]> {
     const list = Array.isArray(subs) ? (subs as readonly Subscription[]) : [subs as Subscription];
-    const book = this.#subscriptions;
-    book.add(list);
-    return new Promise((resolve, reject) => {
-      const waiter = { resolve, reject };
-      if (this.#state === 'closed') reject(new V2xError('MQTT_SESSION_CLOSED', this.clientId));
-      else if (this.#state !== 'connected' || !book.send(list, [waiter], this.#outbox, this.version, this.#write)) book.wait(waiter);
-    });
+    return this.#subscriptions.subscribe(list, this.#link());
+  }
+
+  /** Unsubscribes and forgets the topics (offline: only locally, see Subscriptions.unsubscribe). */
+  unsubscribe(topics: string | readonly string[]): Promise<void> {
+    return this.#subscriptions.unsubscribe(typeof topics === 'string' ? [topics] : topics, this.#link());
+  }
+
+  #link(): SubscribeLink {
+    return { state: this.#state, clientId: this.clientId, outbox: this.#outbox, version: this.version, write: this.#write };
   }
 
   /**
-   * Unsubscribes and forgets the topics. Offline, they are only forgotten locally: a persistent
-   * session keeps them on the broker until an unsubscribe while connected.
+   * Resolves once every publish made so far is acknowledged and nothing is queued, or as soon as the
+   * session is not connected: lets a car's last messages be acknowledged before it disconnects.
    */
-  unsubscribe(topics: string | readonly string[]): Promise<void> {
-    const list = typeof topics === 'string' ? [topics] : topics;
-    const book = this.#subscriptions;
-    book.remove(list);
-    if (this.#state !== 'connected') return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const waiter = { resolve: () => resolve(), reject };
-      if (!book.sendUnsubscribe(list, waiter, this.#outbox, this.version, this.#write)) resolve();
-    });
+  drained(): Promise<void> {
+    return this.#state === 'connected' ? this.#outbox.whenIdle() : Promise.resolve();
   }
 
   /** Sends DISCONNECT, closes the socket and stops reconnecting. Queued publishes stay counted. */
@@ -345,7 +346,7 @@ export class MqttSession<Tag = unknown> implements TimerTarget, FrameSink, Conne
     handlePacket(this.#host, first, buf, packetStart, bodyStart, end);
   }
 
-  #accepted(sessionPresent: boolean): boolean {
+  #accepted(): void {
     this.#timer.cancel();
     this.#setState('connected');
     this.stats.connects++;
@@ -353,8 +354,6 @@ export class MqttSession<Tag = unknown> implements TimerTarget, FrameSink, Conne
     this.#backoff?.reset();
     this.#pingOutstanding = false;
     if (this.#keepaliveMs > 0) this.#wheel.schedule(this.#timer, this.#keepaliveMs);
-    this.#events.connected?.(this, sessionPresent);
-    return this.state === 'connected';
   }
 
   #refused(err: V2xError): void {
@@ -381,6 +380,7 @@ export class MqttSession<Tag = unknown> implements TimerTarget, FrameSink, Conne
     if (next === this.#state) return;
     this.stats.transition(this.#state, next);
     this.#state = next;
+    if (next !== 'connected') this.#outbox.settleIdleWaiters();
   }
 
   #emitError(err: V2xError): void {

@@ -68,7 +68,30 @@ export const simConfigSchema = Type.Object(
       description:
         'fleet: every worker models the whole fleet (car following between all cars); slice: only its own cars (cheaper at scale)',
     }),
-    gpsNoiseM: Type.Number({ minimum: 0, maximum: 100, default: 3, description: 'GPS error, metres (standard deviation per axis)' }),
+    gpsNoiseM: Type.Number({
+      minimum: 0,
+      maximum: 100,
+      default: 0.3,
+      description: 'GPS white noise, metres (standard deviation per axis, drawn for every fix)',
+    }),
+    gpsDriftM: Type.Number({
+      minimum: 0,
+      maximum: 100,
+      default: 2,
+      description: "GPS wandering offset, metres (standard deviation per axis of each car's Gauss-Markov error)",
+    }),
+    gpsDriftTauS: Type.Number({
+      exclusiveMinimum: 0,
+      maximum: 86_400,
+      default: 60,
+      description: 'correlation time of the GPS wandering offset, seconds',
+    }),
+    drainTimeoutS: Type.Number({
+      minimum: 0,
+      maximum: 600,
+      default: 5,
+      description: "at the end, how long to wait for the cars' last messages (offline status) to be acknowledged",
+    }),
     commandDelayScale: Type.Number({
       minimum: 0,
       maximum: 10,
@@ -157,6 +180,9 @@ export interface SimSettings {
   readonly groundTruth: string;
   readonly traffic: 'fleet' | 'slice';
   readonly gpsNoiseM: number;
+  readonly gpsDriftM: number;
+  readonly gpsDriftTauS: number;
+  readonly drainTimeoutMs: number;
   readonly commandDelayScale: number;
   readonly parkShare: number;
   readonly initialParkedShare: number;
@@ -288,6 +314,9 @@ export function resolveSimSettings(c: Input): SimSettings {
     groundTruth: c.groundTruth,
     traffic: c.traffic,
     gpsNoiseM: c.gpsNoiseM,
+    gpsDriftM: c.gpsDriftM,
+    gpsDriftTauS: c.gpsDriftTauS,
+    drainTimeoutMs: Math.round(c.drainTimeoutS * 1000),
     commandDelayScale: c.commandDelayScale,
     parkShare: c.parkShare,
     initialParkedShare: c.initialParkedShare,

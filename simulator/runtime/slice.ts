@@ -9,11 +9,9 @@
  * After each model tick: the vehicle step of the cars whose turn it is (each car once per simulated
  * second, staggered), their events, sleep and wake of parked cars, coverage holes while driving.
  *
- * The world is a SimWorld: the traffic model (world.ts) or a recorded trace (replay-source.ts). A
- * world with a `presence` (a replay) decides when each car connects (its first fix) and leaves
- * (after its last fix: `offline` shutdown and DISCONNECT); a replayed car sends telemetry at its
- * first fix, at --rate in between and at its last fix, adds no GPS noise (a trace is GPS already)
- * and does not sleep.
+ * The world is the traffic model (world.ts) or a trace (replay-source.ts), whose `presence` decides when
+ * each car connects (first fix) and leaves (after its last fix: `offline` shutdown and DISCONNECT);
+ * a replayed car sends telemetry at its first fix, at --rate, at its last fix, no GPS error, no sleep.
  */
 import type { Clock } from '../../core/clock.js';
 import { encode, type CodecName } from '../../protocol/codec/index.js';
@@ -36,6 +34,7 @@ import { emptyKinematics, type CarKinematics } from '../traffic/kinematics.js';
 import { vehicleConfig, type VehicleConfig } from '../vehicle/config.js';
 import { environmentAt, type Environment } from '../vehicle/environment.js';
 import { toEvent, type EventDraft } from '../vehicle/events.js';
+import { gpsErrorOf, type GpsError } from '../vehicle/gps-error.js';
 import { F, initVehicle, VehicleState } from '../vehicle/state.js';
 import { birthMessage, offlineMessage } from '../vehicle/status.js';
 import { startTrip } from '../vehicle/body.js';
@@ -81,6 +80,7 @@ export class FleetSlice implements TimerTarget, CommandHost, SessionEvents<numbe
   readonly #clock: Clock;
   readonly #stateRng: Rng[];
   readonly #gpsRng: Rng[];
+  readonly #gpsError: GpsError;
   readonly #topics: EncodedTopic[];
   #schedule: PhaseSchedule;
   readonly #connectivity: Connectivity;
@@ -126,6 +126,7 @@ export class FleetSlice implements TimerTarget, CommandHost, SessionEvents<numbe
     this.state = new VehicleState(n);
     this.#stateRng = cars.map((c) => carRng(c).fork('state'));
     this.#gpsRng = cars.map((c) => carRng(c).fork('gps'));
+    this.#gpsError = gpsErrorOf(s, n, replay);
     cars.forEach((c, k) => initVehicle(this.state, k, c, this.#stateRng[k] as Rng, this.#env.ambientC));
     this.#topics = cars.map((c) => new EncodedTopic(telemetryTopic(c.vin)));
     this.#schedule = PhaseSchedule.ofCars(s.seed, options.start, n, s.rateHz);
@@ -180,13 +181,13 @@ export class FleetSlice implements TimerTarget, CommandHost, SessionEvents<numbe
     }
   }
 
-  /** Publishes `offline` (shutdown) for every connected car, then closes every session (DISCONNECT: no will). */
+  /** `offline` (shutdown) from every connected car, acks awaited up to sim.drainTimeoutS, then DISCONNECT (no will). */
   async stop(): Promise<void> {
     this.#running = false;
     this.#node.cancel();
     const now = this.carNowMs();
     for (const session of this.pool.sessions) this.#offline(session, now, 'shutdown');
-    await this.pool.close();
+    await this.pool.close(this.settings.drainTimeoutMs);
   }
 
   /** A connected car's own `offline` status (retained), before it disconnects cleanly. */
@@ -304,6 +305,7 @@ export class FleetSlice implements TimerTarget, CommandHost, SessionEvents<numbe
     const msg = toTelemetry(this.cars[k] as CarSpec, this.state, k, kin, seq, this.#startEpochMs + dueMs, {
       gpsNoiseM: this.config.gpsNoiseM,
       rng: this.#gpsRng[k] as Rng,
+      gpsError: this.#gpsError,
     });
     if (session.state === 'idle') {
       this.counters.skipped++;
@@ -392,7 +394,6 @@ export class FleetSlice implements TimerTarget, CommandHost, SessionEvents<numbe
     this.world.capSpeedOfFleetCar(global, mps);
   }
 
-  /** Parked cars of this slice now. */
   parkedCars(): number {
     return this.cars.reduce((p, _c, k) => (this.world.isParked(k) ? p + 1 : p), 0);
   }

@@ -31,7 +31,14 @@ export interface SimSummary {
     readonly totalAcked: number;
     readonly dropped: number;
     readonly rejected: number;
+    /** Sent again with DUP after a reconnect to a kept session. */
     readonly retransmitted: number;
+    /** Sent again as new publishes after a reconnect without a session. */
+    readonly republished: number;
+    /** In flight and never acknowledged when the run ended (QoS 1/2). */
+    readonly unacknowledged: number;
+    /** Still queued, never sent, when the run ended. */
+    readonly unsent: number;
     readonly received: number;
     readonly telemetrySkipped: number;
     readonly perSecond: number;
@@ -103,6 +110,9 @@ export function buildSummary(i: SummaryInput): SimSummary {
       dropped: m.dropped,
       rejected: m.rejected,
       retransmitted: m.retransmitted,
+      republished: m.republished,
+      unacknowledged: m.unacknowledged,
+      unsent: m.unsent,
       received: m.received,
       telemetrySkipped: s.skipped,
       perSecond: i.wallSeconds > 0 ? Math.round(totalSent / i.wallSeconds) : 0,
@@ -172,6 +182,7 @@ export function formatSummary(s: SimSummary): string {
     `cars ${s.cars} (connected at the end: ${s.connected}); ran ${s.wallSeconds} s, simulated ${s.simulatedSeconds} s`,
     `published: ${kinds}; telemetry skipped (asleep/not started) ${s.messages.telemetrySkipped}`,
     `sent ${s.messages.totalSent} (QoS0/1/2 ${s.messages.sentByQos.join('/')}), acknowledged ${s.messages.totalAcked} (QoS1/2 ${s.messages.ackedByQos[1]}/${s.messages.ackedByQos[2]}), dropped ${s.messages.dropped}, rejected ${s.messages.rejected}, ${s.messages.perSecond} msg/s`,
+    `resent: ${s.messages.retransmitted} as duplicates, ${s.messages.republished} as new publishes (no session kept); at the end ${s.messages.unacknowledged} unacknowledged, ${s.messages.unsent} never sent`,
     `commands received ${s.commands.received}${results === '' ? '' : `: ${results}`}`,
     `connect time: ${lat(s.connectMs)}`,
     `PUBACK latency: ${lat(s.pubackMs)}`,
