@@ -11,7 +11,6 @@
  * reconnect (with DUP when the broker kept the session; as new publishes when it did not), then
  * the offline queue is flushed in order. PUBACK latency is measured from the last transmission.
  */
-import type { Socket } from 'node:net';
 import { V2xError } from '../core/errors.js';
 import { Backoff, defaultBackoff, seedOf } from './backoff.js';
 import { DISCONNECT_V4, EncodedTopic, PINGREQ, encodePublish } from './encode.js';
@@ -25,7 +24,7 @@ import { encodeConnect } from './packets.js';
 import { Subscriptions, type SubscribeLink } from './subscriptions.js';
 import { MqttStats } from './stats.js';
 import { TimerNode, type TimerTarget, type TimerWheel } from './timer-wheel.js';
-import { openConnection, type ConnectionSink } from './transport.js';
+import { openConnection, type Connection, type ConnectionSink } from './transport.js';
 import {
   PublishResult,
   type IncomingMessage,
@@ -58,7 +57,7 @@ export class MqttSession<Tag = unknown> implements TimerTarget, FrameSink, Conne
   readonly #keepaliveMs: number;
   #state: SessionState = 'idle';
   #holdUntil = 0;
-  #socket: Socket | undefined;
+  #socket: Connection | undefined;
   #connectPacket: Buffer | undefined;
   readonly #subscriptions: Subscriptions;
   readonly #inbox = new Inbox();
@@ -243,18 +242,18 @@ export class MqttSession<Tag = unknown> implements TimerTarget, FrameSink, Conne
   }
 
   // The connection's events: each ignores a socket the session has moved on from (close, reconnect).
-  onOpen(socket: Socket): void {
+  onOpen(socket: Connection): void {
     if (socket !== this.#socket) return;
     this.#connectPacket ??= encodeConnect(this.options, this.version);
     this.#write(this.#connectPacket);
   }
-  onBytes(socket: Socket, buf: Buffer, n: number): void {
+  onBytes(socket: Connection, buf: Buffer, n: number): void {
     if (socket === this.#socket) this.#ingest(buf, n);
   }
-  onSocketError(socket: Socket, err: Error): void {
+  onSocketError(socket: Connection, err: Error): void {
     if (socket === this.#socket) this.#socketError = err;
   }
-  onClosed(socket: Socket): void {
+  onClosed(socket: Connection): void {
     if (socket === this.#socket) this.#lost();
   }
 

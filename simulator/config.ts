@@ -13,7 +13,7 @@ export const simConfigSchema = Type.Object(
     broker: Type.String({
       default: 'mqtt://127.0.0.1:1883',
       description:
-        'MQTT broker URL (mqtt:// or mqtts://host:port), or several comma-separated (clustered edges): each car starts on one and moves to the next on reconnect',
+        'MQTT broker URL (mqtt://, mqtts://host:port, or ws://, wss://host:port/path), or several comma-separated (clustered edges): each car starts on one and moves to the next on reconnect',
     }),
     cars: Type.Integer({ minimum: 1, maximum: 2_000_000, default: 100, description: 'cars in the fleet' }),
     seed: Type.String({ default: '1', description: 'fleet, network and traffic seed' }),
@@ -145,6 +145,8 @@ export interface BrokerAddress {
   readonly tls: boolean;
   readonly host: string;
   readonly port: number;
+  /** MQTT over WebSocket (ws://, wss://): the URL's path (default /mqtt). */
+  readonly websocketPath?: string;
 }
 
 /** Plain, serialisable settings of one simulator run (what workers and child processes get). */
@@ -223,14 +225,16 @@ export function parseBrokerUrl(url: string): BrokerAddress {
   } catch {
     throw new V2xError('CONFIG_INVALID', `sim.broker: not a URL: ${JSON.stringify(url)} (expected mqtt://host:port)`);
   }
-  const tls = u.protocol === 'mqtts:' || u.protocol === 'ssl:' || u.protocol === 'tls:';
-  if (!tls && u.protocol !== 'mqtt:' && u.protocol !== 'tcp:') {
-    throw new V2xError('CONFIG_INVALID', `sim.broker: unsupported scheme ${u.protocol} (use mqtt:// or mqtts://)`);
+  const ws = u.protocol === 'ws:' || u.protocol === 'wss:';
+  const tls = u.protocol === 'mqtts:' || u.protocol === 'ssl:' || u.protocol === 'tls:' || u.protocol === 'wss:';
+  if (!tls && !ws && u.protocol !== 'mqtt:' && u.protocol !== 'tcp:') {
+    throw new V2xError('CONFIG_INVALID', `sim.broker: unsupported scheme ${u.protocol} (use mqtt://, mqtts://, ws:// or wss://)`);
   }
   const host = u.hostname.replace(/^\[|\]$/g, '');
   if (host === '') throw new V2xError('CONFIG_INVALID', `sim.broker: no host in ${JSON.stringify(url)}`);
-  const port = u.port === '' ? (tls ? 8883 : 1883) : Number(u.port);
-  return { tls, host, port };
+  if (!ws) return { tls, host, port: u.port === '' ? (tls ? 8883 : 1883) : Number(u.port) };
+  const port = u.port === '' ? (tls ? 443 : 80) : Number(u.port);
+  return { tls, host, port, websocketPath: u.pathname === '' || u.pathname === '/' ? '/mqtt' : u.pathname };
 }
 
 function parseStartTime(text: string, key = 'sim.startTime'): number | undefined {
@@ -283,6 +287,8 @@ export function resolveSimSettings(c: Input): SimSettings {
     .map(parseBrokerUrl);
   if (brokers.length === 0) throw new V2xError('CONFIG_INVALID', 'sim.broker: no broker URL given');
   if (new Set(brokers.map((b) => b.tls)).size > 1) throw new V2xError('CONFIG_INVALID', 'sim.broker: mixes mqtt:// and mqtts:// URLs');
+  if (new Set(brokers.map((b) => b.websocketPath !== undefined)).size > 1)
+    throw new V2xError('CONFIG_INVALID', 'sim.broker: mixes ws:// and mqtt:// URLs (use one transport for all brokers)');
   return {
     broker: brokers[0] as BrokerAddress,
     brokers,
