@@ -78,24 +78,45 @@ export class TrafficPump {
   #write(t: number): void {
     const v = this.#v;
     const world = this.#world;
+    const st = world.model.state;
     const kin = this.#kin;
     const m = v.motion;
     const f = v.flags;
     const n = v.cars;
     let i = v.motionAt(t, 0);
     let j = v.flagsAt(t, 0);
+    // the previous tick's slot: a car that has not moved (parked, queued, at a light) keeps its
+    // position and heading, so the interpolation along the segment (readCar) is skipped for it
+    const pi = v.motionAt(t + RING - 1, 0) - i;
+    const pj = v.flagsAt(t + RING - 1, 0) - j;
+    const first = t === 0;
     for (let g = 0; g < n; g++, i += MOTION_FIELDS, j += FLAG_FIELDS) {
-      world.model.readCar(g, kin);
-      m[i] = kin.lon;
-      m[i + 1] = kin.lat;
-      m[i + 2] = kin.headingDeg;
-      m[i + 3] = kin.speedMps;
-      m[i + 4] = kin.accelMps2;
-      m[i + 5] = kin.odometerM;
-      m[i + 6] = kin.offsetM;
-      f[j] = kin.segment;
-      f[j + 1] = kin.lane;
-      f[j + 2] = kin.tripsCompleted;
+      const seg = st.seg[g] as number;
+      const pos = st.pos[g] as number;
+      const localLane = (st.lane[g] as number) - (st.laneBase[seg] as number);
+      if (!first && f[j + pj] === seg && m[i + pi + 6] === pos && f[j + pj + 1] === localLane) {
+        m[i] = m[i + pi] as number;
+        m[i + 1] = m[i + pi + 1] as number;
+        m[i + 2] = m[i + pi + 2] as number;
+        m[i + 3] = st.speed[g] as number;
+        m[i + 4] = st.accel[g] as number;
+        m[i + 5] = st.odometer[g] as number;
+        m[i + 6] = pos;
+        f[j] = seg;
+        f[j + 1] = localLane;
+      } else {
+        world.model.readCar(g, kin);
+        m[i] = kin.lon;
+        m[i + 1] = kin.lat;
+        m[i + 2] = kin.headingDeg;
+        m[i + 3] = kin.speedMps;
+        m[i + 4] = kin.accelMps2;
+        m[i + 5] = kin.odometerM;
+        m[i + 6] = kin.offsetM;
+        f[j] = kin.segment;
+        f[j + 1] = kin.lane;
+      }
+      f[j + 2] = st.trips[g] as number;
       f[j + 3] = world.parking.isParked(g) ? 1 : 0;
     }
     this.#tick = t;
