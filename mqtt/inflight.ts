@@ -108,6 +108,18 @@ export class InflightTable {
     this.#count--;
   }
 
+  /** Occupied slots holding a publish of ours (QoS 1/2 PUBLISH or a QoS 2 PUBREL). */
+  publishes(): number {
+    const nums = this.#nums;
+    if (nums === undefined || this.#count === 0) return 0;
+    let n = 0;
+    for (let s = 0; s < this.capacity; s++) {
+      const kind = Math.floor(nums[s * F + 1]! / 65536);
+      if (kind === InflightKind.PUBACK || kind === InflightKind.PUBREC || kind === InflightKind.PUBCOMP) n++;
+    }
+    return n;
+  }
+
   /** Occupied slots in the order they were sent (for retransmission after a reconnect). */
   slotsInOrder(): number[] {
     const nums = this.#nums;

@@ -32,6 +32,8 @@ export class Outbox {
   readonly #stats: MqttStats;
   readonly #clock: Pick<Clock, 'monotonic'>;
   #effectiveWindow: number;
+  /** Who waits in whenIdle(). */
+  #idleWaiters: (() => void)[] | undefined;
 
   constructor(options: OutboxOptions, stats: MqttStats, clock: Pick<Clock, 'monotonic'>) {
     this.#window = Math.max(1, options.window);
@@ -89,6 +91,7 @@ export class Outbox {
     if (slot < 0) return ACK_UNKNOWN;
     const latencyMs = this.#clock.monotonic() - inflight.sentAt(slot);
     inflight.release(slot);
+    if (this.#idleWaiters !== undefined && this.idle) this.settleIdleWaiters();
     if (reason >= 0x80) {
       this.#stats.rejected++;
       return ACK_REJECTED;
@@ -121,10 +124,35 @@ export class Outbox {
     return true;
   }
 
+  /** QoS 1/2 publishes (and QoS 2 releases) sent and not yet acknowledged. */
+  get unacknowledged(): number {
+    return this.#inflight.publishes();
+  }
+
+  /** True when nothing waits: no packet in flight, none queued. */
+  get idle(): boolean {
+    return this.#inflight.size === 0 && this.#queue.length === 0;
+  }
+
+  /** Resolves once nothing is in flight or queued (or settleIdleWaiters is called: the connection ended). */
+  whenIdle(): Promise<void> {
+    if (this.idle) return Promise.resolve();
+    return new Promise((resolve) => (this.#idleWaiters ??= []).push(resolve));
+  }
+
+  settleIdleWaiters(): void {
+    const waiters = this.#idleWaiters;
+    if (waiters === undefined) return;
+    this.#idleWaiters = undefined;
+    for (const w of waiters) w();
+  }
+
   /**
    * After a reconnect: sends the unacknowledged publishes again, in their order (DUP when the broker
    * kept the session, as new publishes when it did not), PUBREL again when the session is kept.
    * SUBSCRIBE/UNSUBSCRIBE slots are freed; their ids are returned for the session to redo.
+   * Counted as `retransmitted` only when the packet goes again as a duplicate (DUP set, or a PUBREL
+   * the kept session waits for); a publish the broker's new session never saw is `republished`.
    */
   retransmit(sessionPresent: boolean, write: Writer): number[] {
     const inflight = this.#inflight;
@@ -143,11 +171,11 @@ export class Outbox {
         inflight.release(slot);
         continue;
       }
-      if (sessionPresent && kind === InflightKind.PUBACK) markDuplicate(packet);
-      if (sessionPresent && kind === InflightKind.PUBREC) markDuplicate(packet);
+      if (sessionPresent && (kind === InflightKind.PUBACK || kind === InflightKind.PUBREC)) markDuplicate(packet);
       inflight.resent(slot, now);
       write(packet);
-      this.#stats.retransmitted++;
+      if (sessionPresent) this.#stats.retransmitted++;
+      else this.#stats.republished++;
     }
     return freed;
   }

@@ -39,6 +39,8 @@ export class SessionPool<Tag = unknown> implements TimerTarget {
   readonly #userEvents: SessionEvents<Tag>;
   readonly #events: SessionEvents<Tag>;
   readonly #rampNode = new TimerNode(this, 0);
+  readonly #drainNode = new TimerNode(this, 2);
+  #drainTimedOut: (() => void) | undefined;
   #rampStart = 0;
   #rampFrom = 0;
   #started = 0;
@@ -88,6 +90,7 @@ export class SessionPool<Tag = unknown> implements TimerTarget {
 
   /** @internal ramp and waiter timeouts. */
   onTimer(now: number, node?: TimerNode): void {
+    if (node === this.#drainNode) return this.#drainTimedOut?.();
     if (node !== undefined && node !== this.#rampNode) return this.#timeout(node);
     const due =
       this.rampPerSecond === Number.POSITIVE_INFINITY ? Infinity : Math.floor(((now - this.#rampStart) / 1000) * this.rampPerSecond) + 1;
@@ -117,16 +120,39 @@ export class SessionPool<Tag = unknown> implements TimerTarget {
     return { ...this.stats.states };
   }
 
-  /** Closes every session (DISCONNECT) and stops the wheel if the pool made it. */
-  async close(): Promise<void> {
+  /**
+   * Closes every session (DISCONNECT) and stops the wheel if the pool made it. With `drainMs` > 0 it
+   * first waits, up to that long, for every connected session's publishes to be acknowledged (a
+   * car's last status). What is still unacknowledged or queued then is counted in the stats
+   * (`unacknowledged`, `unsent`): every publish ends acknowledged, rejected, dropped or so counted.
+   */
+  async close(drainMs = 0): Promise<void> {
     this.#rampNode.cancel();
     for (const done of this.#rampDone.splice(0)) done();
+    if (drainMs > 0) await this.#drain(drainMs);
     await Promise.all(this.sessions.map((s) => s.close()));
+    for (const s of this.sessions) {
+      this.stats.unacknowledged += s.unacknowledged;
+      this.stats.unsent += s.queued;
+    }
     for (const w of this.#waiters.splice(0)) {
       w.node.cancel();
       w.reject(new V2xError('MQTT_SESSION_CLOSED', 'pool closed'));
     }
     if (this.#ownsWheel) this.wheel.stop();
+  }
+
+  #drain(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        this.#drainNode.cancel();
+        this.#drainTimedOut = undefined;
+        resolve();
+      };
+      this.#drainTimedOut = done;
+      this.wheel.schedule(this.#drainNode, ms);
+      void Promise.all(this.sessions.map((s) => s.drained())).then(done);
+    });
   }
 
   #checkWaiters(): void {

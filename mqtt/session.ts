@@ -11,7 +11,6 @@
  * reconnect (with DUP when the broker kept the session; as new publishes when it did not), then
  * the offline queue is flushed in order. PUBACK latency is measured from the last transmission.
  */
-import type { Socket } from 'node:net';
 import { V2xError } from '../core/errors.js';
 import { Backoff, defaultBackoff, seedOf } from './backoff.js';
 import { DISCONNECT_V4, EncodedTopic, PINGREQ, encodePublish } from './encode.js';
@@ -22,10 +21,10 @@ import { Inbox } from './inbox.js';
 import { handlePacket, type PacketHost } from './handlers/index.js';
 import { Outbox } from './outbox.js';
 import { encodeConnect } from './packets.js';
-import { Subscriptions } from './subscriptions.js';
+import { Subscriptions, type SubscribeLink } from './subscriptions.js';
 import { MqttStats } from './stats.js';
 import { TimerNode, type TimerTarget, type TimerWheel } from './timer-wheel.js';
-import { openConnection, type ConnectionSink } from './transport.js';
+import { openConnection, type Connection, type ConnectionSink } from './transport.js';
 import {
   PublishResult,
   type IncomingMessage,
@@ -58,7 +57,7 @@ export class MqttSession<Tag = unknown> implements TimerTarget, FrameSink, Conne
   readonly #keepaliveMs: number;
   #state: SessionState = 'idle';
   #holdUntil = 0;
-  #socket: Socket | undefined;
+  #socket: Connection | undefined;
   #connectPacket: Buffer | undefined;
   readonly #subscriptions: Subscriptions;
   readonly #inbox = new Inbox();
@@ -106,7 +105,8 @@ export class MqttSession<Tag = unknown> implements TimerTarget, FrameSink, Conne
         };
       },
       state: () => this.#state,
-      accepted: (sessionPresent) => this.#accepted(sessionPresent),
+      accepted: () => this.#accepted(),
+      announce: (sessionPresent) => this.#events.connected?.(this, sessionPresent),
       refused: (err) => this.#refused(err),
       published: (latencyMs, qos) => this.#events.puback?.(this, latencyMs, qos),
       pingAnswered: () => void (this.#pingOutstanding = false),
@@ -122,18 +122,22 @@ export class MqttSession<Tag = unknown> implements TimerTarget, FrameSink, Conne
   get clientId(): string {
     return this.options.clientId;
   }
+  /** Publishes held (offline, or the window full), packets in flight, and of them the publishes (QoS 1/2). */
   get queued(): number {
     return this.#outbox.queued;
   }
   get inflight(): number {
     return this.#outbox.inflight;
   }
+  get unacknowledged(): number {
+    return this.#outbox.unacknowledged;
+  }
   /** True between a PINGREQ and its PINGRESP. */
   get awaitingPingResponse(): boolean {
     return this.#pingOutstanding;
   }
 
-  /** Replaces the event sink (e.g. to attach after construction). */
+  /** Replaces the event sink (to attach after construction). */
   setEvents(events: SessionEvents<Tag>): void {
     this.#events = events;
   }
@@ -161,28 +165,24 @@ export class MqttSession<Tag = unknown> implements TimerTarget, FrameSink, Conne
   /** Subscribes (and remembers it, to subscribe again after a reconnect without session). */
   subscribe(subs: Subscription | readonly Subscription[]): Promise<number[]> {
     const list = Array.isArray(subs) ? (subs as readonly Subscription[]) : [subs as Subscription];
-    const book = this.#subscriptions;
-    book.add(list);
-    return new Promise((resolve, reject) => {
-      const waiter = { resolve, reject };
-      if (this.#state === 'closed') reject(new V2xError('MQTT_SESSION_CLOSED', this.clientId));
-      else if (this.#state !== 'connected' || !book.send(list, [waiter], this.#outbox, this.version, this.#write)) book.wait(waiter);
-    });
+    return this.#subscriptions.subscribe(list, this.#link());
+  }
+
+  /** Unsubscribes and forgets the topics (offline: only locally, see Subscriptions.unsubscribe). */
+  unsubscribe(topics: string | readonly string[]): Promise<void> {
+    return this.#subscriptions.unsubscribe(typeof topics === 'string' ? [topics] : topics, this.#link());
+  }
+
+  #link(): SubscribeLink {
+    return { state: this.#state, clientId: this.clientId, outbox: this.#outbox, version: this.version, write: this.#write };
   }
 
   /**
-   * Unsubscribes and forgets the topics. Offline, they are only forgotten locally: a persistent
-   * session keeps them on the broker until an unsubscribe while connected.
+   * Resolves once every publish made so far is acknowledged and nothing is queued, or as soon as the
+   * session is not connected: lets a car's last messages be acknowledged before it disconnects.
    */
-  unsubscribe(topics: string | readonly string[]): Promise<void> {
-    const list = typeof topics === 'string' ? [topics] : topics;
-    const book = this.#subscriptions;
-    book.remove(list);
-    if (this.#state !== 'connected') return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const waiter = { resolve: () => resolve(), reject };
-      if (!book.sendUnsubscribe(list, waiter, this.#outbox, this.version, this.#write)) resolve();
-    });
+  drained(): Promise<void> {
+    return this.#state === 'connected' ? this.#outbox.whenIdle() : Promise.resolve();
   }
 
   /** Sends DISCONNECT, closes the socket and stops reconnecting. Queued publishes stay counted. */
@@ -242,18 +242,18 @@ export class MqttSession<Tag = unknown> implements TimerTarget, FrameSink, Conne
   }
 
   // The connection's events: each ignores a socket the session has moved on from (close, reconnect).
-  onOpen(socket: Socket): void {
+  onOpen(socket: Connection): void {
     if (socket !== this.#socket) return;
     this.#connectPacket ??= encodeConnect(this.options, this.version);
     this.#write(this.#connectPacket);
   }
-  onBytes(socket: Socket, buf: Buffer, n: number): void {
+  onBytes(socket: Connection, buf: Buffer, n: number): void {
     if (socket === this.#socket) this.#ingest(buf, n);
   }
-  onSocketError(socket: Socket, err: Error): void {
+  onSocketError(socket: Connection, err: Error): void {
     if (socket === this.#socket) this.#socketError = err;
   }
-  onClosed(socket: Socket): void {
+  onClosed(socket: Connection): void {
     if (socket === this.#socket) this.#lost();
   }
 
@@ -345,7 +345,7 @@ export class MqttSession<Tag = unknown> implements TimerTarget, FrameSink, Conne
     handlePacket(this.#host, first, buf, packetStart, bodyStart, end);
   }
 
-  #accepted(sessionPresent: boolean): boolean {
+  #accepted(): void {
     this.#timer.cancel();
     this.#setState('connected');
     this.stats.connects++;
@@ -353,8 +353,6 @@ export class MqttSession<Tag = unknown> implements TimerTarget, FrameSink, Conne
     this.#backoff?.reset();
     this.#pingOutstanding = false;
     if (this.#keepaliveMs > 0) this.#wheel.schedule(this.#timer, this.#keepaliveMs);
-    this.#events.connected?.(this, sessionPresent);
-    return this.state === 'connected';
   }
 
   #refused(err: V2xError): void {
@@ -381,6 +379,7 @@ export class MqttSession<Tag = unknown> implements TimerTarget, FrameSink, Conne
     if (next === this.#state) return;
     this.stats.transition(this.#state, next);
     this.#state = next;
+    if (next !== 'connected') this.#outbox.settleIdleWaiters();
   }
 
   #emitError(err: V2xError): void {

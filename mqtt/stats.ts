@@ -17,7 +17,14 @@ export interface StatsSnapshot {
   readonly rejected: number;
   /** Publishes dropped by the offline queue policy or because the session was closed. */
   readonly dropped: number;
+  /** Publishes sent again after a reconnect as duplicates (DUP set: the broker kept the session). */
   readonly retransmitted: number;
+  /** Unacknowledged publishes sent again as new ones after a reconnect without a session. */
+  readonly republished: number;
+  /** Publishes in flight (sent, never acknowledged) when their session closed for good. */
+  readonly unacknowledged: number;
+  /** Publishes still queued (never sent) when their session closed for good. */
+  readonly unsent: number;
   readonly received: number;
   readonly connectAttempts: number;
   readonly connects: number;
@@ -37,6 +44,9 @@ export class MqttStats {
   rejected = 0;
   dropped = 0;
   retransmitted = 0;
+  republished = 0;
+  unacknowledged = 0;
+  unsent = 0;
   received = 0;
   connectAttempts = 0;
   connects = 0;
@@ -63,6 +73,9 @@ export class MqttStats {
       rejected: this.rejected,
       dropped: this.dropped,
       retransmitted: this.retransmitted,
+      republished: this.republished,
+      unacknowledged: this.unacknowledged,
+      unsent: this.unsent,
       received: this.received,
       connectAttempts: this.connectAttempts,
       connects: this.connects,
@@ -74,7 +87,18 @@ export class MqttStats {
   }
 }
 
-const COUNTS = ['rejected', 'dropped', 'retransmitted', 'received', 'connectAttempts', 'connects', 'disconnects'] as const;
+const COUNTS = [
+  'rejected',
+  'dropped',
+  'retransmitted',
+  'republished',
+  'unacknowledged',
+  'unsent',
+  'received',
+  'connectAttempts',
+  'connects',
+  'disconnects',
+] as const;
 const QOS = [0, 1, 2] as const;
 
 /** Adds up snapshots from several workers. */

@@ -6,7 +6,16 @@ import { V2xError } from '../core/errors.js';
 import { InflightKind } from './inflight.js';
 import type { Outbox, Writer } from './outbox.js';
 import { encodeSubscribe, encodeUnsubscribe } from './packets.js';
-import type { ProtocolVersion, Subscription } from './types.js';
+import type { ProtocolVersion, SessionState, Subscription } from './types.js';
+
+/** The session's side of a subscribe() or unsubscribe() call. */
+export interface SubscribeLink {
+  readonly state: SessionState;
+  readonly clientId: string;
+  readonly outbox: Outbox;
+  readonly version: ProtocolVersion;
+  readonly write: Writer;
+}
 
 export interface SubscribeWaiter {
   resolve(codes: number[]): void;
@@ -37,6 +46,29 @@ export class Subscriptions {
   /** Forgets topics (they are not subscribed again on reconnect). */
   remove(topics: readonly string[]): void {
     this.#list = this.#list.filter((x) => !topics.includes(x.topic));
+  }
+
+  /** subscribe(): remembers the topics; SUBSCRIBE now when connected, else at the next connect. */
+  subscribe(list: readonly Subscription[], link: SubscribeLink): Promise<number[]> {
+    this.add(list);
+    return new Promise((resolve, reject) => {
+      const waiter = { resolve, reject };
+      if (link.state === 'closed') reject(new V2xError('MQTT_SESSION_CLOSED', link.clientId));
+      else if (link.state !== 'connected' || !this.send(list, [waiter], link.outbox, link.version, link.write)) this.wait(waiter);
+    });
+  }
+
+  /**
+   * unsubscribe(): forgets the topics. Offline, they are only forgotten locally: a persistent
+   * session keeps them on the broker until an unsubscribe while connected.
+   */
+  unsubscribe(list: readonly string[], link: SubscribeLink): Promise<void> {
+    this.remove(list);
+    if (link.state !== 'connected') return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const waiter = { resolve: () => resolve(), reject };
+      if (!this.sendUnsubscribe(list, waiter, link.outbox, link.version, link.write)) resolve();
+    });
   }
 
   /** Sends one UNSUBSCRIBE; false when no packet id is free. */

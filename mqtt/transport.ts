@@ -4,6 +4,8 @@
  * with a CA file. The CA file is read once per path and one secure context is shared by every
  * session using it, so 10,000 TLS cars do not parse the same PEM 10,000 times.
  *
+ * WebSocket (ws://, wss://) is in transport-ws.ts; the session sees a Duplex whichever it is.
+ *
  * Plain TCP reads go through `onread` into one buffer shared by every socket of the worker thread
  * (the callback consumes each read synchronously): no Buffer allocated and no stream machinery run
  * per read. TLS sockets cannot do that and deliver 'data' events instead.
@@ -11,7 +13,12 @@
 import { connect as netConnect, type OnReadOpts, type Socket } from 'node:net';
 import { connect as tlsConnect, createSecureContext, type ConnectionOptions, type SecureContext } from 'node:tls';
 import { readFileSync } from 'node:fs';
+import type { Duplex } from 'node:stream';
+import { openWebSocket } from './transport-ws.js';
 import type { TransportOptions } from './types.js';
+
+/** The byte stream under a session: a TCP or TLS socket, or a WebSocket's stream. */
+export type Connection = Duplex;
 
 const contexts = new Map<string, SecureContext>();
 let sharedReadBuffer: Buffer | undefined;
@@ -68,15 +75,22 @@ function openTransport(options: TransportOptions, onread: OnReadOpts): Socket {
 /** What a connection reports, each with its socket so a session can ignore a superseded one. */
 export interface ConnectionSink {
   /** Ready for CONNECT. */
-  onOpen(socket: Socket): void;
+  onOpen(socket: Connection): void;
   /** `buf` may be the thread's shared read buffer: consume it synchronously. */
-  onBytes(socket: Socket, buf: Buffer, n: number): void;
-  onSocketError(socket: Socket, err: Error): void;
-  onClosed(socket: Socket): void;
+  onBytes(socket: Connection, buf: Buffer, n: number): void;
+  onSocketError(socket: Connection, err: Error): void;
+  onClosed(socket: Connection): void;
 }
 
 /** Opens a connection reporting to `sink`: one set of listeners per connection, none per read. */
-export function openConnection(options: TransportOptions, sink: ConnectionSink): Socket {
+export function openConnection(options: TransportOptions, sink: ConnectionSink): Connection {
+  if (options.websocket !== undefined) {
+    const stream = openWebSocket(options, (s) => sink.onOpen(s));
+    stream.on('data', (chunk: Buffer) => sink.onBytes(stream, chunk, chunk.length));
+    stream.on('error', (err: Error) => sink.onSocketError(stream, err));
+    stream.on('close', () => sink.onClosed(stream));
+    return stream;
+  }
   const onread: OnReadOpts = {
     buffer: sharedBuffer(),
     // Reads start once openTransport has returned, so `own` is set by then.

@@ -50,6 +50,8 @@ export interface TransportOptions {
   readonly port: number;
   /** Source address to bind (e.g. 127.0.0.7), to spread connections over ephemeral port ranges. */
   readonly localAddress?: string;
+  /** MQTT over WebSocket (ws://, or wss:// with `tls`) on this path (e.g. /mqtt) when set. */
+  readonly websocket?: { readonly path: string };
   /** TLS when set; `ca` is a PEM file path (read once per path, one shared secure context). */
   readonly tls?: { readonly ca?: string; readonly servername?: string; readonly rejectUnauthorized?: boolean };
 }

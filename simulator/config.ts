@@ -13,7 +13,7 @@ export const simConfigSchema = Type.Object(
     broker: Type.String({
       default: 'mqtt://127.0.0.1:1883',
       description:
-        'MQTT broker URL (mqtt:// or mqtts://host:port), or several comma-separated (clustered edges): each car starts on one and moves to the next on reconnect',
+        'MQTT broker URL (mqtt://, mqtts://host:port, or ws://, wss://host:port/path), or several comma-separated (clustered edges): each car starts on one and moves to the next on reconnect',
     }),
     cars: Type.Integer({ minimum: 1, maximum: 2_000_000, default: 100, description: 'cars in the fleet' }),
     seed: Type.String({ default: '1', description: 'fleet, network and traffic seed' }),
@@ -81,7 +81,30 @@ export const simConfigSchema = Type.Object(
       description:
         'fleet: every worker models the whole fleet (car following between all cars); slice: only its own cars (cheaper at scale)',
     }),
-    gpsNoiseM: Type.Number({ minimum: 0, maximum: 100, default: 3, description: 'GPS error, metres (standard deviation per axis)' }),
+    gpsNoiseM: Type.Number({
+      minimum: 0,
+      maximum: 100,
+      default: 0.3,
+      description: 'GPS white noise, metres (standard deviation per axis, drawn for every fix)',
+    }),
+    gpsDriftM: Type.Number({
+      minimum: 0,
+      maximum: 100,
+      default: 2,
+      description: "GPS wandering offset, metres (standard deviation per axis of each car's Gauss-Markov error)",
+    }),
+    gpsDriftTauS: Type.Number({
+      exclusiveMinimum: 0,
+      maximum: 86_400,
+      default: 60,
+      description: 'correlation time of the GPS wandering offset, seconds',
+    }),
+    drainTimeoutS: Type.Number({
+      minimum: 0,
+      maximum: 600,
+      default: 5,
+      description: "at the end, how long to wait for the cars' last messages (offline status) to be acknowledged",
+    }),
     commandDelayScale: Type.Number({
       minimum: 0,
       maximum: 10,
@@ -135,6 +158,8 @@ export interface BrokerAddress {
   readonly tls: boolean;
   readonly host: string;
   readonly port: number;
+  /** MQTT over WebSocket (ws://, wss://): the URL's path (default /mqtt). */
+  readonly websocketPath?: string;
 }
 
 /** Plain, serialisable settings of one simulator run (what workers and child processes get). */
@@ -172,6 +197,9 @@ export interface SimSettings {
   readonly groundTruth: string;
   readonly traffic: 'fleet' | 'slice';
   readonly gpsNoiseM: number;
+  readonly gpsDriftM: number;
+  readonly gpsDriftTauS: number;
+  readonly drainTimeoutMs: number;
   readonly commandDelayScale: number;
   readonly parkShare: number;
   readonly initialParkedShare: number;
@@ -212,14 +240,16 @@ export function parseBrokerUrl(url: string): BrokerAddress {
   } catch {
     throw new V2xError('CONFIG_INVALID', `sim.broker: not a URL: ${JSON.stringify(url)} (expected mqtt://host:port)`);
   }
-  const tls = u.protocol === 'mqtts:' || u.protocol === 'ssl:' || u.protocol === 'tls:';
-  if (!tls && u.protocol !== 'mqtt:' && u.protocol !== 'tcp:') {
-    throw new V2xError('CONFIG_INVALID', `sim.broker: unsupported scheme ${u.protocol} (use mqtt:// or mqtts://)`);
+  const ws = u.protocol === 'ws:' || u.protocol === 'wss:';
+  const tls = u.protocol === 'mqtts:' || u.protocol === 'ssl:' || u.protocol === 'tls:' || u.protocol === 'wss:';
+  if (!tls && !ws && u.protocol !== 'mqtt:' && u.protocol !== 'tcp:') {
+    throw new V2xError('CONFIG_INVALID', `sim.broker: unsupported scheme ${u.protocol} (use mqtt://, mqtts://, ws:// or wss://)`);
   }
   const host = u.hostname.replace(/^\[|\]$/g, '');
   if (host === '') throw new V2xError('CONFIG_INVALID', `sim.broker: no host in ${JSON.stringify(url)}`);
-  const port = u.port === '' ? (tls ? 8883 : 1883) : Number(u.port);
-  return { tls, host, port };
+  if (!ws) return { tls, host, port: u.port === '' ? (tls ? 8883 : 1883) : Number(u.port) };
+  const port = u.port === '' ? (tls ? 443 : 80) : Number(u.port);
+  return { tls, host, port, websocketPath: u.pathname === '' || u.pathname === '/' ? '/mqtt' : u.pathname };
 }
 
 function parseStartTime(text: string, key = 'sim.startTime'): number | undefined {
@@ -277,6 +307,8 @@ export function resolveSimSettings(c: Input): SimSettings {
       `sim.reconnectBaseMs (${c.reconnectBaseMs}) must not be above sim.reconnectMaxMs (${c.reconnectMaxMs})`,
     );
   if (new Set(brokers.map((b) => b.tls)).size > 1) throw new V2xError('CONFIG_INVALID', 'sim.broker: mixes mqtt:// and mqtts:// URLs');
+  if (new Set(brokers.map((b) => b.websocketPath !== undefined)).size > 1)
+    throw new V2xError('CONFIG_INVALID', 'sim.broker: mixes ws:// and mqtt:// URLs (use one transport for all brokers)');
   return {
     broker: brokers[0] as BrokerAddress,
     brokers,
@@ -309,6 +341,9 @@ export function resolveSimSettings(c: Input): SimSettings {
     groundTruth: c.groundTruth,
     traffic: c.traffic,
     gpsNoiseM: c.gpsNoiseM,
+    gpsDriftM: c.gpsDriftM,
+    gpsDriftTauS: c.gpsDriftTauS,
+    drainTimeoutMs: Math.round(c.drainTimeoutS * 1000),
     commandDelayScale: c.commandDelayScale,
     parkShare: c.parkShare,
     initialParkedShare: c.initialParkedShare,

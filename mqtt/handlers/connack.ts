@@ -1,7 +1,8 @@
 /**
  * CONNACK: refused, the attempt fails with a typed error; accepted, the session goes online, then
- * what the old connection lost is sent again (unacknowledged publishes, pending subscriptions) and
- * the offline queue is flushed, in that order.
+ * what the old connection lost is sent again (unacknowledged publishes, pending subscriptions), the
+ * offline queue is flushed, and only then is the connection announced: what the `connected` event
+ * publishes (a car's birth status) is new, never mistaken for a packet of the lost connection.
  */
 import { connackError } from '../connack.js';
 import { parseConnack } from '../packets.js';
@@ -13,9 +14,10 @@ export const handleConnack: PacketHandler = (host, buf, packetStart, bodyStart, 
   const outbox = host.outbox;
   outbox.setReceiveMaximum(receiveMaximum);
   if (code !== 0) return host.refused(connackError(host.version, code, host.clientId, reasonString));
-  if (!host.accepted(sessionPresent)) return; // a handler closed us
+  host.accepted(sessionPresent);
   // The session corks the socket around a whole read, so all of this leaves in one write.
   const lost = outbox.retransmit(sessionPresent, host.write);
   host.subscriptions.connected(sessionPresent, lost, outbox, host.version, host.write);
   outbox.flush(host.write);
+  host.announce(sessionPresent);
 };

@@ -21,8 +21,10 @@ export interface PacketHost {
   /** A writer bound to the current connection: a deferred PUBACK never lands on a later one. */
   connectionWriter(): Writer;
   state(): SessionState;
-  /** The broker accepted the connection; false when an event handler closed the session meanwhile. */
-  accepted(sessionPresent: boolean): boolean;
+  /** The broker accepted the connection: the session is online (nothing announced yet). */
+  accepted(sessionPresent: boolean): void;
+  /** Tells the session's events that it is connected (after what the lost connection owed is sent). */
+  announce(sessionPresent: boolean): void;
   /** The broker refused the connection. */
   refused(err: V2xError): void;
   /** A publish of ours was acknowledged, `latencyMs` after its last transmission. */

@@ -32,6 +32,7 @@ process.on('message', (m: unknown) => {
         end: init.end,
         units: workersPerProcess(init.settings, init.end - init.start),
         factory: workerUnit,
+        threads: true,
         groundTruth: init.groundTruth,
         rampPerSecond: init.rampPerSecond,
         label: `${init.label}.w`,

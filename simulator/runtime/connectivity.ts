@@ -38,7 +38,13 @@ export class Connectivity {
   readonly #parkedSince: Float64Array;
   readonly #nextCheck: Float64Array;
   readonly #decisions: Uint32Array;
+  /** Simulated ms until which car k is in a coverage hole (offline by design). */
+  readonly #holeUntil: Float64Array;
+  /** 1 once car k has connected. */
+  readonly #connectedOnce: Uint8Array;
   asleep = 0;
+  /** Cars that have connected at least once. */
+  connectedOnce = 0;
 
   constructor(cars: number, options: ConnectivityOptions) {
     this.#o = options;
@@ -47,6 +53,27 @@ export class Connectivity {
     this.#parkedSince = new Float64Array(cars).fill(Number.NaN);
     this.#nextCheck = new Float64Array(cars);
     this.#decisions = new Uint32Array(cars);
+    this.#holeUntil = new Float64Array(cars);
+    this.#connectedOnce = new Uint8Array(cars);
+  }
+
+  /** Car k connected (counts the cars that ever did). */
+  connected(k: number): void {
+    if (this.#connectedOnce[k] === 1) return;
+    this.#connectedOnce[k] = 1;
+    this.connectedOnce++;
+  }
+
+  /** Car k drove into a coverage hole that ends at `untilMs` (simulated). */
+  startHole(k: number, untilMs: number): void {
+    this.#holeUntil[k] = untilMs;
+  }
+
+  /** Cars in a coverage hole at `nowMs` (offline by design, reconnecting after it). */
+  inHole(nowMs: number): number {
+    let n = 0;
+    for (const until of this.#holeUntil) if (until > nowMs) n++;
+    return n;
   }
 
   /** True while car k's telematics unit sleeps (no telemetry, no connection). */

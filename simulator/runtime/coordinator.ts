@@ -4,13 +4,14 @@
  * between the replicas of the traffic model, keeps the latest stats of each and adds them up, and
  * stops them (final stats, then exit). A unit that fails before it is ready fails the whole start.
  */
-import { V2xError } from '../../core/errors.js';
+import { toV2xError, V2xError } from '../../core/errors.js';
 import { mergeSnapshots } from '../../mqtt/stats.js';
 import type { SimSettings } from '../config.js';
 import { sliceTrace } from '../replay/trace.js';
 import type { GroundTruthRecord } from '../traffic/ground-truth.js';
 import { addCounters } from './counters.js';
 import type { UnitControl, UnitInit, UnitStats } from './messages.js';
+import { startModelUnit, type ModelUnit } from './model-unit.js';
 import type { ReplayUnitData } from './replay-source.js';
 import { errorFromUnit, type Unit, type UnitFactory } from './units.js';
 
@@ -32,6 +33,11 @@ export interface CoordinatorOptions {
   readonly onFailure?: (error: V2xError) => void;
   /** A replay: the trace of cars [start, end) (vehicle 0 = car `start`), split over the units. */
   readonly replay?: ReplayUnitData;
+  /**
+   * The units are worker threads of this process: with `--traffic fleet` (and no replay) one model
+   * thread steps the traffic for all of them (model-unit.ts) instead of a replica in each.
+   */
+  readonly threads?: boolean;
 }
 
 export function mergeUnitStats(list: readonly UnitStats[]): UnitStats {
@@ -57,6 +63,7 @@ export class Coordinator {
   readonly #latest: (UnitStats | undefined)[] = [];
   readonly #finals: ((s: UnitStats) => void)[] = [];
   readonly #ready: Promise<number>;
+  readonly #model: ModelUnit | undefined;
   #started = false;
   #stopping = false;
 
@@ -65,6 +72,17 @@ export class Coordinator {
     const n = Math.max(1, Math.min(o.units, cars));
     this.#cars = cars;
     const readies: Promise<number>[] = [];
+    const shared = o.threads === true && o.settings.traffic === 'fleet' && o.replay === undefined;
+    const model = shared
+      ? startModelUnit({ settings: o.settings, readers: n, groundTruth: o.groundTruth, ...(o.onTruth && { onTruth: o.onTruth }) })
+      : undefined;
+    this.#model = model;
+    if (model !== undefined) {
+      readies.push(model.failed);
+      void model.failed.catch((err: unknown) => {
+        if (this.#started && !this.#stopping) o.onFailure?.(toV2xError(err));
+      });
+    }
     for (let u = 0; u < n; u++) {
       const from = Math.floor((cars * u) / n);
       const to = Math.floor((cars * (u + 1)) / n);
@@ -72,10 +90,11 @@ export class Coordinator {
         settings: o.settings,
         start: o.start + from,
         end: o.start + to,
-        groundTruth: o.groundTruth && u === 0,
+        groundTruth: o.groundTruth && u === 0 && model === undefined,
         rampPerSecond: o.rampPerSecond / n,
         label: `${o.label}${u}`,
         ...(o.replay !== undefined && { replay: { ...o.replay, trace: sliceTrace(o.replay.trace, from, to) } }),
+        ...(model !== undefined && { traffic: { buffers: model.buffers, reader: u } }),
       };
       const unit = o.factory(init);
       this.units.push(unit);
@@ -117,7 +136,9 @@ export class Coordinator {
         }),
       );
     }
-    this.#ready = Promise.all(readies).then((c) => c.reduce((a, b) => a + b, 0));
+    // the model's promise only ever rejects: the units' readiness races it
+    const units = Promise.all(readies.slice(model === undefined ? 0 : 1));
+    this.#ready = (model === undefined ? units : Promise.race([units, model.failed])).then((c) => c.reduce((a, b) => a + b, 0));
     this.#ready.catch(() => {}); // observed by ready()
   }
 
@@ -164,14 +185,14 @@ export class Coordinator {
     const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
     await Promise.race([Promise.all(finals), deadline]);
     clearTimeout(timer);
-    await Promise.all(this.units.map((u) => u.terminate()));
+    await Promise.all([...this.units.map((u) => u.terminate()), this.#model?.stop()]);
     return this.stats();
   }
 
   /** Ends every unit at once (after a failed start). */
   async kill(): Promise<void> {
     this.#stopping = true;
-    await Promise.all(this.units.map((u) => u.terminate()));
+    await Promise.all([...this.units.map((u) => u.terminate()), this.#model?.stop()]);
   }
 }
 

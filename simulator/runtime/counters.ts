@@ -25,6 +25,10 @@ export interface SimCounters {
   parkedNow: number;
   /** Cars asleep now. */
   asleepNow: number;
+  /** Cars in a coverage hole now (disconnected by design, reconnecting after it). */
+  inHoleNow: number;
+  /** Cars that have connected at least once. */
+  connectedOnce: number;
   /** Simulated seconds reached. */
   simTimeS: number;
 }
@@ -41,12 +45,25 @@ export function emptyCounters(): SimCounters {
     coverageHoles: 0,
     parkedNow: 0,
     asleepNow: 0,
+    inHoleNow: 0,
+    connectedOnce: 0,
     simTimeS: 0,
   };
 }
 
 /** The counters addCounters sums (simTimeS is the minimum instead). */
-const SUMMED = ['skipped', 'commandsReceived', 'warningsReceived', 'sleeps', 'wakes', 'coverageHoles', 'parkedNow', 'asleepNow'] as const;
+const SUMMED = [
+  'skipped',
+  'commandsReceived',
+  'warningsReceived',
+  'sleeps',
+  'wakes',
+  'coverageHoles',
+  'parkedNow',
+  'asleepNow',
+  'inHoleNow',
+  'connectedOnce',
+] as const;
 
 export function addCounters(list: readonly SimCounters[]): SimCounters {
   const out = emptyCounters();

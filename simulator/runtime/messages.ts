@@ -8,6 +8,7 @@ import type { StatsSnapshot } from '../../mqtt/stats.js';
 import type { SimSettings } from '../config.js';
 import type { SimCounters } from './counters.js';
 import type { ReplayUnitData } from './replay-source.js';
+import type { SharedTrafficBuffers } from './shared-traffic.js';
 
 /** What a unit is given when it starts (workerData, or the first IPC message of a child). */
 export interface UnitInit {
@@ -22,6 +23,8 @@ export interface UnitInit {
   readonly label: string;
   /** A replay: the unit's part of the trace (vehicle 0 = car `start`). */
   readonly replay?: ReplayUnitData;
+  /** The process's shared traffic model (a worker thread only), and this worker's reader slot in it. */
+  readonly traffic?: { readonly buffers: SharedTrafficBuffers; readonly reader: number };
 }
 
 export interface UnitStats {

@@ -102,8 +102,9 @@ export class ReplayWorld implements SimWorld {
     return this.#timeMs;
   }
 
-  tick(): void {
+  tick(): boolean {
     this.#timeMs += this.tickMs;
+    return true;
   }
 
   read(k: number, atMs: number, out: CarKinematics): CarKinematics {

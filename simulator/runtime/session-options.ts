@@ -1,7 +1,7 @@
 /**
  * The MQTT session of one simulated car: client id and username = VIN, the password from the fleet
  * key, a retained last will (`offline`, connection_lost), the subscriptions to its cmd/req and warnings, and the
- * broker address, TLS and source address (cycled over the fleet) of the run.
+ * broker address, TLS, WebSocket path and source address (cycled over the fleet) of the run.
  */
 import { encode } from '../../protocol/codec/index.js';
 import { commandRequestTopic, statusTopic, warningsTopic } from '../../protocol/topics.js';
@@ -24,6 +24,7 @@ export function carSessionOptions(s: SimSettings, car: CarSpec, global: number):
       port: first.port,
       ...(addrs.length > 0 && { localAddress: addrs[global % addrs.length] as string }),
       ...(s.broker.tls && { tls: { ...(s.caFile !== '' && { ca: s.caFile }) } }),
+      ...(first.websocketPath !== undefined && { websocket: { path: first.websocketPath } }),
     },
     ...(n > 1 && {
       failover: [...s.brokers.slice(global % n), ...s.brokers.slice(0, global % n)].map(({ host, port }) => ({ host, port })),

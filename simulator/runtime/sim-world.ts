@@ -29,8 +29,8 @@ export interface SimWorld {
   readonly anchor: { readonly lon: number; readonly lat: number };
   /** Undefined: every car is there from the start (connects at the ramp rate). */
   readonly presence: CarPresence | undefined;
-  /** Advances one tick. */
-  tick(): void;
+  /** Advances one tick; false when it cannot yet (a shared model not that far: try again later). */
+  tick(): boolean;
   /**
    * Car k's kinematics at simulated time `atMs`, within the current tick window (the traffic model
    * answers with the state of its current tick; a trace is interpolated at `atMs`).

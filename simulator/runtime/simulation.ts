@@ -114,6 +114,7 @@ export class Simulation {
       groundTruth: truth !== undefined,
       rampPerSecond: s.rampPerSecond,
       label: multi ? 'p' : 'w',
+      threads: !multi,
       onTruth: (records) => truth?.write(toJsonl(records)),
       onFailure: (e) => {
         failure ??= e;

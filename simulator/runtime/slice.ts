@@ -1,19 +1,13 @@
 /**
  * The cars of one worker thread: their vehicle state, one lean MQTT session each on one shared
- * TimerWheel, and the loop that drives them. Every wheel tick the slice brings the world (its own
- * replica of the traffic model) up to the simulated present, tick by tick; before each model tick
- * it sends the telemetry due in that tick's window (the cars in phase order, PhaseSchedule), so a
- * message always reads the model state of the tick it falls in: the values are the same whatever
- * the wall clock, the speedup or the number of workers.
- *
- * After each model tick: the vehicle step of the cars whose turn it is (each car once per simulated
+ * TimerWheel, and the loop that drives them. Every wheel tick the slice brings the world (the
+ * process's shared traffic model, its own model, or a trace) up to the simulated present, tick by
+ * tick; before each model tick it sends the telemetry due in that tick's window (PhaseSchedule), so
+ * a message reads the model state of the tick it falls in, whatever the wall clock or worker count.
+ * After each tick: the vehicle step of the cars whose turn it is (each car once per simulated
  * second, staggered), their events, sleep and wake of parked cars, coverage holes while driving.
- *
- * The world is a SimWorld: the traffic model (world.ts) or a recorded trace (replay-source.ts). A
- * world with a `presence` (a replay) decides when each car connects (its first fix) and leaves
- * (after its last fix: `offline` shutdown and DISCONNECT); a replayed car sends telemetry at its
- * first fix, at --rate in between and at its last fix, adds no GPS noise (a trace is GPS already)
- * and does not sleep.
+ * A replay's `presence` decides when each car connects (first fix) and leaves (after its last fix:
+ * `offline` shutdown and DISCONNECT); a replayed car has no GPS error and does not sleep.
  */
 import type { Clock } from '../../core/clock.js';
 import { encode, type CodecName } from '../../protocol/codec/index.js';
@@ -36,6 +30,7 @@ import { emptyKinematics, type CarKinematics } from '../traffic/kinematics.js';
 import { vehicleConfig, type VehicleConfig } from '../vehicle/config.js';
 import { environmentAt, type Environment } from '../vehicle/environment.js';
 import { toEvent, type EventDraft } from '../vehicle/events.js';
+import { gpsErrorOf, type GpsError } from '../vehicle/gps-error.js';
 import { F, initVehicle, VehicleState } from '../vehicle/state.js';
 import { birthMessage, offlineMessage } from '../vehicle/status.js';
 import { startTrip } from '../vehicle/body.js';
@@ -81,6 +76,7 @@ export class FleetSlice implements TimerTarget, CommandHost, SessionEvents<numbe
   readonly #clock: Clock;
   readonly #stateRng: Rng[];
   readonly #gpsRng: Rng[];
+  readonly #gpsError: GpsError;
   readonly #topics: EncodedTopic[];
   #schedule: PhaseSchedule;
   readonly #connectivity: Connectivity;
@@ -126,6 +122,7 @@ export class FleetSlice implements TimerTarget, CommandHost, SessionEvents<numbe
     this.state = new VehicleState(n);
     this.#stateRng = cars.map((c) => carRng(c).fork('state'));
     this.#gpsRng = cars.map((c) => carRng(c).fork('gps'));
+    this.#gpsError = gpsErrorOf(s, n, replay);
     cars.forEach((c, k) => initVehicle(this.state, k, c, this.#stateRng[k] as Rng, this.#env.ambientC));
     this.#topics = cars.map((c) => new EncodedTopic(telemetryTopic(c.vin)));
     this.#schedule = PhaseSchedule.ofCars(s.seed, options.start, n, s.rateHz);
@@ -163,11 +160,7 @@ export class FleetSlice implements TimerTarget, CommandHost, SessionEvents<numbe
     if (c.activeCars !== undefined) {
       const want = Math.max(0, Math.min(c.activeCars, sessions.length));
       for (let k = this.#active; k < want; k++) sessions[k]?.start();
-      for (let k = want; k < this.#active; k++) {
-        const session = sessions[k] as MqttSession<number>;
-        this.#offline(session, this.carNowMs(), 'shutdown');
-        void session.close();
-      }
+      for (let k = want; k < this.#active; k++) this.#leave(sessions[k] as MqttSession<number>, 'shutdown', () => k >= this.#active);
       this.#active = want;
     }
     if (c.dropShare !== undefined && c.dropShare > 0) {
@@ -180,13 +173,19 @@ export class FleetSlice implements TimerTarget, CommandHost, SessionEvents<numbe
     }
   }
 
-  /** Publishes `offline` (shutdown) for every connected car, then closes every session (DISCONNECT: no will). */
+  /** `offline` (shutdown) from every connected car, acks awaited up to sim.drainTimeoutS, then DISCONNECT (no will). */
   async stop(): Promise<void> {
     this.#running = false;
     this.#node.cancel();
     const now = this.carNowMs();
     for (const session of this.pool.sessions) this.#offline(session, now, 'shutdown');
-    await this.pool.close();
+    await this.pool.close(this.settings.drainTimeoutMs);
+  }
+
+  /** `offline`, then DISCONNECT once all is acknowledged (or the link is gone), if `still` meant to be gone. */
+  #leave(session: MqttSession<number>, reason: 'shutdown' | 'sleep', still: () => boolean): void {
+    this.#offline(session, this.carNowMs(), reason);
+    void session.drained().then(() => (still() ? session.close() : undefined));
   }
 
   /** A connected car's own `offline` status (retained), before it disconnects cleanly. */
@@ -245,6 +244,7 @@ export class FleetSlice implements TimerTarget, CommandHost, SessionEvents<numbe
     const birth = birthMessage(car, now, now, this.codec);
     session.publish(statusTopic(car.vin), encode('status', birth, this.codec), 1, { retain: true });
     this.counters.published.status++;
+    this.#connectivity.connected(k);
   }
   message(session: MqttSession<number>, message: IncomingMessage): void {
     if (message.topic.endsWith('/cmd/req')) this.#commands.onRequest(session.tag, message);
@@ -263,8 +263,7 @@ export class FleetSlice implements TimerTarget, CommandHost, SessionEvents<numbe
       presence?.arrivals(until + 1, this.#arrive);
       this.#schedule.drain(until, this.#emit);
       this.#drainedMs = until;
-      if (simNow < end) break;
-      world.tick();
+      if (simNow < end || !world.tick()) break; // a shared model not that far yet: next wheel tick
       this.#afterTick(world.timeMs);
     }
     this.counters.simTimeS = world.timeMs / 1000;
@@ -304,6 +303,7 @@ export class FleetSlice implements TimerTarget, CommandHost, SessionEvents<numbe
     const msg = toTelemetry(this.cars[k] as CarSpec, this.state, k, kin, seq, this.#startEpochMs + dueMs, {
       gpsNoiseM: this.config.gpsNoiseM,
       rng: this.#gpsRng[k] as Rng,
+      gpsError: this.#gpsError,
     });
     if (session.state === 'idle') {
       this.counters.skipped++;
@@ -336,7 +336,6 @@ export class FleetSlice implements TimerTarget, CommandHost, SessionEvents<numbe
       if (action !== 'none') this.#sleepOrWake(k, action);
       else if (ignition && kin.speedMps > 1) this.#maybeHole(k, g, second);
     }
-    this.counters.parkedNow = 0;
     this.counters.asleepNow = this.#connectivity.asleep;
     if (world.presence !== undefined) this.#departures(timeMs);
     if (this.#options.onTruth !== undefined) {
@@ -348,8 +347,7 @@ export class FleetSlice implements TimerTarget, CommandHost, SessionEvents<numbe
   #sleepOrWake(k: number, action: 'disconnect' | 'connect'): void {
     const session = this.pool.sessions[k] as MqttSession<number>;
     if (action === 'disconnect') {
-      this.#offline(session, this.carNowMs(), 'sleep');
-      void session.close();
+      this.#leave(session, 'sleep', () => this.#connectivity.isAsleep(k));
       this.counters.sleeps++;
     } else {
       session.start();
@@ -363,13 +361,11 @@ export class FleetSlice implements TimerTarget, CommandHost, SessionEvents<numbe
     const session = this.pool.sessions[k] as MqttSession<number>;
     if (session.state !== 'connected') return;
     session.dropConnection(holeMs / this.settings.speedup);
+    this.#connectivity.startHole(k, this.world.timeMs + holeMs);
     this.counters.coverageHoles++;
   }
 
-  /**
-   * Replay: the cars whose last fix is before `timeMs` leave: `offline` (shutdown) and DISCONNECT,
-   * after everything they published. A car still connecting leaves once it has connected.
-   */
+  /** Replay: cars whose last fix is before `timeMs` leave (`offline`, DISCONNECT), once connected. */
   #departures(timeMs: number): void {
     const leaving = this.#leaving;
     const presence = this.world.presence;
@@ -381,8 +377,7 @@ export class FleetSlice implements TimerTarget, CommandHost, SessionEvents<numbe
     this.#leaving = leaving.filter((k) => {
       const session = this.pool.sessions[k] as MqttSession<number>;
       if (session.state === 'connecting' || session.state === 'waiting') return true;
-      this.#offline(session, this.carNowMs(), 'shutdown');
-      void session.close();
+      this.#leave(session, 'shutdown', () => true);
       return false;
     });
   }
@@ -392,8 +387,12 @@ export class FleetSlice implements TimerTarget, CommandHost, SessionEvents<numbe
     this.world.capSpeedOfFleetCar(global, mps);
   }
 
-  /** Parked cars of this slice now. */
-  parkedCars(): number {
-    return this.cars.reduce((p, _c, k) => (this.world.isParked(k) ? p + 1 : p), 0);
+  /** Counters that are a look at the cars now (parked, in a coverage hole, connected once), refreshed. */
+  refreshCounters(): SimCounters {
+    const c = this.counters;
+    c.parkedNow = this.cars.reduce((p, _c, k) => (this.world.isParked(k) ? p + 1 : p), 0);
+    c.inHoleNow = this.#connectivity.inHole(this.world.timeMs);
+    c.connectedOnce = this.#connectivity.connectedOnce;
+    return c;
   }
 }

@@ -18,6 +18,8 @@ export interface LatencySummary {
 export interface SimSummary {
   readonly cars: number;
   readonly connected: number;
+  /** Cars that connected at least once (the others never reached the broker). */
+  readonly connectedOnce: number;
   readonly wallSeconds: number;
   readonly simulatedSeconds: number;
   readonly messages: {
@@ -31,7 +33,14 @@ export interface SimSummary {
     readonly totalAcked: number;
     readonly dropped: number;
     readonly rejected: number;
+    /** Sent again with DUP after a reconnect to a kept session. */
     readonly retransmitted: number;
+    /** Sent again as new publishes after a reconnect without a session. */
+    readonly republished: number;
+    /** In flight and never acknowledged when the run ended (QoS 1/2). */
+    readonly unacknowledged: number;
+    /** Still queued, never sent, when the run ended. */
+    readonly unsent: number;
     readonly received: number;
     readonly telemetrySkipped: number;
     readonly perSecond: number;
@@ -92,6 +101,7 @@ export function buildSummary(i: SummaryInput): SimSummary {
   return {
     cars: i.cars,
     connected: i.connected ?? m.states.connected,
+    connectedOnce: s.connectedOnce,
     wallSeconds: round(i.wallSeconds, 2),
     simulatedSeconds: round(s.simTimeS, 1),
     messages: {
@@ -103,6 +113,9 @@ export function buildSummary(i: SummaryInput): SimSummary {
       dropped: m.dropped,
       rejected: m.rejected,
       retransmitted: m.retransmitted,
+      republished: m.republished,
+      unacknowledged: m.unacknowledged,
+      unsent: m.unsent,
       received: m.received,
       telemetrySkipped: s.skipped,
       perSecond: i.wallSeconds > 0 ? Math.round(totalSent / i.wallSeconds) : 0,
@@ -141,7 +154,9 @@ export function statusLine(cars: number, now: UnitStats, before: UnitStats | und
   const rate = seconds > 0 ? Math.round((sent - prev) / seconds) : 0;
   const errors = Object.values(m.errors).reduce((a, b) => a + b, 0);
   const p99 = Histogram.deserialize(m.pubackLatencyUs).percentile(99) / 1000;
-  const asleep = now.sim.asleepNow > 0 ? ` asleep ${now.sim.asleepNow}` : '';
+  const asleep =
+    (now.sim.asleepNow > 0 ? ` asleep ${now.sim.asleepNow}` : '') +
+    (now.sim.inHoleNow > 0 ? ` in coverage holes ${now.sim.inHoleNow}` : '');
   return (
     `connected ${m.states.connected}/${cars}${asleep} | ${rate} msg/s | sent ${sent} acked ${m.acked[1] + m.acked[2]}` +
     ` | errors ${errors} | reconnects ${Math.max(0, m.connects - (cars - m.states.idle))} | PUBACK p99 ${p99.toFixed(1)} ms` +
@@ -169,9 +184,10 @@ export function formatSummary(s: SimSummary): string {
     .map(([k, n]) => `${k} ${n}`)
     .join(', ');
   return [
-    `cars ${s.cars} (connected at the end: ${s.connected}); ran ${s.wallSeconds} s, simulated ${s.simulatedSeconds} s`,
+    `cars ${s.cars} (connected at the end: ${s.connected}, ever: ${s.connectedOnce}); ran ${s.wallSeconds} s, simulated ${s.simulatedSeconds} s`,
     `published: ${kinds}; telemetry skipped (asleep/not started) ${s.messages.telemetrySkipped}`,
     `sent ${s.messages.totalSent} (QoS0/1/2 ${s.messages.sentByQos.join('/')}), acknowledged ${s.messages.totalAcked} (QoS1/2 ${s.messages.ackedByQos[1]}/${s.messages.ackedByQos[2]}), dropped ${s.messages.dropped}, rejected ${s.messages.rejected}, ${s.messages.perSecond} msg/s`,
+    `resent: ${s.messages.retransmitted} as duplicates, ${s.messages.republished} as new publishes (no session kept); at the end ${s.messages.unacknowledged} unacknowledged, ${s.messages.unsent} never sent`,
     `commands received ${s.commands.received}${results === '' ? '' : `: ${results}`}`,
     `connect time: ${lat(s.connectMs)}`,
     `PUBACK latency: ${lat(s.pubackMs)}`,

@@ -1,5 +1,6 @@
 /**
- * Worker thread entry: one FleetSlice over its own replica of the world. Speaks only the typed
+ * Worker thread entry: one FleetSlice over the process's shared traffic model (shared-world.ts), its
+ * own model of its cars (--traffic slice) or its part of a trace. Speaks only the typed
  * messages of messages.ts with its parent. Posts its stats every second and a final one on stop.
  */
 import { parentPort, workerData } from 'node:worker_threads';
@@ -8,6 +9,7 @@ import { toV2xError } from '../../core/errors.js';
 import { isParentMessage, type ParentToUnit, type UnitInit, type UnitToParent } from './messages.js';
 import { replayCars } from './replay-fleet.js';
 import { ReplayWorld } from './replay-source.js';
+import { SharedWorld } from './shared-world.js';
 import { FleetSlice } from './slice.js';
 import { World } from './world.js';
 
@@ -20,9 +22,11 @@ let slice: FleetSlice;
 try {
   const replay = init.replay;
   const world =
-    replay === undefined
-      ? new World(init.settings, { groundTruth: init.groundTruth, start: init.start, end: init.end })
-      : new ReplayWorld(replay);
+    replay !== undefined
+      ? new ReplayWorld(replay)
+      : init.traffic !== undefined
+        ? new SharedWorld(init.traffic.buffers, init.start, init.traffic.reader)
+        : new World(init.settings, { groundTruth: init.groundTruth, start: init.start, end: init.end });
   slice = new FleetSlice({
     ...(replay !== undefined && {
       cars: replayCars(
@@ -48,8 +52,7 @@ try {
 }
 
 const stats = (final: boolean): void => {
-  slice.counters.parkedNow = slice.parkedCars();
-  post({ type: 'stats', stats: { mqtt: slice.pool.stats.snapshot(), sim: slice.counters }, final });
+  post({ type: 'stats', stats: { mqtt: slice.pool.stats.snapshot(), sim: slice.refreshCounters() }, final });
 };
 
 let timer: NodeJS.Timeout | undefined;

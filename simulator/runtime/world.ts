@@ -1,8 +1,8 @@
 /**
  * The simulated world of one run: road network, traffic model over the whole fleet (car following
  * needs every car) and the parking controller, built deterministically from the settings (seed,
- * city, scenario). Every worker builds its own replica (docs/decisions/0008-simulator-threads.md);
- * only one of them keeps ground-truth records.
+ * city, scenario). With `--traffic fleet` one thread per process steps it and shares its output
+ * (model-thread.ts, decision 0029); with `--traffic slice` each worker models its own cars.
  */
 import { V2xError } from '../../core/errors.js';
 import type { SimSettings } from '../config.js';
@@ -89,9 +89,10 @@ export class World implements SimWorld {
   }
 
   /** One model tick, then parking. */
-  tick(): void {
+  tick(): boolean {
     this.model.step(this.model.tickSeconds);
     this.parking.afterTick(this.model, this.timeMs);
+    return true;
   }
 
   read(k: number, _atMs: number, out: CarKinematics): CarKinematics {

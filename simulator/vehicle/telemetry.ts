@@ -10,16 +10,20 @@ import { M_PER_DEG, mPerDegLon } from '../../road/geo.js';
 import type { CarKinematics } from '../traffic/kinematics.js';
 import { F, GEAR_LETTERS, LIGHT_VALUES, type VehicleState } from './state.js';
 import { tyrePressureKpa } from './thermal.js';
+import type { GpsError, GpsOffset } from './gps-error.js';
 
 export interface TelemetryOptions {
-  /** GPS error, standard deviation per axis in metres (0: exact). */
+  /** GPS white noise, standard deviation per axis in metres (0: exact); ignored when `gpsError` is given. */
   readonly gpsNoiseM: number;
   /** Source of the GPS error (give each car its own, e.g. carRng(car).fork('gps')). */
   readonly rng: Rng;
+  /** The cars' correlated GPS error (gps-error.ts), indexed like the state; replaces `gpsNoiseM`. */
+  readonly gpsError?: GpsError;
   /** Include tyres, body and climate (see rates.detailEvery). Default true. */
   readonly detail?: boolean;
 }
 
+const offset: GpsOffset = { east: 0, north: 0 };
 const r1 = (x: number): number => Math.round(x * 10) / 10;
 const r2 = (x: number): number => Math.round(x * 100) / 100;
 const r7 = (x: number): number => Math.round(x * 1e7) / 1e7;
@@ -43,8 +47,13 @@ export function toTelemetry(
 ): Telemetry {
   let lat = kin.lat;
   let lon = kin.lon;
-  const noise = options.gpsNoiseM;
-  if (noise > 0) {
+  const model = options.gpsError;
+  const noise = model === undefined ? options.gpsNoiseM : model.exact ? 0 : model.accuracyM() / 1.5;
+  if (model !== undefined && noise > 0) {
+    const off = model.sample(i, ts, options.rng, offset);
+    lat += off.north / M_PER_DEG;
+    lon += off.east / mPerDegLon(kin.lat);
+  } else if (noise > 0) {
     lat += options.rng.normal(0, noise) / M_PER_DEG;
     lon += options.rng.normal(0, noise) / mPerDegLon(kin.lat);
   }
