@@ -58,7 +58,7 @@ export interface GeofencingDeps {
   readonly maxClockSkewMs?: number;
   /** The process's hop histograms (decision 0030): fixes consumed, events in Kafka. */
   readonly hops?: HopMetrics;
-  /** The telemetry consumer's fetch (geofencing.fetchMaxWaitMs); BULK_FETCH when absent. */
+  /** The telemetry consumer's fetch (bridge.fetchMinBytes, bridge.fetchMaxWaitMs); BULK_FETCH when absent. */
   readonly fetch?: { readonly minBytes: number; readonly maxWaitMs: number };
 }
 
