@@ -35,7 +35,13 @@ export const bridgeConfigSchema = Type.Object(
       default: true,
       description: "the cars' command results go through a producer of their own, not behind a telemetry batch (one more Kafka connection)",
     }),
-    lingerMs: Type.Integer({ minimum: 0, maximum: 1000, default: 5, description: 'how long a Kafka batch waits for more records' }),
+    lingerMs: Type.Integer({
+      minimum: 0,
+      maximum: 1000,
+      default: 0,
+      description:
+        'how long a Kafka batch waits for more records when none is in flight (while one is, records queue behind it anyway); 0 = at once (docs/latency.md)',
+    }),
     fetchMaxWaitMs: Type.Integer({
       minimum: 0,
       maximum: 10_000,
