@@ -169,7 +169,7 @@ export function createBackend(deps: BackendDeps): { start(): Promise<RunningBack
         const routes: RouteHook[] = [];
         let commands: CommandService | undefined;
         if (roles.has('commands')) {
-          const role = commandsRole(config, deps.kafka, metrics.registry);
+          const role = commandsRole(config, deps.kafka, metrics.registry, metrics.hops);
           const svc = await role.start();
           commands = svc;
           closers.push({ name: 'commands', close: () => svc.close() });

@@ -211,6 +211,12 @@ export const HEADERS = {
   contentType: 'content-type',
   schemaVersion: 'v2x-schema-version',
   kind: 'v2x-kind',
+  /**
+   * On a record the backend decided because of a car message (a geofence event, a fence action's
+   * command request): that message's car timestamp, ms since epoch, so every later hop is measured
+   * from the car (decision 0030). Absent on records no car message caused (an API command).
+   */
+  causeTs: 'v2x-cause-ts',
 } as const;
 
 export interface RecordMeta {

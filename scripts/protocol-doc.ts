@@ -117,6 +117,8 @@ function kafkaHeaders(): string {
     contentType: '`application/json` or `application/vnd.v2x.bin;v=1`',
     schemaVersion: 'schema version within v1 (decimal string)',
     kind: 'protocol message kind (telemetry, status, event...)',
+    causeTs:
+      'on a geofence event and a fence action command: the car timestamp of the fix that caused it, ms (decimal string; hop latencies)',
   };
   return table(
     ['header', 'meaning'],

@@ -149,6 +149,7 @@ export async function startBridge(deps: BridgeDeps): Promise<Bridge> {
           topicPrefix: config.topicPrefix,
           groupId,
           ...(counted ? { count: (result: DownlinkResult) => counted.inc({ result }) } : {}),
+          ...(metrics === undefined ? {} : { hops: metrics.hops }),
           now: () => clock.now(),
         });
         started.push(

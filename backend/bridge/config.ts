@@ -35,7 +35,26 @@ export const bridgeConfigSchema = Type.Object(
       default: true,
       description: "the cars' command results go through a producer of their own, not behind a telemetry batch (one more Kafka connection)",
     }),
-    lingerMs: Type.Integer({ minimum: 0, maximum: 1000, default: 5, description: 'how long a Kafka batch waits for more records' }),
+    lingerMs: Type.Integer({
+      minimum: 0,
+      maximum: 1000,
+      default: 0,
+      description:
+        'how long a Kafka batch waits for more records when none is in flight (while one is, records queue behind it anyway); 0 = at once (docs/latency.md)',
+    }),
+    fetchMaxWaitMs: Type.Integer({
+      minimum: 0,
+      maximum: 10_000,
+      default: 5,
+      description:
+        'longest a fetch of the geofencing telemetry consumer waits for fetchMinBytes: the bound on the time a fix waits in Kafka for that service (docs/latency.md; decision 0030)',
+    }),
+    fetchMinBytes: Type.Integer({
+      minimum: 1,
+      maximum: 64 * 1024 * 1024,
+      default: 256 * 1024,
+      description: 'bytes a fetch of the geofencing telemetry consumer waits for (or fetchMaxWaitMs): larger means fewer fetches',
+    }),
     maxBatchRecords: Type.Integer({ minimum: 1, maximum: 100_000, default: 5000, description: 'records per Kafka batch at most' }),
     maxBatchBytes: Type.Integer({
       minimum: 1024,

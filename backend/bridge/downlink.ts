@@ -11,6 +11,7 @@
  */
 import {
   buildDeadLetter,
+  HEADERS,
   kafkaTopicName,
   tryDecode,
   type Issue,
@@ -21,6 +22,7 @@ import {
 } from '../../protocol/index.js';
 import type { Consumer, InRecord, KafkaClient } from '../kafka/types.js';
 import type { RecordWriter } from '../kafka/writer.js';
+import type { HopMetrics } from '../metrics/hop-metrics.js';
 import type { MqttPublisher, PublishOptions } from './publisher.js';
 
 /** What happened to one record: counted per kind (metrics). */
@@ -28,8 +30,8 @@ export type DownlinkResult = 'published' | 'expired' | 'invalid';
 
 /** One kind of downlink: where it is read, how a record is checked, where and how it is published. */
 export interface DownlinkKind<M extends { readonly vin: string; readonly expiresAt: number }> {
-  /** In consumer group names and logs: `commands`, `warnings`. */
-  readonly name: string;
+  /** In consumer group names, logs and the hop metrics' service label: `commands`, `warnings`. */
+  readonly name: 'commands' | 'warnings';
   /** The Kafka topic it is read from (key = VIN). */
   readonly topic: KafkaTopicId;
   decode(value: Buffer): Result<M>;
@@ -48,6 +50,8 @@ export interface DownlinkDeps {
   readonly groupId: string;
   readonly count?: (result: DownlinkResult) => void;
   readonly now?: () => number;
+  /** The downlink hop of a message that carries its cause's car timestamp (decision 0030). */
+  readonly hops?: HopMetrics;
 }
 
 /** Partitions of a downlink topic handled at once. */
@@ -97,6 +101,8 @@ export async function startDownlink<M extends { readonly vin: string; readonly e
       messageExpirySeconds: Math.max(1, Math.ceil(remainingMs / 1000)),
     });
     count('published');
+    const cause = Number(r.headers[HEADERS.causeTs]);
+    if (cause > 0) deps.hops?.observe('downlink', kind.name, { carTs: cause, at: now() });
   };
   await consumer.start(async (records) => {
     const byCar = new Map<string | null, InRecord[]>();

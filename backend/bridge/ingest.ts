@@ -27,10 +27,16 @@ export function createIngest(deps: IngestDeps): Ingest {
       metrics.recordsIn.inc({ kind: routed.ok ? routed.kind : 'invalid' });
       if (!routed.ok) metrics.deadLetters.inc({ reason: routed.issue.code });
       const carTs = routed.ok ? routed.carTs : undefined;
+      // the hops of the telemetry path (decision 0030): the other kinds' ts is not a fix's time
+      const hops = routed.ok && routed.kind === 'telemetry' && carTs !== undefined ? metrics.hops : undefined;
+      hops?.observe('broker', 'bridge', { carTs: carTs!, at: receivedAt });
       const topicName = routed.record.topic;
       acked = acked.then(() => {
         metrics.recordsOut.inc({ topic: topicName });
-        if (carTs !== undefined) metrics.carToKafkaLag.observe(Math.max(0, now() - carTs) / 1000);
+        if (carTs === undefined) return;
+        const at = now();
+        metrics.carToKafkaLag.observe(Math.max(0, at - carTs) / 1000);
+        hops?.observe('kafka', 'bridge', { carTs, at });
       });
     }
     if (qos === 0) {

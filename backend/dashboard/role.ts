@@ -77,7 +77,12 @@ export async function startDashboard(ctx: RoleContext<Sections>, clock: Clock = 
         messages = total - lastBridge;
         lastBridge = total;
       }
-      latest = meter.take(clock.now(), { kafkaLag, connectedCars: store.onlineCount, ...(messages === undefined ? {} : { messages }) });
+      latest = meter.take(clock.now(), {
+        kafkaLag,
+        connectedCars: store.onlineCount,
+        hops: ctx.metrics.hops.window.take(),
+        ...(messages === undefined ? {} : { messages }),
+      });
       hub.emit('system', latest);
     } finally {
       measuring = false;

@@ -1,5 +1,7 @@
 /** Prometheus metrics of the broker and the bridge, on one registry served at /metrics. */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { HOP_BUCKETS_S } from '../../core/latency-hops.js';
+import { HopMetrics } from './hop-metrics.js';
 
 export interface BridgeMetrics {
   readonly registry: Registry;
@@ -15,6 +17,8 @@ export interface BridgeMetrics {
   readonly connectedClients: Gauge;
   readonly commandsOut: Counter<'result'>;
   readonly warningsOut: Counter<'result'>;
+  /** Hop latencies from the car's timestamp (decision 0030), every role of the process. */
+  readonly hops: HopMetrics;
 }
 
 export function createBridgeMetrics(registry = new Registry(), withProcessMetrics = true): BridgeMetrics {
@@ -55,8 +59,8 @@ export function createBridgeMetrics(registry = new Registry(), withProcessMetric
     bufferDepth: new Gauge({ name: 'v2x_bridge_buffer_records', help: 'records waiting for a Kafka acknowledgement', registers: r }),
     carToKafkaLag: new Histogram({
       name: 'v2x_bridge_car_to_kafka_seconds',
-      help: 'from the car timestamp to the Kafka acknowledgement',
-      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      help: 'from the car timestamp to the Kafka acknowledgement (live and stored together; v2x_hop_seconds{hop="kafka"} splits them)',
+      buckets: [...HOP_BUCKETS_S],
       registers: r,
     }),
     produceRetries: new Counter({ name: 'v2x_bridge_produce_retries_total', help: 'Kafka produce batches retried', registers: r }),
@@ -83,5 +87,6 @@ export function createBridgeMetrics(registry = new Registry(), withProcessMetric
       labelNames: ['result'],
       registers: r,
     }),
+    hops: new HopMetrics(registry),
   };
 }

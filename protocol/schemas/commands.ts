@@ -159,6 +159,7 @@ export const CommandResultSchema = Type.Object(
     reason: Type.Optional(StringEnum(COMMAND_REASONS, 'required with failed and rejected')),
     message: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'human detail' })),
     position: Type.Optional(Position()),
+    receivedAt: Type.Optional(EpochMs("car's clock when the request arrived, for hop latencies")),
   },
   closed,
 );

@@ -3,7 +3,8 @@
  * handleCommand (simulator/vehicle/commands.ts), answer `delivered` at once and the final result
  * after the catalogue delay (simulated time), applying the effect then. The answer goes to the
  * MQTT 5 response topic with the correlation data when the request carried them, else to the car's
- * cmd/res topic. A speed-limit effect also caps the car in the traffic model (all replicas).
+ * cmd/res topic. Every result carries `receivedAt`, the car's clock when the request arrived (the
+ * loop's last hop, decision 0030). A speed-limit effect also caps the car in the traffic model (all replicas).
  */
 import { encode, type CodecName } from '../../protocol/codec/index.js';
 import { tryDecode } from '../../protocol/codec/index.js';
@@ -75,6 +76,8 @@ export class CommandHandler {
   onRequest(local: number, message: IncomingMessage): void {
     const host = this.#host;
     host.counters.commandsReceived++;
+    // the car's clock when the request arrived, reported in its results (hop latencies, decision 0030)
+    const receivedAt = Math.round(host.carNowMs());
     const car = host.car(local);
     const decoded = tryDecode('commandRequest', message.payload);
     // an undecodable request is judged by handleCommand too (it answers rejected/invalid_params when it has an id)
@@ -100,8 +103,9 @@ export class CommandHandler {
       message.responseTopic !== undefined
         ? { topic: message.responseTopic, ...(message.correlationData !== undefined && { correlationData: message.correlationData }) }
         : { topic: commandResultTopic(car.vin) };
-    if (outcome.delivered !== undefined) this.#send(local, outcome.delivered, reply);
-    const pending = new PendingResult(this, local, outcome.result, reply, outcome.duplicate ? undefined : outcome.effect);
+    if (outcome.delivered !== undefined) this.#send(local, { ...outcome.delivered, receivedAt }, reply);
+    const result = { ...outcome.result, receivedAt };
+    const pending = new PendingResult(this, local, result, reply, outcome.duplicate ? undefined : outcome.effect);
     const delay = host.realDelayMs(outcome.effectAtMs);
     if (delay <= 0) this.complete(pending);
     else host.wheel.schedule(pending.node, delay);

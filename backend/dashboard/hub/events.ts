@@ -95,9 +95,27 @@ export interface SystemMetricsMsg {
   readonly msgPerS: number;
   /** Records behind the latest offsets, summed over the dashboard's consumer. */
   readonly kafkaLag: number;
-  /** Car timestamp to the backend seeing it, p99 over the last interval, ms. */
+  /**
+   * Live latency p99 over the last interval, ms: from the car's timestamp to the geofencing service
+   * reading the fix (the `consumed` hop; the dashboard's own fleet feed when geofencing runs
+   * elsewhere). Messages older than the stored threshold (a backlog) are left out and counted in `stored`.
+   */
   readonly latencyP99Ms: number;
+  /** What latencyP99Ms measures, in words (the panel shows it). */
+  readonly latencyOf?: string;
   readonly connectedCars: number;
+  /** The live waterfall over the last interval: per hop, p50 and p99 from the car's timestamp (decision 0030). */
+  readonly hops?: readonly SystemHopRow[];
+  /** Messages measured as stored (backlog) over the last interval, left out of the live figures. */
+  readonly stored?: number;
+}
+
+export interface SystemHopRow {
+  readonly hop: string;
+  readonly label: string;
+  readonly n: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
 }
 
 export interface ServerToClientEvents {

@@ -47,6 +47,7 @@ export function step(snapshot: CommandSnapshot | undefined, input: CommandInput,
       ...(input.idempotencyKey === undefined ? {} : { idempotencyKey: input.idempotencyKey }),
       fingerprint: input.fingerprint,
       sendCount: input.carOnline ? 1 : 0,
+      ...(input.causeTs === undefined ? {} : { causeTs: input.causeTs }),
     };
     const outputs = transitionOutputs(null, created, 'create', { kind: 'principal', id: input.principal }, now);
     return { snapshot: created, outputs: input.carOnline ? [...outputs, { kind: 'send', snapshot: created }] : outputs, ignored: false };

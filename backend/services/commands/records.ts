@@ -3,7 +3,7 @@
  * state (command-status, compacted, key commandId, JSON CommandSnapshot, header v2x-kind =
  * commandState) and the audit entry (command-audit, key VIN, JSON AuditEntry).
  */
-import { createCommandRequest, encode, isCommandType, kafkaTopicName } from '../../../protocol/index.js';
+import { createCommandRequest, encode, HEADERS, isCommandType, kafkaTopicName } from '../../../protocol/index.js';
 import type { OutRecord } from '../../kafka/types.js';
 import type { AuditEntry, CommandSnapshot } from './types.js';
 import { isLifecycleState } from './types.js';
@@ -24,7 +24,11 @@ export function requestRecord(s: CommandSnapshot, prefix: string): OutRecord {
     topic: kafkaTopicName('commands', prefix),
     key: s.vin,
     value: encode('commandRequest', request),
-    headers: { 'content-type': 'application/json', 'v2x-kind': 'commandRequest' },
+    headers: {
+      'content-type': 'application/json',
+      'v2x-kind': 'commandRequest',
+      ...(s.causeTs === undefined ? {} : { [HEADERS.causeTs]: String(Math.round(s.causeTs)) }),
+    },
   };
 }
 

@@ -9,6 +9,7 @@ import { API_V1 } from '../../api/route.js';
 import { plugin, type RouteHook } from '../../http.js';
 import type { KafkaClient } from '../../kafka/types.js';
 import type { Registry } from 'prom-client';
+import type { HopMetrics } from '../../metrics/hop-metrics.js';
 import { commandRoutes } from './routes.js';
 import { startCommandService, type CommandService } from './service.js';
 
@@ -23,6 +24,7 @@ export function commandsRole(
   config: DeepReadonly<Pick<BackendConfig, 'commands' | 'bridge'>>,
   kafka: KafkaClient,
   registry?: Registry,
+  hops?: HopMetrics,
 ): CommandsRole {
   let service: CommandService | undefined;
   const routes = plugin(commandRoutes, {
@@ -46,6 +48,7 @@ export function commandsRole(
         topicPrefix: config.bridge.topicPrefix,
         topics: config.bridge.topics,
         ...(registry === undefined ? {} : { registry }),
+        ...(hops === undefined ? {} : { hops }),
       });
       return service;
     },

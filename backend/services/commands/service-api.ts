@@ -10,6 +10,8 @@ export interface CreateRequest {
   readonly ttlSeconds: number;
   readonly idempotencyKey?: string;
   readonly principal: string;
+  /** The car timestamp of the fix that caused it (a fence action): carried to the car for the hop times (decision 0030). */
+  readonly causeTs?: number;
 }
 
 export interface CommandService {

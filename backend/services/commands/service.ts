@@ -1,15 +1,13 @@
 /**
- * The command service's shell around the pure state machine (machine.ts): Kafka in and out, TTL
- * timers, the typed event channel. On start it rebuilds every command from the compacted
- * command-status topic (to the high watermarks taken at start), then follows it live (every
- * instance knows every command: ownership.ts), and the cars' connectivity from vehicle-status. Car
- * results come through a stable consumer group whose assignment says which cars' commands this
- * instance owns (at-least-once: a redelivered result reaches a command that moved on, ignored).
+ * The command service's shell around the pure state machine (machine.ts): Kafka in and out, TTL timers, the typed event
+ * channel. On start it rebuilds every command from the compacted command-status topic (to the high watermarks taken at
+ * start), then follows it live (every instance knows every command: ownership.ts), and the cars' connectivity from
+ * vehicle-status. Car results come through a stable consumer group whose assignment says which cars' commands this instance
+ * owns (at-least-once: a redelivered result reaches a command that moved on, ignored).
  */
 import { randomUUID } from 'node:crypto';
 import { kafkaTopicName, tryDecode } from '../../../protocol/index.js';
-import type { Clock, TimerHandle } from '../../../core/clock.js';
-import { systemClock } from '../../../core/clock.js';
+import { systemClock, type Clock, type TimerHandle } from '../../../core/clock.js';
 import { V2xError } from '../../../core/errors.js';
 import { logger } from '../../../core/log.js';
 import type { Consumer, InRecord, KafkaClient, OutRecord, Producer } from '../../kafka/types.js';
@@ -27,9 +25,9 @@ import { FOLLOW_WAIT_MS, Ownership, ownerHooks } from './ownership.js';
 import type { CommandService } from './service-api.js';
 import { createCommandMetrics } from './metrics.js';
 import { auditRecord, decodeSnapshot, requestRecord, statusRecord } from './records.js';
-import type { CommandInput, CommandOutput, CommandSnapshot } from './types.js';
-import { isTerminal } from './types.js';
+import { isTerminal, type CommandInput, type CommandOutput, type CommandSnapshot } from './types.js';
 import type { Static } from '@sinclair/typebox';
+import type { HopMetrics } from '../../metrics/hop-metrics.js';
 import type { Registry } from 'prom-client';
 import type { DeepReadonly } from '../../../core/config/load.js';
 
@@ -44,6 +42,7 @@ export interface CommandServiceDeps {
   readonly clock?: Clock;
   /** Where the service's metrics go (metrics.ts); none when absent. */
   readonly registry?: Registry;
+  readonly hops?: HopMetrics; // the V2X loop's last hop: a fence action's command received by the car (decision 0030)
 }
 
 export type { CommandService, CreateRequest } from './service-api.js';
@@ -221,6 +220,7 @@ export async function startCommandService(deps: CommandServiceDeps): Promise<Com
       const s =
         book.get(res.commandId) ?? ((await ownership?.known(book, res.commandId, FOLLOW_WAIT_MS)) ? book.get(res.commandId) : undefined);
       if (s === undefined || s.vin !== res.vin) continue;
+      if (res.status === 'delivered') deps.hops?.received('commands', s.causeTs, res.receivedAt);
       const inputs = byCommand.get(res.commandId) ?? [];
       inputs.push({
         kind: 'result',
@@ -377,6 +377,7 @@ export async function startCommandService(deps: CommandServiceDeps): Promise<Com
         ...(req.idempotencyKey === undefined ? {} : { idempotencyKey: req.idempotencyKey }),
         fingerprint: fp,
         carOnline: book.isOnline(req.vin),
+        ...(req.causeTs === undefined ? {} : { causeTs: req.causeTs }),
       });
       return { snapshot: s!, replay: false };
     },

@@ -45,6 +45,8 @@ export interface CommandSnapshot {
   readonly message?: string;
   /** Extra result data from the car (locate: its position). */
   readonly result?: Readonly<Record<string, unknown>>;
+  /** The car timestamp of the fix that caused it (fence actions; decision 0030). */
+  readonly causeTs?: number;
 }
 
 export interface CarResultInput {
@@ -67,6 +69,7 @@ export interface CreateInput {
   readonly fingerprint: string;
   /** False when the car is known to be offline: the command waits for it. */
   readonly carOnline: boolean;
+  readonly causeTs?: number;
 }
 
 export type CommandInput =

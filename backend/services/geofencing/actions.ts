@@ -14,7 +14,8 @@ import type { CommandToSend } from './types.js';
 const log = logger('geofencing');
 
 export interface ActionSender {
-  send(command: CommandToSend): Promise<void>;
+  /** `causeTs`: the car timestamp of the fix that fired it (carried to the car for the hop times). */
+  send(command: CommandToSend, causeTs?: number): Promise<void>;
 }
 
 export function principalOf(fenceId: string): string {
@@ -24,7 +25,7 @@ export function principalOf(fenceId: string): string {
 export function actionSender(commands: CommandService | undefined, ttlSeconds: number, metrics: GeofencingMetrics): ActionSender {
   let warned = false;
   return {
-    async send(c) {
+    async send(c, causeTs) {
       if (commands === undefined) {
         metrics.action('no_command_service');
         const fields = { fenceId: c.fenceId, vin: c.vin, type: c.type, key: c.key };
@@ -42,6 +43,7 @@ export function actionSender(commands: CommandService | undefined, ttlSeconds: n
           ttlSeconds,
           idempotencyKey: c.key,
           principal: principalOf(c.fenceId),
+          ...(causeTs === undefined ? {} : { causeTs }),
         });
         metrics.action(replay ? 'replay' : 'created');
         log.debug({ fenceId: c.fenceId, vin: c.vin, commandId: snapshot.commandId, replay }, 'fence action sent');

@@ -6,7 +6,7 @@
  * Telemetry values are decoded into evaluator fixes here.
  */
 import { randomUUID } from 'node:crypto';
-import { kafkaTopicName, tryDecode } from '../../../protocol/index.js';
+import { HEADERS, kafkaTopicName, tryDecode } from '../../../protocol/index.js';
 import type { InRecord, OutRecord } from '../../kafka/types.js';
 import type { GeofenceEventMsg } from '../../dashboard/hub/events.js';
 import { EVENT_ID_HEADER, geofenceEventId } from './event-id.js';
@@ -32,12 +32,20 @@ export function tombstoneRecord(id: string, prefix: string, writeId: string = ra
   return { topic: kafkaTopicName('geofences', prefix), key: id, value: null, headers: { [WRITE_ID_HEADER]: writeId } };
 }
 
-export function eventRecord(e: GeofenceEvent, prefix: string): OutRecord {
+/** Header of a geofence event record: the car timestamp of the fix that fired it (hop latencies, decision 0030). */
+export const CAUSE_TS_HEADER = HEADERS.causeTs;
+
+export function eventRecord(e: GeofenceEvent, prefix: string, causeTs?: number): OutRecord {
   return {
     topic: kafkaTopicName('geofenceEvents', prefix),
     key: e.vin,
     value: JSON.stringify({ id: geofenceEventId(e), ...e }),
-    headers: { 'content-type': 'application/json', 'v2x-kind': EVENT_KIND, [EVENT_ID_HEADER]: geofenceEventId(e) },
+    headers: {
+      'content-type': 'application/json',
+      'v2x-kind': EVENT_KIND,
+      [EVENT_ID_HEADER]: geofenceEventId(e),
+      ...(causeTs === undefined ? {} : { [CAUSE_TS_HEADER]: String(causeTs) }),
+    },
   };
 }
 

@@ -30,6 +30,8 @@ export const geofencingRole: ServiceRole<Sections> = {
       commands: ctx.commands,
       metrics: createGeofencingMetrics(ctx.metrics.registry),
       maxClockSkewMs: ctx.config.bridge.maxClockSkewMs,
+      hops: ctx.metrics.hops,
+      fetch: { minBytes: ctx.config.bridge.fetchMinBytes, maxWaitMs: ctx.config.bridge.fetchMaxWaitMs },
     });
     return {
       service,

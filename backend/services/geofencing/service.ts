@@ -37,6 +37,7 @@ import { parseFleetTags } from './fleet-tags.js';
 import { forgetCar } from './forget.js';
 import { createGeofenceState, evaluate } from './evaluator.js';
 import type { GeofencingMetrics } from './metrics.js';
+import type { HopMetrics } from '../../metrics/hop-metrics.js';
 import { decodeFix, eventMessage, eventRecord, fenceRecord, tombstoneRecord, type FenceChange } from './records.js';
 import type { Fence } from './schema.js';
 import type { CarState, GeofenceEvent, GeofenceInput, GeofenceOutput, GeofenceState } from './types.js';
@@ -55,6 +56,10 @@ export interface GeofencingDeps {
   readonly clock?: Clock;
   /** A fix stamped further ahead of the wall clock is dropped, and ticks never run later (bridge.maxClockSkewMs; 0 = no bound). */
   readonly maxClockSkewMs?: number;
+  /** The process's hop histograms (decision 0030): fixes consumed, events in Kafka. */
+  readonly hops?: HopMetrics;
+  /** The telemetry consumer's fetch (bridge.fetchMinBytes, bridge.fetchMaxWaitMs); BULK_FETCH when absent. */
+  readonly fetch?: { readonly minBytes: number; readonly maxWaitMs: number };
 }
 
 export interface GeofencingService {
@@ -74,6 +79,9 @@ export interface GeofencingService {
 }
 
 const log = logger('geofencing');
+
+/** Telemetry partitions handled at once (decision 0030): a batch's Kafka round trips no longer hold up the other partitions. */
+export const TELEMETRY_CONCURRENCY = 12;
 
 export async function startGeofencing(deps: GeofencingDeps): Promise<GeofencingService> {
   const { kafka, config, topicPrefix, metrics } = deps;
@@ -144,12 +152,27 @@ export async function startGeofencing(deps: GeofencingDeps): Promise<GeofencingS
    * Events to Kafka and the dashboards, actions to the command service, then the changelog of every
    * car they or `touched` (the batch's cars, of `partition`) concern.
    */
-  const flush = async (outputs: readonly GeofenceOutput[], touched?: ReadonlySet<string>, partition?: number): Promise<void> => {
+  const flush = async (
+    outputs: readonly GeofenceOutput[],
+    touched?: ReadonlySet<string>,
+    partition?: number,
+    causes?: readonly number[],
+  ): Promise<void> => {
     const vins = new Set(touched);
     if (outputs.length > 0) {
       const events: GeofenceEvent[] = [];
-      for (const o of outputs) if (o.kind === 'event') events.push(o.event);
-      if (events.length > 0) await produce(events.map((e) => eventRecord(e, topicPrefix)));
+      const eventCauses: (number | undefined)[] = [];
+      outputs.forEach((o, i) => {
+        if (o.kind !== 'event') return;
+        events.push(o.event);
+        eventCauses.push(causes?.[i]);
+      });
+      if (events.length > 0) {
+        await produce(events.map((e, i) => eventRecord(e, topicPrefix, eventCauses[i])));
+        // the decision is in Kafka: measured from the fix that fired it (live fixes only count live)
+        const at = clock.now();
+        for (const c of eventCauses) if (c !== undefined) deps.hops?.observe('decided', 'geofencing', { carTs: c, at });
+      }
       for (const e of events) {
         metrics.event(e.type);
         const msg = eventMessage(e, names.get(e.fenceId));
@@ -157,7 +180,10 @@ export async function startGeofencing(deps: GeofencingDeps): Promise<GeofencingS
         for (const l of listeners) l(msg);
         vins.add(e.vin);
       }
-      for (const o of outputs) if (o.kind === 'command') await actions.send(o.command);
+      // different actions at once (each is its own command, idempotent by key); the changelog after them all
+      const sends: Promise<void>[] = [];
+      for (const [i, o] of outputs.entries()) if (o.kind === 'command') sends.push(actions.send(o.command, causes?.[i]));
+      await Promise.all(sends);
     }
     if (vins.size > 0) await persist(vins, partition);
   };
@@ -182,6 +208,8 @@ export async function startGeofencing(deps: GeofencingDeps): Promise<GeofencingS
 
   const onTelemetry = async (records: readonly InRecord[]): Promise<void> => {
     const outputs: GeofenceOutput[] = [];
+    /** Per output, the car timestamp of the fix that fired it. */
+    const causes: number[] = [];
     const now = clock.now();
     const touched = new Set<string>();
     for (const r of records) {
@@ -198,13 +226,17 @@ export async function startGeofencing(deps: GeofencingDeps): Promise<GeofencingS
       }
       lastSeen.set(d.fix.vin, now);
       touched.add(d.fix.vin);
+      deps.hops?.consumed('geofencing', r, d.fix.ts, now);
       const t0 = performance.now();
       const { outputs: o } = evaluate(state, d.fix);
       metrics.evaluationSeconds.observe((performance.now() - t0) / 1000);
       metrics.positions.inc();
-      for (const x of o) outputs.push(x);
+      for (const x of o) {
+        outputs.push(x);
+        causes.push(d.fix.ts);
+      }
     }
-    await flush(outputs, touched, records[0]?.partition);
+    await flush(outputs, touched, records[0]?.partition, causes);
   };
 
   let busy = false;
@@ -261,7 +293,10 @@ export async function startGeofencing(deps: GeofencingDeps): Promise<GeofencingS
           groupId,
           topics: [telemetryTopic],
           fromBeginning: config.fromBeginning,
-          fetch: BULK_FETCH,
+          fetch: deps.fetch ?? BULK_FETCH,
+          // each partition's batch waits for its events, actions and changelog in Kafka: the others
+          // go on meanwhile (their cars are others; the evaluator's steps are synchronous)
+          concurrentPartitions: TELEMETRY_CONCURRENCY,
           onAssign: async (assignment) => {
             await fencesReady;
             const a = await store.assign(assignment.get(telemetryTopic) ?? []);

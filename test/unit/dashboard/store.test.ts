@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { parseBbox } from '../../../backend/dashboard/vehicles/filter.js';
 import { Ring } from '../../../backend/dashboard/vehicles/ring.js';
 import { VehicleStore } from '../../../backend/dashboard/vehicles/store.js';
-import { SystemMeter, p99 } from '../../../backend/dashboard/system-meter.js';
+import { LATENCY_OF_FEED, SystemMeter, p99 } from '../../../backend/dashboard/system-meter.js';
 import { resolveInside, contentTypeOf } from '../../../backend/dashboard/static.js';
 import { completeVin, type StatusOnline, type Telemetry } from '../../../protocol/index.js';
 import { isV2xError } from '../../../core/errors.js';
@@ -141,7 +141,7 @@ test('system meter: rate over the elapsed time, p99 of the interval, then a fres
   for (let i = 1; i <= 100; i++) m.message(i);
   m.message();
   const a = m.take(2000, { kafkaLag: 7, connectedCars: 3 });
-  assert.deepEqual(a, { t: 2000, msgPerS: 50.5, kafkaLag: 7, latencyP99Ms: 99, connectedCars: 3 });
+  assert.deepEqual(a, { t: 2000, msgPerS: 50.5, kafkaLag: 7, latencyP99Ms: 99, latencyOf: LATENCY_OF_FEED, connectedCars: 3 });
   const b = m.take(3000, { kafkaLag: 0, connectedCars: 3, messages: 250 });
   assert.equal(b.msgPerS, 250);
   assert.equal(b.latencyP99Ms, 0);
