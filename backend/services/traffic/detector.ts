@@ -19,8 +19,9 @@
  * downstream continuation (same road) is already jammed is the queue spilling back: it confirms
  * after `spillbackConfirmSlots` (2) slow slots, signal or not, without the 60 s window gate.
  *
- * A dense queue is a jam after `denseConfirmSlots` (3) slow slots, signal or not, without the
- * window gate (decision 0034): the vehicles queued on the segment fill at least `denseOccupancy`
+ * Optional (off by default, decision 0034: on held-out seeds it cost 0.12 of precision for 20 s of
+ * delay): a dense queue is a jam after `denseConfirmSlots` slow slots, signal or not, without the
+ * window gate: the vehicles queued on the segment fill at least `denseOccupancy`
  * (0.7) of its lanes' length at `vehicleSpacingM` (7.5 m) each. A red phase queues a few cars at the
  * stop line; a queue that fills the approach has outlived the cycle, and waiting out the 60 s cycle
  * to say so was most of the detection delay (60 s median before 0034).
@@ -69,7 +70,7 @@ export interface DetectorOptions {
   /** Slots to confirm a segment off signals feeding a jammed segment of another road (0 = off, the default). */
   readonly feederConfirmSlots?: number;
   /**
-   * A dense queue (decision 0034): this many slow slots (default 3; 0 = off) confirm a segment, signal or not,
+   * A dense queue (decision 0034): this many slow slots (0 = off, the default; 3 measured) confirm a segment, signal or not,
    * without the 60 s window gate, when the vehicles queued on it (queue-evidence.ts, within those
    * slots) fill at least `denseOccupancy` of its lanes' length at `vehicleSpacingM` per vehicle.
    */
@@ -139,7 +140,7 @@ export class TrafficDetector {
     this.#stepMs = options.stepMs ?? 10_000;
     this.#feeder = options.feederConfirmSlots ?? 0;
     this.#dense = {
-      slots: options.denseConfirmSlots ?? 3,
+      slots: options.denseConfirmSlots ?? 0,
       occupancy: options.denseOccupancy ?? 0.7,
       spacingM: options.vehicleSpacingM ?? 7.5,
     };
