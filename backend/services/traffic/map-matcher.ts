@@ -28,6 +28,12 @@ export interface MatcherOptions {
   readonly minHeadingSpeedMps?: number;
   /** Forget a car not seen for this long, ms (default 120 000). */
   readonly memoryMs?: number;
+  /**
+   * A successor must lie this much closer than the car's current segment to take it over, m
+   * (default 6; decision 0034): a car queued at the stop line, its fixes scattered past the
+   * junction by GPS noise, stays on the approach instead of appearing slow on the next segment.
+   */
+  readonly switchPenaltyM?: number;
 }
 
 interface CarMemory {
@@ -50,6 +56,7 @@ export class MapMatcher {
   readonly #sticky: number;
   readonly #minV: number;
   readonly #memoryMs: number;
+  readonly #switchM: number;
   readonly #cars = new Map<string, CarMemory>();
 
   constructor(index: SegmentIndex, options: MatcherOptions = {}) {
@@ -60,6 +67,7 @@ export class MapMatcher {
     this.#sticky = options.stickyM ?? 12;
     this.#minV = options.minHeadingSpeedMps ?? 1;
     this.#memoryMs = options.memoryMs ?? 120_000;
+    this.#switchM = options.switchPenaltyM ?? 6;
   }
 
   /** Cars remembered (for metrics). */
@@ -137,11 +145,16 @@ export class MapMatcher {
     const to = net.segTo[prev] as number;
     const from = net.segFrom[prev] as number;
     let best: { segment: number; distanceM: number } | undefined;
+    let bestScore = Infinity;
     const consider = (s: number): void => {
       const c = this.#distanceTo(s, fix.lon, fix.lat);
       if (c.distanceM > limitM || c.distanceM > this.#maxD) return;
       if (moving && angleDiffDeg(c.headingDeg, fix.headingDeg) > this.#tol) return;
-      if (best === undefined || c.distanceM < best.distanceM) best = { segment: s, distanceM: c.distanceM };
+      const score = c.distanceM + (s === prev ? 0 : this.#switchM);
+      if (score < bestScore) {
+        best = { segment: s, distanceM: c.distanceM };
+        bestScore = score;
+      }
     };
     consider(prev);
     for (let k = net.outStart[to] as number; k < (net.outStart[to + 1] as number); k++) {
