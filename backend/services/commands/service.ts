@@ -112,18 +112,17 @@ export async function startCommandService(deps: CommandServiceDeps): Promise<Com
     return run;
   };
 
+  /** Cancels a command's TTL timer and timed resend. */
+  const disarm = (commandId: string): void => {
+    for (const m of [timers, resendTimers]) m.get(commandId)?.cancel();
+    for (const m of [timers, resendTimers]) m.delete(commandId);
+  };
   const arm = (s: CommandSnapshot): void => {
-    timers.get(s.commandId)?.cancel();
-    timers.delete(s.commandId);
-    resendTimers.get(s.commandId)?.cancel();
-    resendTimers.delete(s.commandId);
+    disarm(s.commandId);
     if (closed || isTerminal(s.status) || !owns(s.vin)) return;
     const due = resendDueAt(s, policy);
-    if (due !== undefined)
-      resendTimers.set(
-        s.commandId,
-        clock.setTimeout(() => retry(s.commandId), Math.max(0, due - clock.now())),
-      );
+    const [id, retryIn] = [s.commandId, due === undefined ? -1 : Math.max(0, due - clock.now())];
+    if (retryIn >= 0) resendTimers.set(id, clock.setTimeout(retry.bind(undefined, id), retryIn));
     const wait = Math.max(0, deadlineOf(s, config.deliveredGraceMs) - clock.now());
     timers.set(
       s.commandId,
@@ -191,10 +190,8 @@ export async function startCommandService(deps: CommandServiceDeps): Promise<Com
     const s = book.get(commandId);
     if (s === undefined || closed || !owns(s.vin) || !book.isOnline(s.vin)) return;
     const due = resendDueAt(s, policy);
-    if (due === undefined) return;
-    if (due > clock.now())
-      arm(s); // fired a little early (timers and the wall clock are kept apart)
-    else send(s);
+    if (due !== undefined && due <= clock.now()) send(s);
+    else if (due !== undefined) arm(s); // fired a little early (timers and the wall clock are kept apart)
   };
 
   let replaying = true;
@@ -242,10 +239,7 @@ export async function startCommandService(deps: CommandServiceDeps): Promise<Com
   const { onFollowed, onAssign } = ownerHooks({
     book,
     ownership: () => ownership,
-    cancelTimer: (id) => {
-      timers.get(id)?.cancel();
-      timers.delete(id);
-    },
+    cancelTimer: disarm,
     hasTimer: (id) => timers.has(id),
     arm,
     resend: (s) => {
