@@ -1,12 +1,13 @@
 /**
- * Why commands were lost after a broker restart (docs/reliability.md, "Commands queued during the
- * restart"): a car that connects to a broker without its old session sends SUBSCRIBE and its
- * `online` birth together, and the embedded broker (aedes) handles the packets of one read side by
- * side, so the birth can be routed before the subscription is in place. A backend that answers the
- * birth at once (here: a request published to the car's cmd/req the moment the broker routes its
- * `online`) then publishes to nobody. Many cars connecting at once, as after a restart, on the
- * embedded broker: with the birth sent from the session's `connected` event some requests are lost;
- * with the birth sent from afterSubscribed() (what the simulated cars do) none is.
+ * The race suspected after a broker restart (docs/reliability.md, "Commands queued during the
+ * restart"): a car that connects without a session sends SUBSCRIBE and its `online` birth together,
+ * and the embedded broker (aedes) handles the packets of one read side by side, so a backend that
+ * answers the birth at once might publish to the car before its subscription is in place. Measured
+ * here with the fastest possible backend (a request published to the car's cmd/req the moment the
+ * broker routes its `online`) and many cars connecting at once, as after a restart: the count with
+ * the birth sent from the `connected` event is reported (it was 300 of 300 when written: the race
+ * is not lost on this broker); with the birth sent from afterSubscribed() (what the simulated cars
+ * do) every request must arrive, by construction.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
