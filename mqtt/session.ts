@@ -164,8 +164,12 @@ export class MqttSession<Tag = unknown> implements TimerTarget, FrameSink, Conne
 
   /** Subscribes (and remembers it, to subscribe again after a reconnect without session). */
   subscribe(subs: Subscription | readonly Subscription[]): Promise<number[]> {
-    const list = Array.isArray(subs) ? (subs as readonly Subscription[]) : [subs as Subscription];
-    return this.#subscriptions.subscribe(list, this.#link());
+    return this.#subscriptions.subscribe(Array.isArray(subs) ? (subs as readonly Subscription[]) : [subs as Subscription], this.#link());
+  }
+
+  /** Calls fn once this connection's SUBSCRIBEs are acknowledged (at once when none waits); never if it ends first. */
+  afterSubscribed(fn: () => void): void {
+    this.#subscriptions.whenSubscribed(fn);
   }
 
   /** Unsubscribes and forgets the topics (offline: only locally, see Subscriptions.unsubscribe). */
@@ -304,10 +308,7 @@ export class MqttSession<Tag = unknown> implements TimerTarget, FrameSink, Conne
   onTimer(now: number): void {
     switch (this.#state) {
       case 'connecting':
-        this.#failure = new V2xError(
-          'MQTT_CONNECT_TIMEOUT',
-          `${this.#failover.hostPort} after ${this.options.connectTimeoutMs ?? 10_000} ms`,
-        );
+        this.#failure = new V2xError('MQTT_CONNECT_TIMEOUT', `${this.#failover.hostPort}: ${this.options.connectTimeoutMs ?? 10_000} ms`);
         this.#emitError(this.#failure);
         this.#socket?.destroy();
         break;

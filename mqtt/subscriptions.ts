@@ -26,6 +26,10 @@ export class Subscriptions {
   #list: Subscription[];
   #pending: Map<number, SubscribeWaiter[]> | undefined;
   #offline: SubscribeWaiter[] | undefined;
+  /** SUBSCRIBE packet ids waiting for their SUBACK. */
+  readonly #inFlight = new Set<number>();
+  /** whenSubscribed() callbacks of this connection (dropped at the next connect). */
+  #afterSubscribed: (() => void)[] = [];
 
   constructor(initial: readonly Subscription[]) {
     this.#list = [...initial];
@@ -97,6 +101,7 @@ export class Subscriptions {
     const id = outbox.reserve(InflightKind.SUBACK);
     if (id === 0) return false;
     (this.#pending ??= new Map()).set(id, waiters);
+    this.#inFlight.add(id);
     write(encodeSubscribe(version, id, subs));
     return true;
   }
@@ -108,7 +113,9 @@ export class Subscriptions {
   connected(sessionPresent: boolean, lostIds: readonly number[], outbox: Outbox, version: ProtocolVersion, write: Writer): void {
     const waiters = this.#offline ?? [];
     this.#offline = undefined;
+    this.#afterSubscribed = [];
     for (const id of lostIds) {
+      this.#inFlight.delete(id);
       for (const w of this.#pending?.get(id) ?? []) waiters.push(w);
       this.#pending?.delete(id);
     }
@@ -122,6 +129,7 @@ export class Subscriptions {
     if (!outbox.release(id, InflightKind.SUBACK)) return undefined;
     const waiters = this.#pending?.get(id) ?? [];
     this.#pending?.delete(id);
+    this.#inFlight.delete(id);
     const err = codes.some((c) => c >= 0x80)
       ? new V2xError('MQTT_SUBSCRIBE_REFUSED', `codes ${codes.join(',')}`, { details: { codes } })
       : undefined;
@@ -129,7 +137,25 @@ export class Subscriptions {
       if (err === undefined) w.resolve(codes);
       else w.reject(err);
     }
+    this.#runAfterSubscribed();
     return waiters.length === 0 ? err : undefined;
+  }
+
+  /**
+   * Calls fn once no SUBSCRIBE of this connection waits for its SUBACK (at once when none does), so
+   * that what the client then announces (a car's `online`) is only seen once the broker will route
+   * its subscribed topics to it. Dropped when the connection ends first.
+   */
+  whenSubscribed(fn: () => void): void {
+    if (this.#inFlight.size === 0 && this.#offline === undefined) fn();
+    else this.#afterSubscribed.push(fn);
+  }
+
+  #runAfterSubscribed(): void {
+    if (this.#inFlight.size > 0 || this.#offline !== undefined || this.#afterSubscribed.length === 0) return;
+    const list = this.#afterSubscribed;
+    this.#afterSubscribed = [];
+    for (const fn of list) fn();
   }
 
   /** Rejects every waiting subscribe() (the session closed or was refused). */
@@ -138,5 +164,7 @@ export class Subscriptions {
     this.#offline = undefined;
     for (const list of this.#pending?.values() ?? []) for (const w of list) w.reject(err);
     this.#pending?.clear();
+    this.#inFlight.clear();
+    this.#afterSubscribed = [];
   }
 }

@@ -238,13 +238,13 @@ export class FleetSlice implements TimerTarget, CommandHost, SessionEvents<numbe
 
   // ---- session events -------------------------------------------------------------------------
   connected(session: MqttSession<number>): void {
-    const k = session.tag;
-    const car = this.cars[k] as CarSpec;
-    const now = this.carNowMs();
-    const birth = birthMessage(car, now, now, this.codec);
-    session.publish(statusTopic(car.vin), encode('status', birth, this.codec), 1, { retain: true });
-    this.counters.published.status++;
-    this.#connectivity.connected(k);
+    this.#connectivity.connected(session.tag);
+    // `online` once the broker has the car's subscriptions (SUBACK): a command sent on it reaches the car
+    session.afterSubscribed(() => {
+      const [car, now] = [this.cars[session.tag] as CarSpec, this.carNowMs()];
+      session.publish(statusTopic(car.vin), encode('status', birthMessage(car, now, now, this.codec), this.codec), 1, { retain: true });
+      this.counters.published.status++;
+    });
   }
   message(session: MqttSession<number>, message: IncomingMessage): void {
     if (message.topic.endsWith('/cmd/req')) this.#commands.onRequest(session.tag, message);

@@ -22,6 +22,20 @@ export const commandsConfigSchema = Type.Object(
       default: 30_000,
       description: 'how long past its TTL a DELIVERED command may still report its outcome',
     }),
+    resendAfterMs: Type.Integer({
+      minimum: 0,
+      maximum: 3_600_000,
+      default: 5000,
+      description:
+        "a SENT command not confirmed by the car is sent again after this long, then with doubling waits (0 = only on the car's online)",
+    }),
+    resendMaxMs: Type.Integer({
+      minimum: 1,
+      maximum: 3_600_000,
+      default: 60_000,
+      description: 'longest wait between two timed resends of a command',
+    }),
+    maxResends: Type.Integer({ minimum: 0, maximum: 1000, default: 20, description: 'most timed resends of one command' }),
   },
   { additionalProperties: false, default: {} },
 );

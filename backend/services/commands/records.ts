@@ -5,7 +5,7 @@
  */
 import { createCommandRequest, encode, HEADERS, isCommandType, kafkaTopicName } from '../../../protocol/index.js';
 import type { OutRecord } from '../../kafka/types.js';
-import type { AuditEntry, CommandSnapshot } from './types.js';
+import type { AuditEntry, CommandOutput, CommandSnapshot } from './types.js';
 import { isLifecycleState } from './types.js';
 
 export const STATE_KIND = 'commandState';
@@ -75,4 +75,14 @@ export function decodeSnapshot(value: Buffer | null): CommandSnapshot | undefine
     typeof o.params === 'object' &&
     o.params !== null;
   return ok ? (o as unknown as CommandSnapshot) : undefined;
+}
+
+/** The status and audit records of a step's outputs, in order. */
+export function journalRecords(outputs: readonly CommandOutput[], prefix: string): OutRecord[] {
+  const records: OutRecord[] = [];
+  for (const o of outputs) {
+    if (o.kind === 'status') records.push(statusRecord(o.snapshot, prefix));
+    else if (o.kind === 'audit') records.push(auditRecord(o.entry, prefix));
+  }
+  return records;
 }

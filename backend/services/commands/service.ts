@@ -10,7 +10,7 @@ import { kafkaTopicName, tryDecode } from '../../../protocol/index.js';
 import { systemClock, type Clock, type TimerHandle } from '../../../core/clock.js';
 import { V2xError } from '../../../core/errors.js';
 import { logger } from '../../../core/log.js';
-import type { Consumer, InRecord, KafkaClient, OutRecord, Producer } from '../../kafka/types.js';
+import type { Consumer, InRecord, KafkaClient, Producer } from '../../kafka/types.js';
 import { serviceWriter } from '../../kafka/service-writer.js';
 import type { KafkaWriter } from '../../kafka/writer.js';
 import { ensureContractTopics, type TopicsConfig } from '../../kafka/topics.js';
@@ -20,11 +20,12 @@ import type { commandsConfigSchema } from './config.js';
 import { createCommandEvents } from './events.js';
 import { decideIdempotency, fingerprint } from './idempotency.js';
 import { deadlineOf, isRefusal, step } from './machine.js';
+import { needsSend as sendRule, resendDueAt, type ResendPolicy } from './resend.js';
 import { SettleWaiters } from './settle-waiters.js';
 import { FOLLOW_WAIT_MS, Ownership, ownerHooks } from './ownership.js';
 import type { CommandService } from './service-api.js';
 import { createCommandMetrics } from './metrics.js';
-import { auditRecord, decodeSnapshot, requestRecord, statusRecord } from './records.js';
+import { decodeSnapshot, journalRecords, requestRecord } from './records.js';
 import { isTerminal, type CommandInput, type CommandOutput, type CommandSnapshot } from './types.js';
 import type { Static } from '@sinclair/typebox';
 import type { HopMetrics } from '../../metrics/hop-metrics.js';
@@ -67,6 +68,9 @@ export async function startCommandService(deps: CommandServiceDeps): Promise<Com
   const events = createCommandEvents();
   const waiters = new SettleWaiters(events);
   const timers = new Map<string, TimerHandle>();
+  /** Per SENT command, its timed resend (resend.ts): a request lost on the way is not waited for forever. */
+  const resendTimers = new Map<string, TimerHandle>();
+  const policy: ResendPolicy = { firstMs: config.resendAfterMs, maxMs: config.resendMaxMs, maxResends: config.maxResends };
   const knownVins = new Set(config.knownVins);
   const consumers: Consumer[] = [];
   let producer: Producer | undefined;
@@ -107,10 +111,17 @@ export async function startCommandService(deps: CommandServiceDeps): Promise<Com
     return run;
   };
 
+  /** Cancels a command's TTL timer and timed resend. */
+  const disarm = (commandId: string): void => {
+    for (const m of [timers, resendTimers]) m.get(commandId)?.cancel();
+    for (const m of [timers, resendTimers]) m.delete(commandId);
+  };
   const arm = (s: CommandSnapshot): void => {
-    timers.get(s.commandId)?.cancel();
-    timers.delete(s.commandId);
+    disarm(s.commandId);
     if (closed || isTerminal(s.status) || !owns(s.vin)) return;
+    const due = resendDueAt(s, policy);
+    const [id, retryIn] = [s.commandId, due === undefined ? -1 : Math.max(0, due - clock.now())];
+    if (retryIn >= 0) resendTimers.set(id, clock.setTimeout(retry.bind(undefined, id), retryIn));
     const wait = Math.max(0, deadlineOf(s, config.deliveredGraceMs) - clock.now());
     timers.set(
       s.commandId,
@@ -146,7 +157,7 @@ export async function startCommandService(deps: CommandServiceDeps): Promise<Com
         outputs.push(...r.outputs);
       }
       if (outputs.length === 0) return book.get(commandId);
-      await journal!.appendAll(journalRecords(outputs), REJECT_REFUSED);
+      await journal!.appendAll(journalRecords(outputs, topicPrefix), REJECT_REFUSED);
       metrics?.observe(outputs);
       for (const o of outputs)
         if (o.kind === 'notify') for (const err of events.emit('transition', o.transition)) log.warn({ err }, 'transition listener threw');
@@ -157,7 +168,7 @@ export async function startCommandService(deps: CommandServiceDeps): Promise<Com
         if (!isRefusal(sent) && !sent.ignored && sent.snapshot) {
           book.put(sent.snapshot);
           arm(sent.snapshot);
-          await journal!.appendAll(journalRecords(sent.outputs), REJECT_REFUSED);
+          await journal!.appendAll(journalRecords(sent.outputs, topicPrefix), REJECT_REFUSED);
           metrics?.observe(sent.outputs);
           for (const o of sent.outputs) if (o.kind === 'notify') events.emit('transition', o.transition);
         }
@@ -166,29 +177,20 @@ export async function startCommandService(deps: CommandServiceDeps): Promise<Com
     });
   const apply = (commandId: string, input: CommandInput): Promise<CommandSnapshot | undefined> => applyAll(commandId, [input]);
 
-  /** The status and audit records of a step's outputs, in order. */
-  const journalRecords = (outputs: readonly CommandOutput[]): OutRecord[] => {
-    const records: OutRecord[] = [];
-    for (const o of outputs) {
-      if (o.kind === 'status') records.push(statusRecord(o.snapshot, topicPrefix));
-      else if (o.kind === 'audit') records.push(auditRecord(o.entry, topicPrefix));
-    }
-    return records;
-  };
-
-  /**
-   * Whether a pending command must be (re)produced: the car is online and either never got it, or
-   * came online after the last send (it may have missed it). Never once DELIVERED (the machine
-   * ignores `online` then). `resume`: after a restart, CREATED is sent again whatever the times
-   * (the produce may not have happened before the stop; the car drops a duplicate by commandId).
-   */
-  const needsSend = (s: CommandSnapshot, resume: boolean): boolean => {
-    if (!book.isOnline(s.vin)) return false;
-    if (s.status === 'CREATED' && (s.sendCount === 0 || resume)) return true;
-    return (s.status === 'CREATED' || s.status === 'SENT') && book.onlineSince(s.vin) > s.updatedAt;
-  };
+  /** resend.ts's rule with what the book knows of the car. */
+  const needsSend = (s: CommandSnapshot, resume: boolean): boolean =>
+    sendRule(s, { online: book.isOnline(s.vin), onlineSince: book.onlineSince(s.vin) }, resume);
   const send = (s: CommandSnapshot): void => {
     void apply(s.commandId, { kind: 'online' }).catch((err: unknown) => log.error({ err, commandId: s.commandId }, 'send failed'));
+  };
+  /** A timed resend is due: sent again while the car is online (offline, its next `online` sends it). */
+  const retry = (commandId: string): void => {
+    resendTimers.delete(commandId);
+    const s = book.get(commandId);
+    if (s === undefined || closed || !owns(s.vin) || !book.isOnline(s.vin)) return;
+    const due = resendDueAt(s, policy);
+    if (due !== undefined && due <= clock.now()) send(s);
+    else if (due !== undefined) arm(s); // fired a little early (timers and the wall clock are kept apart)
   };
 
   let replaying = true;
@@ -237,10 +239,7 @@ export async function startCommandService(deps: CommandServiceDeps): Promise<Com
   const { onFollowed, onAssign } = ownerHooks({
     book,
     ownership: () => ownership,
-    cancelTimer: (id) => {
-      timers.get(id)?.cancel();
-      timers.delete(id);
-    },
+    cancelTimer: disarm,
     hasTimer: (id) => timers.has(id),
     arm,
     resend: (s) => {
@@ -256,8 +255,9 @@ export async function startCommandService(deps: CommandServiceDeps): Promise<Com
     closed = true;
     await ownership?.close();
     waiters.close();
-    for (const t of timers.values()) t.cancel();
+    for (const t of [...timers.values(), ...resendTimers.values()]) t.cancel();
     timers.clear();
+    resendTimers.clear();
     for (const c of consumers.splice(0).reverse()) await c.close().catch((err: unknown) => log.warn({ err }, 'consumer close failed'));
     // steps in progress finish; if Kafka is away the writer gives up after CLOSE_FLUSH_MS and they fail
     // (a CREATED command whose request was not produced is sent by the next start: resume)

@@ -21,6 +21,9 @@ const config: CommandsConfig = {
   defaultTtlSeconds: 60,
   maxTtlSeconds: 3600,
   deliveredGraceMs: 1000,
+  resendAfterMs: 0,
+  resendMaxMs: 60_000,
+  maxResends: 20,
 };
 
 async function settle(): Promise<void> {
