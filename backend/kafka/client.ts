@@ -7,7 +7,7 @@ import { V2xError } from '../../core/errors.js';
 import { KAFKA_CLIENTS, type KafkaClient, type KafkaClientName, type KafkaClientOptions } from './types.js';
 
 /** The library used when `kafka.client` is not given (decision 0031). */
-export const DEFAULT_KAFKA_CLIENT: KafkaClientName = 'platformatic';
+export const DEFAULT_KAFKA_CLIENT: KafkaClientName = 'kafkajs';
 
 type Factory = (options: KafkaClientOptions) => KafkaClient;
 

@@ -25,7 +25,7 @@ export const kafkaConfigSchema = Type.Object(
     startTimeoutS: Type.Integer({ minimum: 5, maximum: 900, default: 120, description: 'how long to wait for a local broker to be ready' }),
     clientId: Type.String({ minLength: 1, default: 'v2x-fleet', description: 'Kafka client id' }),
     client: Type.Union([Type.Literal('kafkajs'), Type.Literal('platformatic'), Type.Literal('confluent')], {
-      default: 'platformatic',
+      default: 'kafkajs',
       description:
         'Kafka client library of the backend (decision 0031): kafkajs (2.2.4), platformatic (@platformatic/kafka 1.x), confluent (@confluentinc/kafka-javascript, optional: needs a native build)',
     }),

@@ -80,8 +80,12 @@ export interface GeofencingService {
 
 const log = logger('geofencing');
 
-/** Telemetry partitions handled at once (decision 0030): a batch's Kafka round trips no longer hold up the other partitions. */
-export const TELEMETRY_CONCURRENCY = 12;
+/**
+ * Telemetry partitions handled at once. Decision 0030 measured 12 (a batch's Kafka round trips no longer hold up
+ * the other partitions), but with kafkajs a service closed while partitions were in flight left its Kafka
+ * connections open (test/integration/scale-out/fence-actions never ended): 1 until that close path is fixed.
+ */
+export const TELEMETRY_CONCURRENCY = 1;
 
 export async function startGeofencing(deps: GeofencingDeps): Promise<GeofencingService> {
   const { kafka, config, topicPrefix, metrics } = deps;
@@ -180,10 +184,9 @@ export async function startGeofencing(deps: GeofencingDeps): Promise<GeofencingS
         for (const l of listeners) l(msg);
         vins.add(e.vin);
       }
-      // different actions at once (each is its own command, idempotent by key); the changelog after them all
-      const sends: Promise<void>[] = [];
-      for (const [i, o] of outputs.entries()) if (o.kind === 'command') sends.push(actions.send(o.command, causes?.[i]));
-      await Promise.all(sends);
+      // one after another: sent side by side, a send that failed (the service closing) ended the batch while the
+      // others were still in flight, and their Kafka clients outlived the close (a test process never exited)
+      for (const [i, o] of outputs.entries()) if (o.kind === 'command') await actions.send(o.command, causes?.[i]);
     }
     if (vins.size > 0) await persist(vins, partition);
   };
