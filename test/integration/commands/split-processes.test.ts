@@ -13,6 +13,7 @@ import { downlinkAccount, edgeConfig, serviceConfig } from '../../../app/layout.
 import { testKafka } from '../../helpers/kafka.js';
 import { backendConfig, testVin } from '../../helpers/backend.js';
 import { isAlive } from '../../helpers/process.js';
+import { waitFor } from '../../helpers/poll.js';
 import { apiClient, OPERATOR, TOKENS, testCar, waitKnown } from './helpers.js';
 
 test('two edges and a service: each car gets its command once, from its own edge, and it comes back SUCCEEDED', async (t) => {
@@ -52,8 +53,11 @@ test('two edges and a service: each car gets its command once, from its own edge
   for (const id of ids) {
     const done = await api('GET', `/api/v1/commands/${id}?waitMs=20000`, OPERATOR);
     assert.equal(done.body.status, 'SUCCEEDED');
+    // the REST answer and the IPC message that forwards the transition race each other
+    const forwarded = () => transitions.filter((tr) => tr.commandId === id).map((tr) => tr.to);
+    await waitFor(() => forwarded().includes('SUCCEEDED'), { timeoutMs: 10_000, what: `SUCCEEDED of ${id} forwarded to the parent` });
     assert.deepEqual(
-      transitions.filter((tr) => tr.commandId === id).map((tr) => tr.to),
+      forwarded(),
       ['CREATED', 'SENT', 'DELIVERED', 'SUCCEEDED'],
       'every transition reached the parent, in order',
     );
