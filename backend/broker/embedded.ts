@@ -19,6 +19,7 @@ import type { BackendConfig } from '../config.js';
 import { withRetainedIndex, type RetainedStore } from './retained-index.js';
 import { guardConnection } from './connection-guard.js';
 import { redisSeams, withinDeadline } from './redis-cluster.js';
+import { localEmitter } from './local-emitter.js';
 import { RefusalLog, truncate } from './refusal-log.js';
 
 export type MqttConfig = DeepReadonly<BackendConfig['mqtt']>;
@@ -53,7 +54,12 @@ export async function startEmbeddedBroker(
   const redis = config.redisUrl === '' ? undefined : redisSeams(config.redisUrl);
   let aedes: Aedes;
   try {
-    const creating = Aedes.createBroker({ connectTimeout: config.preAuthTimeoutMs, ...aedesOptions, ...redis?.options });
+    const creating = Aedes.createBroker({
+      connectTimeout: config.preAuthTimeoutMs,
+      mq: localEmitter() as unknown as AedesOptions['mq'],
+      ...aedesOptions,
+      ...redis?.options,
+    });
     aedes = redis ? await withinDeadline(creating, config.redisUrl, 15_000) : await creating;
   } catch (err) {
     const mq = redis?.options.mq as { close(cb: () => void): void } | undefined;

@@ -16,11 +16,11 @@
  */
 import { createRequire } from 'node:module';
 import type { AedesOptions } from 'aedes';
-import mqemitter from 'mqemitter';
 import { V2xError } from '../../core/errors.js';
 import { logger } from '../../core/log.js';
 import { kindInfo, kindOfTopicSuffix } from '../../protocol/kinds.js';
 import { TOPIC_PREFIX } from '../../protocol/topics.js';
+import { localEmitter } from './local-emitter.js';
 
 const require = createRequire(import.meta.url);
 
@@ -101,8 +101,7 @@ export function redisSeams(url: string): RedisSeams {
   const mqemitterRedis = require('mqemitter-redis') as EmitterFactory;
   const shared = mqemitterRedis(opts);
   shared.state.on('error', (err) => log.warn({ err: err.message, redis: url }, 'Redis (broker routing) error'));
-  // as aedes makes its own: MQTT-4.7.1-3, '+' matches an empty level
-  const mq = routedEmitter(mqemitter({ matchEmptyLevels: true }) as unknown as Emitter, shared);
+  const mq = routedEmitter(localEmitter() as unknown as Emitter, shared);
   const persistence = new Persistence(opts);
   let closed = false;
   return {
