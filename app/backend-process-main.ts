@@ -78,6 +78,7 @@ process.on('disconnect', () => {
 
 async function probe(reset: boolean): Promise<BackendProbe> {
   const cpu = process.cpuUsage();
+  const mem = process.memoryUsage();
   const out: BackendProbe = {
     cpuUs: cpu.user + cpu.system,
     loopDelayMs: {
@@ -88,7 +89,10 @@ async function probe(reset: boolean): Promise<BackendProbe> {
     },
     gcPauseMs: percentiles(gcPauses),
     majorGcPauseMs: percentiles(majorGcPauses),
-    heapUsedMb: Math.round(process.memoryUsage().heapUsed / 1e6),
+    heapUsedMb: Math.round(mem.heapUsed / 1e6),
+    heapTotalMb: Math.round(mem.heapTotal / 1e6),
+    externalMb: Math.round(mem.external / 1e6),
+    arrayBuffersMb: Math.round(mem.arrayBuffers / 1e6),
     ...(heapAfterMajorGc !== undefined && { heapAfterMajorGcMb: Math.round(heapAfterMajorGc / 1e6) }),
     metrics: backend === undefined ? [] : ((await backend.metrics.registry.getMetricsAsJSON()) as unknown as MetricJson[]),
     health: backend?.health() ?? { starting: true },

@@ -51,6 +51,12 @@ export interface BackendProbe {
   readonly majorGcPauseMs: Percentiles;
   /** V8 heap in use now, MB. */
   readonly heapUsedMb: number;
+  /** V8 heap reserved (used and free), MB: RSS above it is memory outside V8's heap. */
+  readonly heapTotalMb: number;
+  /** Memory of C++ objects bound to JS objects, Buffers included, MB. */
+  readonly externalMb: number;
+  /** Of that, ArrayBuffers and Buffers, MB. */
+  readonly arrayBuffersMb: number;
   /** V8 heap in use just after the last full (mark-compact) collection, MB; absent before the first. */
   readonly heapAfterMajorGcMb?: number;
   /** The process's Prometheus registry. */

@@ -13,6 +13,11 @@ export interface ProcessSample {
   readonly heapMb: number | undefined;
   /** V8 heap in use just after the last full GC (live objects only); undefined before the first or where not exposed. */
   readonly liveHeapMb?: number | undefined;
+  /** V8 heap reserved; with external, what RSS is made of (the rest: native allocations, code, stacks). */
+  readonly heapTotalMb?: number;
+  /** Buffers and other memory bound to JS objects, outside V8's heap. */
+  readonly externalMb?: number;
+  readonly arrayBuffersMb?: number;
   readonly loopP99Ms: number | undefined;
   readonly loopMaxMs: number | undefined;
 }
@@ -36,12 +41,16 @@ export function rssFromStatus(text: string): number | undefined {
 
 /** A backend process's sample: its probe, and its RSS (read by the caller from /proc). */
 export function backendSample(
-  probe: Pick<BackendProbe, 'heapUsedMb' | 'heapAfterMajorGcMb' | 'loopDelayMs'>,
+  probe: Pick<BackendProbe, 'heapUsedMb' | 'heapAfterMajorGcMb' | 'loopDelayMs'> &
+    Partial<Pick<BackendProbe, 'heapTotalMb' | 'externalMb' | 'arrayBuffersMb'>>,
   rssMb: number,
 ): ProcessSample {
   return {
     rssMb,
     heapMb: r1(probe.heapUsedMb),
+    ...(probe.heapTotalMb !== undefined && { heapTotalMb: r1(probe.heapTotalMb) }),
+    ...(probe.externalMb !== undefined && { externalMb: r1(probe.externalMb) }),
+    ...(probe.arrayBuffersMb !== undefined && { arrayBuffersMb: r1(probe.arrayBuffersMb) }),
     ...(probe.heapAfterMajorGcMb !== undefined && { liveHeapMb: r1(probe.heapAfterMajorGcMb) }),
     loopP99Ms: r1(probe.loopDelayMs.p99),
     loopMaxMs: r1(probe.loopDelayMs.max),

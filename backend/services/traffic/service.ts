@@ -18,7 +18,8 @@ import type { CarWarning } from '../../../protocol/schemas/warnings.js';
 import type { Telemetry } from '../../../protocol/schemas/telemetry.js';
 import { TrafficDetector, type DetectorOptions } from './detector.js';
 import type { Fix, Jam, JamEvent, JamWarning, MatchedFix, SegmentStatus, SpeedForecast } from './types.js';
-import { carsHeadingTowards, upstreamWithin, type WarnSelect } from './upstream.js';
+import { type WarnSelect } from './upstream.js';
+import { warnCarsTowards } from './warn-fanout.js';
 
 export interface TrafficServiceOptions {
   readonly stepMs?: number;
@@ -259,28 +260,20 @@ export class TrafficService {
         avoid: [p.segmentId],
       });
     }
+    const fanout = { distanceM: this.#distM, ttlMs: this.#ttlMs, select: this.#select };
     for (const t of targets) {
-      const up = upstreamWithin(this.network, t.segment, this.#distM);
-      const seg = this.network.segments[t.segment] as { id: string; geometry: readonly (readonly [number, number])[] };
-      const at = seg.geometry[0] as readonly [number, number];
-      const cars = carsHeadingTowards(this.network, this.detector.matcher.recentPaths(), t.segment, up, this.#distM, atMs, this.#select);
-      for (const c of cars) {
-        const k = `${c.vin}|${t.key}`;
-        if (this.#warned.has(k)) continue;
-        this.#warned.set(k, atMs + this.#ttlMs);
-        out.push({
-          warningId: `tj-${atMs.toString(36)}-${(this.#warningSeq++).toString(36)}`,
-          vin: c.vin,
-          type: 'traffic_jam',
-          severity: t.severity,
-          position: { lat: at[1], lon: at[0] },
-          radiusM: Math.min(100_000, Math.round(t.lengthM)),
-          segmentId: seg.id,
-          ...(t.speedMps === undefined ? {} : { speedKmh: Math.round(t.speedMps * 3.6 * 100) / 100 }),
-          message: t.message,
-          issuedAt: atMs,
-          expiresAt: atMs + this.#ttlMs,
-        });
+      const content = { ...t, atMs, ...(t.speedMps === undefined ? {} : { speedMps: t.speedMps }) };
+      const warnings = warnCarsTowards(
+        this.network,
+        this.detector.matcher,
+        t.segment,
+        content,
+        fanout,
+        this.#warned,
+        () => `tj-${atMs.toString(36)}-${(this.#warningSeq++).toString(36)}`,
+      );
+      for (const w of warnings) {
+        out.push(w);
         avoid.push(t.avoid);
       }
     }

@@ -99,39 +99,51 @@ export class WarningFanout {
     for (const [k, exp] of this.#warned) if (exp <= t.atMs) this.#warned.delete(k);
     const s = this.#net.segmentIndexById.get(t.segmentId);
     if (s === undefined) return [];
-    const up = upstreamWithin(this.#net, s, this.#o.distanceM);
-    const seg = this.#net.segments[s] as { id: string; geometry: readonly (readonly [number, number])[] };
-    const at = seg.geometry[0] as readonly [number, number];
-    const cars = carsHeadingTowards(
-      this.#net,
-      this.#matcher.recentPaths(),
-      s,
-      up,
-      this.#o.distanceM,
-      t.atMs,
-      this.#o.select ?? 'approaching',
-    );
-    const out: CarWarning[] = [];
-    for (const c of cars) {
-      const k = `${c.vin}|${t.key}`;
-      if (this.#warned.has(k)) continue;
-      this.#warned.set(k, t.atMs + this.#o.ttlMs);
-      out.push({
-        warningId: warningIdOf(c.vin, t.key, t.atMs),
-        vin: c.vin,
-        type: 'traffic_jam',
-        severity: t.severity,
-        position: { lat: at[1], lon: at[0] },
-        radiusM: Math.min(100_000, Math.round(t.lengthM)),
-        segmentId: seg.id,
-        ...(t.speedMps === undefined ? {} : { speedKmh: Math.round(t.speedMps * 3.6 * 100) / 100 }),
-        message: t.message,
-        issuedAt: t.atMs,
-        expiresAt: t.atMs + this.#o.ttlMs,
-      });
-    }
-    return out;
+    return warnCarsTowards(this.#net, this.#matcher, s, t, this.#o, this.#warned, (vin) => warningIdOf(vin, t.key, t.atMs));
   }
+}
+
+/** What a warning says about its segment: WarningTarget without the segment's id (the caller has its index). */
+export type WarningContent = Omit<WarningTarget, 'segmentId'>;
+
+/**
+ * The warnings of one target: each car upstream of segment `s` (within distanceM of road) and heading
+ * towards it gets one, once per car and key while `warned` (vin|key -> expiry) remembers it. Ids come
+ * from `idOf`. The one place a warning is built, for one instance (TrafficService) and for many (WarningFanout).
+ */
+export function warnCarsTowards(
+  net: RoadNetwork,
+  matcher: MapMatcher,
+  s: number,
+  t: WarningContent,
+  o: FanoutOptions,
+  warned: Map<string, number>,
+  idOf: (vin: string) => string,
+): CarWarning[] {
+  const up = upstreamWithin(net, s, o.distanceM);
+  const seg = net.segments[s] as { id: string; geometry: readonly (readonly [number, number])[] };
+  const at = seg.geometry[0] as readonly [number, number];
+  const cars = carsHeadingTowards(net, matcher.recentPaths(), s, up, o.distanceM, t.atMs, o.select ?? 'approaching');
+  const out: CarWarning[] = [];
+  for (const c of cars) {
+    const k = `${c.vin}|${t.key}`;
+    if (warned.has(k)) continue;
+    warned.set(k, t.atMs + o.ttlMs);
+    out.push({
+      warningId: idOf(c.vin),
+      vin: c.vin,
+      type: 'traffic_jam',
+      severity: t.severity,
+      position: { lat: at[1], lon: at[0] },
+      radiusM: Math.min(100_000, Math.round(t.lengthM)),
+      segmentId: seg.id,
+      ...(t.speedMps === undefined ? {} : { speedKmh: Math.round(t.speedMps * 3.6 * 100) / 100 }),
+      message: t.message,
+      issuedAt: t.atMs,
+      expiresAt: t.atMs + o.ttlMs,
+    });
+  }
+  return out;
 }
 
 /** Deterministic (a replayed target gives the same id, which the car shows once): `tj-<at ms, base 36>-<hash>`. */
