@@ -14,6 +14,7 @@ import type { Admin, Consumer, InRecord, KafkaClient } from '../../kafka/types.j
 import { BULK_FETCH } from '../../kafka/types.js';
 import { catchUp } from '../../services/commands/catch-up.js';
 import type { VehicleStore } from './store.js';
+import { CarSlabs } from './car-slabs.js';
 
 const log = logger('vehicles');
 
@@ -43,6 +44,7 @@ export async function startFleetFeed(deps: FleetFeedDeps): Promise<FleetFeed> {
   const next = new Map<string, Map<number, number>>();
   const consumers: Consumer[] = [];
   let refused = 0;
+  const slabs = new CarSlabs();
   let admin: Admin | undefined;
 
   const track = (records: readonly InRecord[]): void => {
@@ -102,8 +104,8 @@ export async function startFleetFeed(deps: FleetFeedDeps): Promise<FleetFeed> {
           refused++;
           continue;
         }
-        // a copy: the record's bytes may be a slice of the whole fetched batch
-        store.applyTelemetry(d.value, Buffer.from(r.value), seenAt);
+        // a copy: the record's bytes may be a slice of the whole fetched batch (car-slabs.ts)
+        store.applyTelemetry(d.value, slabs.copy(d.value.vin, r.value), seenAt);
         deps.onMessage?.('telemetry', seenAt - d.value.ts, d.value);
       }
       track(records);
