@@ -1,7 +1,7 @@
 /**
  * Drives a range of the fleet split over several units (worker threads, or child processes that
  * run their own workers): waits until all are ready, starts them on one clock, relays speed caps
- * between the replicas of the traffic model, keeps the latest stats of each and adds them up, and
+ * between the replicas of the traffic model and the cars' warnings to the shared model thread, keeps the latest stats of each and adds them up, and
  * stops them (final stats, then exit). A unit that fails before it is ready fails the whole start.
  */
 import { toV2xError, V2xError } from '../../core/errors.js';
@@ -113,6 +113,9 @@ export class Coordinator {
                 break;
               case 'truth':
                 o.onTruth?.(m.records);
+                break;
+              case 'warning':
+                model?.warn(m.warning);
                 break;
               case 'speedCap':
                 for (const other of this.units) if (other !== unit) other.send({ type: 'speedCap', car: m.car, mps: m.mps });

@@ -4,6 +4,7 @@
  * `UnitToParent` and `ParentToUnit` are all that crosses a thread or process boundary.
  */
 import type { GroundTruthRecord } from '../traffic/ground-truth.js';
+import type { DriverWarning } from '../traffic/warned-drivers.js';
 import type { StatsSnapshot } from '../../mqtt/stats.js';
 import type { SimSettings } from '../config.js';
 import type { SimCounters } from './counters.js';
@@ -53,6 +54,8 @@ export type UnitToParent =
   | { readonly type: 'stats'; readonly stats: UnitStats; readonly final: boolean }
   | { readonly type: 'truth'; readonly records: readonly GroundTruthRecord[] }
   | { readonly type: 'speedCap'; readonly car: number; readonly mps: number }
+  /** A car of a worker over the shared model received a warning: for the model thread (via the coordinator). */
+  | { readonly type: 'warning'; readonly warning: DriverWarning }
   | { readonly type: 'fatal'; readonly code: string; readonly message: string };
 
 export type ParentToUnit =

@@ -25,7 +25,9 @@ try {
     replay !== undefined
       ? new ReplayWorld(replay)
       : init.traffic !== undefined
-        ? new SharedWorld(init.traffic.buffers, init.start, init.traffic.reader)
+        ? new SharedWorld(init.traffic.buffers, init.start, init.traffic.reader, {
+            onWarning: (warning) => post({ type: 'warning', warning }),
+          })
         : new World(init.settings, { groundTruth: init.groundTruth, start: init.start, end: init.end });
   slice = new FleetSlice({
     ...(replay !== undefined && {

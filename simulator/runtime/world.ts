@@ -15,6 +15,7 @@ import { loadScenarioFile, type Scenario } from '../scenario/scenario.js';
 import type { GroundTruthRecord } from '../traffic/ground-truth.js';
 import type { CarKinematics } from '../traffic/kinematics.js';
 import { TrafficModel } from '../traffic/model.js';
+import { WarnedDrivers, type ReceivedWarning } from '../traffic/warned-drivers.js';
 import { ParkingController } from './parking.js';
 import type { SimWorld } from './sim-world.js';
 
@@ -25,7 +26,7 @@ export function seedOf(text: string): Seed {
 
 export type WorldSettings = Pick<
   SimSettings,
-  'seed' | 'cars' | 'city' | 'scenario' | 'parkShare' | 'initialParkedShare' | 'parkMinutes' | 'traffic'
+  'seed' | 'cars' | 'city' | 'scenario' | 'parkShare' | 'initialParkedShare' | 'parkMinutes' | 'traffic' | 'rerouteShare'
 >;
 
 export interface WorldOptions {
@@ -46,6 +47,8 @@ export class World implements SimWorld {
   readonly network: RoadNetwork;
   readonly model: TrafficModel;
   readonly parking: ParkingController;
+  /** Drivers who received a warning: their detours and the ground truth of each decision. */
+  readonly warned: WarnedDrivers;
   readonly tickMs: number;
   /** Model index of fleet car g = g - offset (0 when the model holds the whole fleet). */
   readonly offset: number;
@@ -81,6 +84,12 @@ export class World implements SimWorld {
       initialShare: settings.initialParkedShare,
       minutes: settings.parkMinutes,
     });
+    this.warned = new WarnedDrivers(this.model, {
+      seed: settings.seed,
+      share: settings.rerouteShare,
+      records: options.groundTruth,
+      isParked: (c) => this.parking.isParked(c),
+    });
   }
 
   /** Simulated ms since the start. */
@@ -88,11 +97,16 @@ export class World implements SimWorld {
     return Math.round(this.model.timeS * 1000);
   }
 
-  /** One model tick, then parking. */
+  /** One model tick, then parking and the warned drivers' progress. */
   tick(): boolean {
     this.model.step(this.model.tickSeconds);
     this.parking.afterTick(this.model, this.timeMs);
+    this.warned.afterTick();
     return true;
+  }
+
+  warn(k: number, w: ReceivedWarning): void {
+    this.warned.receive({ ...w, car: this.#m0 + k });
   }
 
   read(k: number, _atMs: number, out: CarKinematics): CarKinematics {
@@ -120,6 +134,8 @@ export class World implements SimWorld {
   }
 
   takeRecords(): readonly GroundTruthRecord[] {
-    return this.model.takeRecords();
+    const records: GroundTruthRecord[] = this.model.takeRecords();
+    for (const r of this.warned.takeRecords()) records.push(r);
+    return records;
   }
 }

@@ -15,6 +15,7 @@ const settings: WorldSettings = {
   initialParkedShare: 0.2,
   parkMinutes: [5, 45],
   traffic: 'fleet',
+  rerouteShare: 0.3,
 };
 const fleet = (): World => new World(settings, { groundTruth: false, start: 0, end: settings.cars });
 
