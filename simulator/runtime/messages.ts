@@ -54,7 +54,10 @@ export type UnitToParent =
   | { readonly type: 'stats'; readonly stats: UnitStats; readonly final: boolean }
   | { readonly type: 'truth'; readonly records: readonly GroundTruthRecord[] }
   | { readonly type: 'speedCap'; readonly car: number; readonly mps: number }
-  /** A car of a worker over the shared model received a warning: for the model thread (via the coordinator). */
+  /**
+   * A car received a warning: for the shared model thread (via the coordinator), or decided in this
+   * unit's replica of the fleet's model and relayed to the other replicas (as speed caps are).
+   */
   | { readonly type: 'warning'; readonly warning: DriverWarning }
   | { readonly type: 'fatal'; readonly code: string; readonly message: string };
 
@@ -69,6 +72,8 @@ export type ParentToUnit =
     }
   | { readonly type: 'control'; readonly control: UnitControl }
   | { readonly type: 'speedCap'; readonly car: number; readonly mps: number }
+  /** A warning decided in another unit: apply it to this unit's model of the fleet. */
+  | { readonly type: 'warning'; readonly warning: DriverWarning }
   | { readonly type: 'stop' };
 
 export function isUnitMessage(v: unknown): v is UnitToParent {

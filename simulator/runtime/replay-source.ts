@@ -130,6 +130,8 @@ export class ReplayWorld implements SimWorld {
 
   /** A replayed car drives its trace: a warning changes nothing. */
   warn(): void {}
+
+  warnFleetCar(): void {}
 }
 
 /** The replay data of the unit that drives vehicles [start, end) of `trace`. */

@@ -115,6 +115,9 @@ export class SharedWorld implements SimWorld {
     this.#onWarning?.({ ...w, car: this.#start + k });
   }
 
+  /** The model thread hears of every warning through the coordinator. */
+  warnFleetCar(): void {}
+
   /** Ground truth comes from the model thread itself. */
   takeRecords(): readonly GroundTruthRecord[] {
     return NO_RECORDS;

@@ -6,7 +6,7 @@
  */
 import type { GroundTruthRecord } from '../traffic/ground-truth.js';
 import type { CarKinematics } from '../traffic/kinematics.js';
-import type { ReceivedWarning } from '../traffic/warned-drivers.js';
+import type { DriverWarning, ReceivedWarning } from '../traffic/warned-drivers.js';
 
 /** When cars come and go, for a world whose cars are not all there from the start (a replay). */
 export interface CarPresence {
@@ -49,6 +49,8 @@ export interface SimWorld {
    * model's warned-drivers.ts, wherever the model runs; a replayed car ignores it).
    */
   warn(k: number, w: ReceivedWarning): void;
+  /** A warning decided in another unit, for fleet car `w.car` (relayed between replicas of the fleet's model). */
+  warnFleetCar(w: DriverWarning): void;
   /** Ground-truth records since the last call (empty when none are kept). */
   takeRecords(): readonly GroundTruthRecord[];
 }

@@ -28,7 +28,12 @@ try {
         ? new SharedWorld(init.traffic.buffers, init.start, init.traffic.reader, {
             onWarning: (warning) => post({ type: 'warning', warning }),
           })
-        : new World(init.settings, { groundTruth: init.groundTruth, start: init.start, end: init.end });
+        : new World(init.settings, {
+            groundTruth: init.groundTruth,
+            start: init.start,
+            end: init.end,
+            onWarned: (warning) => post({ type: 'warning', warning }),
+          });
   slice = new FleetSlice({
     ...(replay !== undefined && {
       cars: replayCars(
@@ -68,6 +73,9 @@ port.on('message', (m: unknown) => {
       break;
     case 'speedCap':
       slice.capSpeed(msg.car, msg.mps);
+      break;
+    case 'warning':
+      slice.world.warnFleetCar(msg.warning);
       break;
     case 'control':
       slice.control(msg.control);

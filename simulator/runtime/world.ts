@@ -15,7 +15,7 @@ import { loadScenarioFile, type Scenario } from '../scenario/scenario.js';
 import type { GroundTruthRecord } from '../traffic/ground-truth.js';
 import type { CarKinematics } from '../traffic/kinematics.js';
 import { TrafficModel } from '../traffic/model.js';
-import { WarnedDrivers, type ReceivedWarning } from '../traffic/warned-drivers.js';
+import { WarnedDrivers, type DriverWarning, type ReceivedWarning } from '../traffic/warned-drivers.js';
 import { ParkingController } from './parking.js';
 import type { SimWorld } from './sim-world.js';
 
@@ -34,6 +34,8 @@ export interface WorldOptions {
   /** The unit's cars [start, end): with traffic 'slice' the model holds only these. */
   readonly start: number;
   readonly end: number;
+  /** A replica of the fleet's model (`--traffic fleet` without the model thread): a warning applied here, for the other replicas. */
+  readonly onWarned?: (w: DriverWarning) => void;
 }
 
 export function loadNetwork(settings: Pick<SimSettings, 'seed' | 'city' | 'scenario'>, scenario?: Scenario): RoadNetwork {
@@ -57,6 +59,7 @@ export class World implements SimWorld {
   /** Model index of the unit's car 0. */
   readonly #m0: number;
   readonly #fleet: boolean;
+  readonly #onWarned: ((w: DriverWarning) => void) | undefined;
 
   constructor(settings: WorldSettings, options: WorldOptions) {
     const scenario = settings.scenario === '' ? undefined : loadScenarioFile(settings.scenario);
@@ -65,6 +68,7 @@ export class World implements SimWorld {
     this.offset = slice ? options.start : 0;
     this.#m0 = options.start - this.offset;
     this.#fleet = !slice;
+    this.#onWarned = slice ? undefined : options.onWarned;
     const first = this.network.segments[0]?.geometry[0];
     this.anchor = { lon: first?.[0] ?? 11.575, lat: first?.[1] ?? 48.137 };
     const cars = slice ? options.end - options.start : settings.cars;
@@ -106,7 +110,13 @@ export class World implements SimWorld {
   }
 
   warn(k: number, w: ReceivedWarning): void {
-    this.warned.receive({ ...w, car: this.#m0 + k });
+    const warning = { ...w, car: this.#m0 + k };
+    this.warned.receive(warning);
+    this.#onWarned?.(warning);
+  }
+
+  warnFleetCar(w: DriverWarning): void {
+    if (this.#fleet) this.warned.receive(w);
   }
 
   read(k: number, _atMs: number, out: CarKinematics): CarKinematics {
