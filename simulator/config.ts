@@ -130,6 +130,11 @@ export const simConfigSchema = Type.Object(
       description:
         'share of cars warned of a jam ahead on their route (MQTT warnings) that take a detour around it (a seeded draw per car and warning; 0 = none)',
     }),
+    rerouteWhen: Type.Union([Type.Literal('always'), Type.Literal('faster')], {
+      default: 'always',
+      description:
+        "always: a driver drawn to reroute takes the detour; faster: only when the detour is expected to be faster than the original route at the model's current speeds",
+    }),
     coverageHolesPerHour: Type.Number({ minimum: 0, default: 0.5, description: 'coverage holes per driving hour per car' }),
     coverageHoleS: Type.Array(Type.Number({ minimum: 0 }), {
       minItems: 2,
@@ -217,6 +222,8 @@ export interface SimSettings {
   readonly sleep: boolean;
   /** Share of warned cars with the warned place ahead that take a detour (warned-drivers.ts). */
   readonly rerouteShare: number;
+  /** 'faster': a drawn driver takes the detour only when it is expected to be faster. */
+  readonly rerouteWhen: 'always' | 'faster';
   readonly coverageHolesPerHour: number;
   readonly coverageHoleS: readonly [number, number];
   readonly statusIntervalMs: number;
@@ -362,6 +369,7 @@ export function resolveSimSettings(c: Input): SimSettings {
     parkMinutes: range(c.parkMinutes, 'sim.parkMinutes'),
     sleep: c.sleep,
     rerouteShare: c.rerouteShare,
+    rerouteWhen: c.rerouteWhen,
     coverageHolesPerHour: c.coverageHolesPerHour,
     coverageHoleS: range(c.coverageHoleS, 'sim.coverageHoleS'),
     statusIntervalMs: Math.round(c.statusIntervalS * 1000),

@@ -56,6 +56,11 @@ export const simOptions: Readonly<Record<string, OptionSpec>> = {
     'sim.groundTruth',
   ),
   'reroute-share': str('X', 'share of cars warned of a jam ahead that take a detour, 0..1 (0 = none)', 'sim.rerouteShare'),
+  'reroute-when': str(
+    'always|faster',
+    'a drawn driver always takes the detour, or only when it is expected to be faster',
+    'sim.rerouteWhen',
+  ),
   traffic: str('fleet|slice', 'model the whole fleet in every worker, or only its own cars', 'sim.traffic'),
   'start-time': str('ISO', "the cars' clock at the start (default: now)", 'sim.startTime'),
   'gps-noise': str('M', 'GPS white noise of every fix, metres per axis', 'sim.gpsNoiseM'),

@@ -24,7 +24,7 @@ export interface ReroutingReport {
   /** Warnings a car decided on (one per car and warning). */
   readonly decisions: number;
   readonly byReason: Readonly<Partial<Record<DecisionReason, number>>>;
-  /** Decisions where the warned place was ahead and a detour existed (rerouted + declined). */
+  /** Decisions where the warned place was ahead and a detour existed (rerouted, declined, detour_slower). */
   readonly eligible: number;
   readonly rerouted: number;
   /** Rerouted cars: expected (original route) - actual, over those that reached the rejoin point. */
@@ -32,8 +32,8 @@ export interface ReroutingReport {
   /** Rerouted cars that left their route before the rejoin point (gridlock relief, a closure), or had not reached it at the end. */
   readonly reroutedLeftRoute: number;
   readonly reroutedPending: number;
-  /** Declined drivers on their original route: expected - actual (how far the estimate is off). */
-  readonly declined: SavedTime;
+  /** Drivers who stayed on their original route (declined, detour_slower): expected - actual (how far the estimate is off). */
+  readonly stayed: SavedTime;
   /** Rerouted cars: what the estimate promised (original - detour expected), median seconds. */
   readonly promisedMedianS: number;
 }
@@ -81,18 +81,18 @@ export function scoreRerouting(records: readonly GroundTruthRecord[]): Rerouting
       if (reached) saved.push(o.savedS as number);
       else if (o === undefined) pending++;
       else leftRoute++;
-    } else if (d.reason === 'declined' && reached) declined.push(o.savedS as number);
+    } else if ((d.reason === 'declined' || d.reason === 'detour_slower') && reached) declined.push(o.savedS as number);
   }
   promised.sort((a, b) => a - b);
   return {
     decisions: decisions.size,
     byReason,
-    eligible: rerouted + (byReason.declined ?? 0),
+    eligible: rerouted + (byReason.declined ?? 0) + (byReason.detour_slower ?? 0),
     rerouted,
     saved: savedOf(saved),
     reroutedLeftRoute: leftRoute,
     reroutedPending: pending,
-    declined: savedOf(declined),
+    stayed: savedOf(declined),
     promisedMedianS: promised.length === 0 ? Number.NaN : round1(median(promised)),
   };
 }
@@ -107,6 +107,6 @@ export function formatRerouting(r: ReroutingReport): string {
     `rerouting   ${r.decisions} decisions on warnings (${reasons === '' ? 'none' : reasons}); ${r.eligible} with the warned place ahead and a detour, ${r.rerouted} rerouted`,
     `time saved  ${r.saved.count} rerouted cars reached the rejoin point: total ${s(r.saved.totalS)}, median ${s(r.saved.medianS)}, mean ${s(r.saved.meanS)} ` +
       `(expected on the original route - actual; promised median ${s(r.promisedMedianS)}; ${r.reroutedLeftRoute} left the route, ${r.reroutedPending} not there yet)`,
-    `declined    ${r.declined.count} stayed on the original route: expected - actual median ${s(r.declined.medianS)}, mean ${s(r.declined.meanS)}`,
+    `stayed      ${r.stayed.count} stayed on the original route: expected - actual median ${s(r.stayed.medianS)}, mean ${s(r.stayed.meanS)}`,
   ].join('\n');
 }

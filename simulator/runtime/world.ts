@@ -26,7 +26,7 @@ export function seedOf(text: string): Seed {
 
 export type WorldSettings = Pick<
   SimSettings,
-  'seed' | 'cars' | 'city' | 'scenario' | 'parkShare' | 'initialParkedShare' | 'parkMinutes' | 'traffic' | 'rerouteShare'
+  'seed' | 'cars' | 'city' | 'scenario' | 'parkShare' | 'initialParkedShare' | 'parkMinutes' | 'traffic' | 'rerouteShare' | 'rerouteWhen'
 >;
 
 export interface WorldOptions {
@@ -91,6 +91,7 @@ export class World implements SimWorld {
     this.warned = new WarnedDrivers(this.model, {
       seed: settings.seed,
       share: settings.rerouteShare,
+      onlyIfFaster: settings.rerouteWhen === 'faster',
       records: options.groundTruth,
       isParked: (c) => this.parking.isParked(c),
     });

@@ -41,7 +41,16 @@ export interface DriverWarning extends ReceivedWarning {
 }
 
 export type DecisionReason =
-  'rerouted' | 'declined' | 'not_ahead' | 'no_detour' | 'destination_warned' | 'expired' | 'not_a_place' | 'unknown_place' | 'parked';
+  | 'rerouted'
+  | 'declined'
+  | 'detour_slower'
+  | 'not_ahead'
+  | 'no_detour'
+  | 'destination_warned'
+  | 'expired'
+  | 'not_a_place'
+  | 'unknown_place'
+  | 'parked';
 
 export interface RerouteDecisionRecord {
   readonly type: 'reroute_decision';
@@ -109,6 +118,8 @@ export interface WarnedDriversOptions {
   readonly seed: string;
   /** Share of warned drivers with the warned place ahead who take a detour, 0..1. */
   readonly share: number;
+  /** A drawn driver takes the detour only when it is expected to be faster (else: `detour_slower`, and stays). */
+  readonly onlyIfFaster?: boolean;
   /** Keep ground-truth records. */
   readonly records: boolean;
   /** Is car c parked (a parked car does not drive around anything). */
@@ -127,6 +138,7 @@ export class WarnedDrivers {
   readonly decisions: Record<DecisionReason, number> = {
     rerouted: 0,
     declined: 0,
+    detour_slower: 0,
     not_ahead: 0,
     no_detour: 0,
     destination_warned: 0,
@@ -175,13 +187,15 @@ export class WarnedDrivers {
     const pos = st.pos[w.car] as number;
     const expectedS = travelTimeS(route, idx, pos, rejoin.originalIdx, net.segLength, speedOf);
     const detourExpectedS = travelTimeS(detour, 0, pos, rejoin.detourIdx, net.segLength, speedOf);
-    const rerouted = takesDetour(this.#o.share, detourDraw(this.#o.seed, w.vin, w.warningId));
+    const drawn = takesDetour(this.#o.share, detourDraw(this.#o.seed, w.vin, w.warningId));
+    const slower = drawn && this.#o.onlyIfFaster === true && !(detourExpectedS < expectedS);
+    const rerouted = drawn && !slower;
     if (rerouted) {
       st.routes[w.car] = detour;
       st.routeIdx[w.car] = 0;
     }
     const target = route[rejoin.originalIdx] as number;
-    this.#decide({ ...base, span, target, expectedS, detourExpectedS }, rerouted ? 'rerouted' : 'declined');
+    this.#decide({ ...base, span, target, expectedS, detourExpectedS }, rerouted ? 'rerouted' : slower ? 'detour_slower' : 'declined');
     this.#followed.push({
       id,
       car: w.car,

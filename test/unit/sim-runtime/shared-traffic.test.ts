@@ -16,6 +16,7 @@ const settings: WorldSettings = {
   parkMinutes: [5, 45],
   traffic: 'fleet',
   rerouteShare: 0.3,
+  rerouteWhen: 'always',
 };
 const fleet = (): World => new World(settings, { groundTruth: false, start: 0, end: settings.cars });
 

@@ -88,6 +88,28 @@ test('share 0: the driver stays on its route and is followed to the same point',
   assert.ok(o !== undefined && o.rerouted === false && (o.outcome === 'reached' || o.outcome === 'left_route'));
 });
 
+test('onlyIfFaster: a drawn driver takes the detour only when it is expected to be faster', () => {
+  const reasons: string[] = [];
+  for (const seed of [3, 4, 5]) {
+    const model = new TrafficModel(net, { seed, cars: 60 });
+    model.step(20);
+    const drivers = new WarnedDrivers(model, { seed: '7', share: 1, records: true, onlyIfFaster: true });
+    for (let c = 0; c < model.carCount; c++) {
+      const route = model.state.routes[c] as Int32Array;
+      const idx = model.state.routeIdx[c] as number;
+      if (route.length - idx >= 6) drivers.receive(warning(c, net.segments[route[idx + 2] as number]?.id as string));
+    }
+    for (const r of drivers.takeRecords()) {
+      const d = r as RerouteDecisionRecord;
+      reasons.push(d.reason);
+      if (d.reason === 'rerouted') assert.ok((d.detourExpectedS as number) < (d.expectedS as number), JSON.stringify(d));
+      if (d.reason === 'detour_slower') assert.ok((d.detourExpectedS as number) >= (d.expectedS as number) - 0.1, JSON.stringify(d));
+    }
+  }
+  assert.ok(!reasons.includes('declined'), 'share 1: every driver is drawn');
+  assert.ok(reasons.includes('detour_slower'), `some detours are slower (${reasons.join(',')})`);
+});
+
 test('warnings that are not for the route ahead, expired, or not a place change nothing and are recorded with the reason', () => {
   const { model, car } = setup();
   const drivers = new WarnedDrivers(model, { seed: '7', share: 1, records: true });

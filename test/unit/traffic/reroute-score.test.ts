@@ -59,7 +59,7 @@ test('travel time saved: expected on the original route - actual, over the rerou
   assert.deepEqual(r.saved, { count: 3, totalS: 170, medianS: 40, meanS: 56.7 });
   assert.equal(r.reroutedLeftRoute, 1);
   assert.equal(r.reroutedPending, 1);
-  assert.deepEqual(r.declined, { count: 1, totalS: -20, medianS: -20, meanS: -20 });
+  assert.deepEqual(r.stayed, { count: 1, totalS: -20, medianS: -20, meanS: -20 });
   assert.equal(r.promisedMedianS, 10);
   const text = formatRerouting(r);
   assert.match(text, /7 decisions/);
