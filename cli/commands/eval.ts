@@ -138,7 +138,10 @@ const trafficEval: LeafCommand = {
     const live = options.replay !== undefined || options.truth !== undefined;
     const speed = pick('replay-speed', (n) => n > 0 && n <= 1000, 'a number in (0, 1000]');
     const minVeh = pick('truth-min-vehicles', (n) => n >= 0, 'a number >= 0');
-    if (live)
+    const simTruth = typeof options['sim-truth'] === 'string';
+    if (simTruth && (live || options.scenario !== undefined))
+      problems.push('--sim-truth FILE reads a finished run: it does not go with --scenario, --replay, --network or --truth');
+    else if (live)
       for (const k of ['replay', 'network', 'truth'])
         if (typeof options[k] !== 'string') problems.push(`--${k} FILE is needed to score the live service`);
     if (problems.length > 0) {

@@ -63,6 +63,7 @@ test('warned MQTT cars reroute around a live jam, and eval traffic --sim-truth r
     workers: 1,
     groundTruth: truth,
     rerouteShare: 1,
+    connectTimeoutS: 120, // a loaded machine: the cars' first CONNECTs may take a while
   });
   const sim = runSim(t, settings);
 
