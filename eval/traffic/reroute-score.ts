@@ -34,6 +34,14 @@ export interface ReroutingReport {
   readonly reroutedPending: number;
   /** Drivers who stayed on their original route (declined, detour_slower): expected - actual (how far the estimate is off). */
   readonly stayed: SavedTime;
+  /**
+   * The randomised control: drivers the draw kept on their route who would otherwise have taken the
+   * detour (declined; with rerouteWhen faster, only those whose detour was expected faster). Their
+   * expected - actual is what the rerouted cars' figure is to be compared with.
+   */
+  readonly control: SavedTime;
+  /** saved.medianS - control.medianS: the median time the detours saved beyond the estimate's own error (NaN without both). */
+  readonly savedBeyondControlMedianS: number;
   /** Rerouted cars: what the estimate promised (original - detour expected), median seconds. */
   readonly promisedMedianS: number;
 }
@@ -67,6 +75,7 @@ export function scoreRerouting(records: readonly GroundTruthRecord[]): Rerouting
   const byReason: Partial<Record<DecisionReason, number>> = {};
   const saved: number[] = [];
   const declined: number[] = [];
+  const control: number[] = [];
   const promised: number[] = [];
   let rerouted = 0;
   let leftRoute = 0;
@@ -81,18 +90,26 @@ export function scoreRerouting(records: readonly GroundTruthRecord[]): Rerouting
       if (reached) saved.push(o.savedS as number);
       else if (o === undefined) pending++;
       else leftRoute++;
-    } else if ((d.reason === 'declined' || d.reason === 'detour_slower') && reached) declined.push(o.savedS as number);
+    } else if ((d.reason === 'declined' || d.reason === 'detour_slower') && reached) {
+      declined.push(o.savedS as number);
+      const faster = d.expectedS !== null && d.detourExpectedS !== null && d.detourExpectedS < d.expectedS;
+      if (d.reason === 'declined' && (!d.onlyIfFaster || faster)) control.push(o.savedS as number);
+    }
   }
   promised.sort((a, b) => a - b);
+  const savedT = savedOf(saved);
+  const controlT = savedOf(control);
   return {
     decisions: decisions.size,
     byReason,
     eligible: rerouted + (byReason.declined ?? 0) + (byReason.detour_slower ?? 0),
     rerouted,
-    saved: savedOf(saved),
+    saved: savedT,
     reroutedLeftRoute: leftRoute,
     reroutedPending: pending,
     stayed: savedOf(declined),
+    control: controlT,
+    savedBeyondControlMedianS: round1(savedT.medianS - controlT.medianS),
     promisedMedianS: promised.length === 0 ? Number.NaN : round1(median(promised)),
   };
 }
@@ -107,6 +124,7 @@ export function formatRerouting(r: ReroutingReport): string {
     `rerouting   ${r.decisions} decisions on warnings (${reasons === '' ? 'none' : reasons}); ${r.eligible} with the warned place ahead and a detour, ${r.rerouted} rerouted`,
     `time saved  ${r.saved.count} rerouted cars reached the rejoin point: total ${s(r.saved.totalS)}, median ${s(r.saved.medianS)}, mean ${s(r.saved.meanS)} ` +
       `(expected on the original route - actual; promised median ${s(r.promisedMedianS)}; ${r.reroutedLeftRoute} left the route, ${r.reroutedPending} not there yet)`,
-    `stayed      ${r.stayed.count} stayed on the original route: expected - actual median ${s(r.stayed.medianS)}, mean ${s(r.stayed.meanS)}`,
+    `stayed      ${r.stayed.count} stayed on the original route: expected - actual median ${s(r.stayed.medianS)}, mean ${s(r.stayed.meanS)}; ` +
+      `control (kept by the draw, would have rerouted) ${r.control.count}: median ${s(r.control.medianS)}; saved beyond the control, median ${s(r.savedBeyondControlMedianS)}`,
   ].join('\n');
 }

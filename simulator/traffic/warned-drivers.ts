@@ -67,6 +67,8 @@ export interface RerouteDecisionRecord {
   /** Segments of the route the warning covers (what a detour avoids). */
   readonly avoidSegmentIds: readonly string[];
   readonly share: number;
+  /** sim.rerouteWhen was 'faster': a drawn driver took the detour only when it was expected to be faster. */
+  readonly onlyIfFaster: boolean;
   readonly rerouted: boolean;
   readonly reason: DecisionReason;
   /** Where the detour rejoins the original route (or the destination); null without a detour. */
@@ -298,6 +300,7 @@ export class WarnedDrivers {
       segmentId: d.warned === undefined ? null : idOf(d.warned),
       avoidSegmentIds: (d.span?.avoid ?? []).map(idOf),
       share: this.#o.share,
+      onlyIfFaster: this.#o.onlyIfFaster === true,
       rerouted: reason === 'rerouted',
       reason,
       rejoinSegmentId: d.target === undefined ? null : idOf(d.target),

@@ -15,6 +15,7 @@ const decision = (id: string, reason: DecisionReason, expectedS: number | null, 
   segmentId: 's1',
   avoidSegmentIds: ['s1'],
   share: 0.5,
+  onlyIfFaster: false,
   rerouted: reason === 'rerouted',
   reason,
   rejoinSegmentId: expectedS === null ? null : 's9',
@@ -60,10 +61,28 @@ test('travel time saved: expected on the original route - actual, over the rerou
   assert.equal(r.reroutedLeftRoute, 1);
   assert.equal(r.reroutedPending, 1);
   assert.deepEqual(r.stayed, { count: 1, totalS: -20, medianS: -20, meanS: -20 });
+  assert.deepEqual(r.control, r.stayed, 'the declined driver is the control');
+  assert.equal(r.savedBeyondControlMedianS, 60);
   assert.equal(r.promisedMedianS, 10);
   const text = formatRerouting(r);
   assert.match(text, /7 decisions/);
   assert.match(text, /3 rerouted cars reached the rejoin point: total 170 s, median 40 s/);
+});
+
+test('the control: drivers kept by the draw; with onlyIfFaster only those whose detour was expected faster', () => {
+  const slowDetour = { ...decision('H:w', 'declined', 100, 150), onlyIfFaster: true };
+  const fastDetour = { ...decision('I:w', 'declined', 150, 100), onlyIfFaster: true };
+  const r = scoreRerouting([
+    slowDetour,
+    fastDetour,
+    decision('J:w', 'detour_slower', 100, 150),
+    outcome('H:w', false, 100, 100),
+    outcome('I:w', false, 150, 160),
+    outcome('J:w', false, 100, 95),
+  ]);
+  assert.equal(r.stayed.count, 3);
+  assert.deepEqual(r.control, { count: 1, totalS: -10, medianS: -10, meanS: -10 });
+  assert.ok(Number.isNaN(r.savedBeyondControlMedianS), 'no rerouted car: nothing to compare');
 });
 
 test('no decisions: zero counts, no median (null in JSON)', () => {
