@@ -75,7 +75,10 @@ export const simConfigSchema = Type.Object(
     }),
     shard: Type.String({ default: '0/1', description: 'the slice i/n of the fleet this run drives' }),
     summaryJson: Type.String({ default: '', description: 'write the final summary as JSON to this file' }),
-    groundTruth: Type.String({ default: '', description: 'write ground truth (incidents, per-segment truth) as JSONL to this file' }),
+    groundTruth: Type.String({
+      default: '',
+      description: "write ground truth (incidents, per-segment truth, warned drivers' decisions) as JSONL to this file",
+    }),
     traffic: Type.Union([Type.Literal('fleet'), Type.Literal('slice')], {
       default: 'fleet',
       description:
@@ -120,6 +123,18 @@ export const simConfigSchema = Type.Object(
       description: 'dwell range when parking, minutes',
     }),
     sleep: Type.Boolean({ default: true, description: 'parked cars sleep (disconnect) and wake on a schedule' }),
+    rerouteShare: Type.Number({
+      minimum: 0,
+      maximum: 1,
+      default: 0.3,
+      description:
+        'share of cars warned of a jam ahead on their route (MQTT warnings) that take a detour around it (a seeded draw per car and warning; 0 = none)',
+    }),
+    rerouteWhen: Type.Union([Type.Literal('always'), Type.Literal('faster')], {
+      default: 'always',
+      description:
+        "always: a driver drawn to reroute takes the detour; faster: only when the detour is expected to be faster than the original route at the model's current speeds",
+    }),
     coverageHolesPerHour: Type.Number({ minimum: 0, default: 0.5, description: 'coverage holes per driving hour per car' }),
     coverageHoleS: Type.Array(Type.Number({ minimum: 0 }), {
       minItems: 2,
@@ -205,6 +220,10 @@ export interface SimSettings {
   readonly initialParkedShare: number;
   readonly parkMinutes: readonly [number, number];
   readonly sleep: boolean;
+  /** Share of warned cars with the warned place ahead that take a detour (warned-drivers.ts). */
+  readonly rerouteShare: number;
+  /** 'faster': a drawn driver takes the detour only when it is expected to be faster. */
+  readonly rerouteWhen: 'always' | 'faster';
   readonly coverageHolesPerHour: number;
   readonly coverageHoleS: readonly [number, number];
   readonly statusIntervalMs: number;
@@ -349,6 +368,8 @@ export function resolveSimSettings(c: Input): SimSettings {
     initialParkedShare: c.initialParkedShare,
     parkMinutes: range(c.parkMinutes, 'sim.parkMinutes'),
     sleep: c.sleep,
+    rerouteShare: c.rerouteShare,
+    rerouteWhen: c.rerouteWhen,
     coverageHolesPerHour: c.coverageHolesPerHour,
     coverageHoleS: range(c.coverageHoleS, 'sim.coverageHoleS'),
     statusIntervalMs: Math.round(c.statusIntervalS * 1000),

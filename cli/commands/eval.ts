@@ -10,8 +10,16 @@
  * [--json FILE] [--html FILE] [--truth-min-vehicles N]` scores the live service instead: the
  * stack (Kafka, broker, bridge, traffic role) fed by the replayed trace over MQTT, against truth
  * from outside (SUMO edgeData XML or a segment,time,speed CSV): eval-live.ts.
+ *
+ * `v2x eval traffic --sim-truth FILE [--json FILE]` reports the travel time that warned MQTT cars
+ * saved by rerouting, from the ground truth the simulator wrote on the live stack (`v2x sim
+ * --ground-truth FILE`): decisions, rerouted cars, total and median seconds saved
+ * (eval/traffic/reroute-score.ts).
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { V2xError } from '../../core/errors.js';
+import { formatRerouting, scoreRerouting } from '../../eval/traffic/reroute-score.js';
+import { parseGroundTruthJsonl } from '../../eval/traffic/truth.js';
 import { runTrafficEvaluation, type EvaluationDetails } from '../../eval/traffic/evaluate.js';
 import type { TrafficReport } from '../../eval/traffic/score.js';
 import type { Command, LeafCommand } from '../command.js';
@@ -79,7 +87,8 @@ const trafficEval: LeafCommand = {
   summary: 'score jam detection, forecasts and warnings against the simulator ground truth',
   usage:
     '--scenario FILE --seed S [--speedup N] [--json FILE] [--duration S] [--warmup S] [--reroute-share X] [--compare]\n' +
-    '       --replay FILE --network FILE --truth FILE [--replay-speed N] [--warmup S] [--json FILE] [--html FILE]',
+    '       --replay FILE --network FILE --truth FILE [--replay-speed N] [--warmup S] [--json FILE] [--html FILE]\n' +
+    '       --sim-truth FILE [--json FILE]',
   options: {
     scenario: { type: 'string', valueName: 'FILE', description: 'scenario (default simulator/scenarios/incident.yaml)' },
     seed: { type: 'string', valueName: 'S', description: "seed (default: the scenario's)" },
@@ -99,6 +108,12 @@ const trafficEval: LeafCommand = {
       description: 'live mode: a true jam needs N vehicles on the segment (default 0)',
     },
     html: { type: 'string', valueName: 'FILE', description: 'live mode: write an HTML report with a timeline chart' },
+    'sim-truth': {
+      type: 'string',
+      valueName: 'FILE',
+      description:
+        'ground truth JSONL of an MQTT simulator run (v2x sim --ground-truth): report the travel time warned cars saved by rerouting',
+    },
     records: {
       type: 'string',
       valueName: 'FILE',
@@ -123,12 +138,34 @@ const trafficEval: LeafCommand = {
     const live = options.replay !== undefined || options.truth !== undefined;
     const speed = pick('replay-speed', (n) => n > 0 && n <= 1000, 'a number in (0, 1000]');
     const minVeh = pick('truth-min-vehicles', (n) => n >= 0, 'a number >= 0');
-    if (live)
+    const simTruth = typeof options['sim-truth'] === 'string';
+    if (simTruth && (live || options.scenario !== undefined))
+      problems.push('--sim-truth FILE reads a finished run: it does not go with --scenario, --replay, --network or --truth');
+    else if (live)
       for (const k of ['replay', 'network', 'truth'])
         if (typeof options[k] !== 'string') problems.push(`--${k} FILE is needed to score the live service`);
     if (problems.length > 0) {
       stderr.write(`CLI_USAGE: ${problems.join('; ')}\n`);
       return 2;
+    }
+    if (typeof options['sim-truth'] === 'string') {
+      const file = options['sim-truth'];
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch (err) {
+        throw new V2xError('CLI_USAGE', `--sim-truth: cannot read ${file}: ${(err as Error).message}`, { cause: err });
+      }
+      let records;
+      try {
+        records = parseGroundTruthJsonl(text);
+      } catch (err) {
+        throw new V2xError('CLI_USAGE', `--sim-truth: ${file} is not ground-truth JSONL: ${(err as Error).message}`, { cause: err });
+      }
+      const report = { rerouting: scoreRerouting(records) };
+      if (typeof options.json === 'string') writeFileSync(options.json, JSON.stringify(report, null, 2) + '\n');
+      stdout.write(`${formatRerouting(report.rerouting)}\n${JSON.stringify(report)}\n`);
+      return 0;
     }
     if (live) {
       const o: LiveEvalOptions = {

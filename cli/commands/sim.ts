@@ -50,7 +50,17 @@ export const simOptions: Readonly<Record<string, OptionSpec>> = {
   'source-addresses': str('A,B,...', 'local source addresses to spread connections over', 'sim.sourceAddresses'),
   shard: str('i/n', 'drive slice i of n of the fleet', 'sim.shard'),
   'summary-json': str('FILE', 'write the summary as JSON', 'sim.summaryJson'),
-  'ground-truth': str('FILE', 'write ground truth JSONL (incidents, per-segment truth every 10 s)', 'sim.groundTruth'),
+  'ground-truth': str(
+    'FILE',
+    "write ground truth JSONL (incidents, per-segment truth every 10 s, warned drivers' decisions)",
+    'sim.groundTruth',
+  ),
+  'reroute-share': str('X', 'share of cars warned of a jam ahead that take a detour, 0..1 (0 = none)', 'sim.rerouteShare'),
+  'reroute-when': str(
+    'always|faster',
+    'a drawn driver always takes the detour, or only when it is expected to be faster',
+    'sim.rerouteWhen',
+  ),
   traffic: str('fleet|slice', 'model the whole fleet in every worker, or only its own cars', 'sim.traffic'),
   'start-time': str('ISO', "the cars' clock at the start (default: now)", 'sim.startTime'),
   'gps-noise': str('M', 'GPS white noise of every fix, metres per axis', 'sim.gpsNoiseM'),

@@ -38,6 +38,7 @@ process.on('message', (m: unknown) => {
         label: `${init.label}.w`,
         onTruth: (records) => send({ type: 'truth', records }),
         onSpeedCap: (car, mps) => send({ type: 'speedCap', car, mps }),
+        onWarning: (warning) => send({ type: 'warning', warning }),
         onFailure: (e) => send({ type: 'fatal', code: e.code, message: e.message }),
         ...(init.replay !== undefined && { replay: init.replay }),
       });
@@ -58,6 +59,9 @@ process.on('message', (m: unknown) => {
       break;
     case 'speedCap':
       for (const u of coordinator?.units ?? []) u.send(msg);
+      break;
+    case 'warning':
+      coordinator?.warn(msg.warning);
       break;
     case 'control':
       coordinator?.control(msg.control);

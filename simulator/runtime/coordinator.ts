@@ -1,7 +1,7 @@
 /**
  * Drives a range of the fleet split over several units (worker threads, or child processes that
  * run their own workers): waits until all are ready, starts them on one clock, relays speed caps
- * between the replicas of the traffic model, keeps the latest stats of each and adds them up, and
+ * between the replicas of the traffic model and the cars' warnings to the shared model thread, keeps the latest stats of each and adds them up, and
  * stops them (final stats, then exit). A unit that fails before it is ready fails the whole start.
  */
 import { toV2xError, V2xError } from '../../core/errors.js';
@@ -9,6 +9,7 @@ import { mergeSnapshots } from '../../mqtt/stats.js';
 import type { SimSettings } from '../config.js';
 import { sliceTrace } from '../replay/trace.js';
 import type { GroundTruthRecord } from '../traffic/ground-truth.js';
+import type { DriverWarning } from '../traffic/warned-drivers.js';
 import { addCounters } from './counters.js';
 import type { UnitControl, UnitInit, UnitStats } from './messages.js';
 import { startModelUnit, type ModelUnit } from './model-unit.js';
@@ -29,6 +30,8 @@ export interface CoordinatorOptions {
   readonly onTruth?: (records: readonly GroundTruthRecord[]) => void;
   /** A unit capped a car's speed (relayed to the other units here; a child process also passes it up). */
   readonly onSpeedCap?: (car: number, mps: number) => void;
+  /** A unit's car received a warning (applied here; a child process also passes it up to the other processes). */
+  readonly onWarning?: (w: DriverWarning) => void;
   /** A unit failed after the start. */
   readonly onFailure?: (error: V2xError) => void;
   /** A replay: the trace of cars [start, end) (vehicle 0 = car `start`), split over the units. */
@@ -114,6 +117,10 @@ export class Coordinator {
               case 'truth':
                 o.onTruth?.(m.records);
                 break;
+              case 'warning':
+                this.warn(m.warning, unit);
+                o.onWarning?.(m.warning);
+                break;
               case 'speedCap':
                 for (const other of this.units) if (other !== unit) other.send({ type: 'speedCap', car: m.car, mps: m.mps });
                 o.onSpeedCap?.(m.car, m.mps);
@@ -140,6 +147,15 @@ export class Coordinator {
     const units = Promise.all(readies.slice(model === undefined ? 0 : 1));
     this.#ready = (model === undefined ? units : Promise.race([units, model.failed])).then((c) => c.reduce((a, b) => a + b, 0));
     this.#ready.catch(() => {}); // observed by ready()
+  }
+
+  /**
+   * A car's warning reaches every model of the fleet here: the shared model thread, or else the
+   * replicas in the units other than `from` (which applied it already).
+   */
+  warn(w: DriverWarning, from?: Unit): void {
+    if (this.#model !== undefined) this.#model.warn(w);
+    else for (const u of this.units) if (u !== from) u.send({ type: 'warning', warning: w });
   }
 
   /** Resolves with the number of cars once every unit is ready. */

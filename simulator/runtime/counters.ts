@@ -16,6 +16,8 @@ export interface SimCounters {
   commandsReceived: number;
   /** Hazard warnings received on the cars' warnings topic. */
   warningsReceived: number;
+  /** Of those, payloads that did not decode or named another car (dropped). */
+  warningsInvalid: number;
   /** Final command results by status (succeeded, failed, rejected). */
   readonly commandResults: Record<string, number>;
   sleeps: number;
@@ -39,6 +41,7 @@ export function emptyCounters(): SimCounters {
     skipped: 0,
     commandsReceived: 0,
     warningsReceived: 0,
+    warningsInvalid: 0,
     commandResults: {},
     sleeps: 0,
     wakes: 0,
@@ -56,6 +59,7 @@ const SUMMED = [
   'skipped',
   'commandsReceived',
   'warningsReceived',
+  'warningsInvalid',
   'sleeps',
   'wakes',
   'coverageHoles',

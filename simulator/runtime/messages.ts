@@ -4,6 +4,7 @@
  * `UnitToParent` and `ParentToUnit` are all that crosses a thread or process boundary.
  */
 import type { GroundTruthRecord } from '../traffic/ground-truth.js';
+import type { DriverWarning } from '../traffic/warned-drivers.js';
 import type { StatsSnapshot } from '../../mqtt/stats.js';
 import type { SimSettings } from '../config.js';
 import type { SimCounters } from './counters.js';
@@ -53,6 +54,11 @@ export type UnitToParent =
   | { readonly type: 'stats'; readonly stats: UnitStats; readonly final: boolean }
   | { readonly type: 'truth'; readonly records: readonly GroundTruthRecord[] }
   | { readonly type: 'speedCap'; readonly car: number; readonly mps: number }
+  /**
+   * A car received a warning: for the shared model thread (via the coordinator), or decided in this
+   * unit's replica of the fleet's model and relayed to the other replicas (as speed caps are).
+   */
+  | { readonly type: 'warning'; readonly warning: DriverWarning }
   | { readonly type: 'fatal'; readonly code: string; readonly message: string };
 
 export type ParentToUnit =
@@ -66,6 +72,8 @@ export type ParentToUnit =
     }
   | { readonly type: 'control'; readonly control: UnitControl }
   | { readonly type: 'speedCap'; readonly car: number; readonly mps: number }
+  /** A warning decided in another unit: apply it to this unit's model of the fleet. */
+  | { readonly type: 'warning'; readonly warning: DriverWarning }
   | { readonly type: 'stop' };
 
 export function isUnitMessage(v: unknown): v is UnitToParent {

@@ -6,7 +6,8 @@ import { Worker } from 'node:worker_threads';
 import { V2xError } from '../../core/errors.js';
 import type { SimSettings } from '../config.js';
 import type { GroundTruthRecord } from '../traffic/ground-truth.js';
-import type { ModelThreadInit, ModelThreadMessage } from './model-thread.js';
+import type { DriverWarning } from '../traffic/warned-drivers.js';
+import type { ModelThreadInit, ModelThreadInput, ModelThreadMessage } from './model-thread.js';
 import { createSharedTraffic, H, STATE, type SharedTrafficBuffers } from './shared-traffic.js';
 import { errorFromUnit, WORKER_YOUNG_GENERATION_MB } from './units.js';
 
@@ -14,6 +15,8 @@ export interface ModelUnit {
   readonly buffers: SharedTrafficBuffers;
   /** Rejects when the model thread fails (a bad network or scenario) or ends before it is stopped. */
   readonly failed: Promise<never>;
+  /** Hands a car's warning to the model thread (its driver decides there, between two ticks). */
+  warn(w: DriverWarning): void;
   /** Asks the thread to stop and waits for it to end. */
   stop(): Promise<void>;
 }
@@ -50,6 +53,9 @@ export function startModelUnit(o: ModelUnitOptions): ModelUnit {
   return {
     buffers,
     failed,
+    warn(w) {
+      if (!stopping) worker.postMessage({ type: 'warning', warning: w } satisfies ModelThreadInput);
+    },
     async stop() {
       stopping = true;
       Atomics.store(header, H.STATE, STATE.STOP);

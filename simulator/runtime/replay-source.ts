@@ -127,6 +127,11 @@ export class ReplayWorld implements SimWorld {
   takeRecords(): readonly GroundTruthRecord[] {
     return [];
   }
+
+  /** A replayed car drives its trace: a warning changes nothing. */
+  warn(): void {}
+
+  warnFleetCar(): void {}
 }
 
 /** The replay data of the unit that drives vehicles [start, end) of `trace`. */

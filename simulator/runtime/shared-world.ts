@@ -7,6 +7,7 @@
 import { V2xError } from '../../core/errors.js';
 import type { GroundTruthRecord } from '../traffic/ground-truth.js';
 import type { CarKinematics } from '../traffic/kinematics.js';
+import type { DriverWarning, ReceivedWarning } from '../traffic/warned-drivers.js';
 import { H, STATE, SharedTrafficViews, type SharedTrafficBuffers } from './shared-traffic.js';
 import type { SimWorld } from './sim-world.js';
 
@@ -20,13 +21,22 @@ export class SharedWorld implements SimWorld {
   /** Fleet index of the unit's car 0. */
   readonly #start: number;
   readonly #reader: number;
+  readonly #onWarning: ((w: DriverWarning) => void) | undefined;
   #tick = 0;
 
   /**
    * Blocks (this is a worker thread) until the model thread has built the model and published tick
    * 0, or fails when it could not (its error reaches the coordinator on its own channel).
+   * `onWarning` carries a car's warning to the model thread (through the coordinator).
    */
-  constructor(buffers: SharedTrafficBuffers, start: number, reader: number, timeoutMs = 120_000) {
+  constructor(
+    buffers: SharedTrafficBuffers,
+    start: number,
+    reader: number,
+    options: { readonly timeoutMs?: number; readonly onWarning?: (w: DriverWarning) => void } = {},
+  ) {
+    const timeoutMs = options.timeoutMs ?? 120_000;
+    this.#onWarning = options.onWarning;
     const v = new SharedTrafficViews(buffers);
     this.#v = v;
     this.#start = start;
@@ -99,6 +109,14 @@ export class SharedWorld implements SimWorld {
     const v = this.#v;
     return v.flags[v.flagsAt(this.#tick, this.#start + k) + 3] === 1;
   }
+
+  /** The driver decides in the model thread: the warning goes there with the car's fleet index. */
+  warn(k: number, w: ReceivedWarning): void {
+    this.#onWarning?.({ ...w, car: this.#start + k });
+  }
+
+  /** The model thread hears of every warning through the coordinator. */
+  warnFleetCar(): void {}
 
   /** Ground truth comes from the model thread itself. */
   takeRecords(): readonly GroundTruthRecord[] {

@@ -6,6 +6,7 @@
  */
 import type { GroundTruthRecord } from '../traffic/ground-truth.js';
 import type { CarKinematics } from '../traffic/kinematics.js';
+import type { DriverWarning, ReceivedWarning } from '../traffic/warned-drivers.js';
 
 /** When cars come and go, for a world whose cars are not all there from the start (a replay). */
 export interface CarPresence {
@@ -43,6 +44,13 @@ export interface SimWorld {
   /** A speed limit on fleet car `global`, decided in another unit (relayed between replicas). */
   capSpeedOfFleetCar(global: number, mps: number): void;
   isParked(k: number): boolean;
+  /**
+   * Car k received a hazard warning: its driver decides whether to take a detour (the traffic
+   * model's warned-drivers.ts, wherever the model runs; a replayed car ignores it).
+   */
+  warn(k: number, w: ReceivedWarning): void;
+  /** A warning decided in another unit, for fleet car `w.car` (relayed between replicas of the fleet's model). */
+  warnFleetCar(w: DriverWarning): void;
   /** Ground-truth records since the last call (empty when none are kept). */
   takeRecords(): readonly GroundTruthRecord[];
 }

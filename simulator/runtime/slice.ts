@@ -43,6 +43,7 @@ import type { UnitControl } from './messages.js';
 import { PhaseSchedule, telemetryIntervalMsOf } from './schedule.js';
 import { carSessionOptions } from './session-options.js';
 import type { SimWorld } from './sim-world.js';
+import { receiveWarning } from './warning-receiver.js';
 import { seedOf } from './world.js';
 
 export interface SliceOptions {
@@ -248,7 +249,7 @@ export class FleetSlice implements TimerTarget, CommandHost, SessionEvents<numbe
   }
   message(session: MqttSession<number>, message: IncomingMessage): void {
     if (message.topic.endsWith('/cmd/req')) this.#commands.onRequest(session.tag, message);
-    else if (message.topic.endsWith('/warnings')) this.counters.warningsReceived++;
+    else if (message.topic.endsWith('/warnings')) receiveWarning(this, session.tag, message);
   }
 
   // ---- the loop -------------------------------------------------------------------------------

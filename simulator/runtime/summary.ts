@@ -46,6 +46,8 @@ export interface SimSummary {
     readonly perSecond: number;
   };
   readonly commands: { readonly received: number; readonly results: Readonly<Record<string, number>> };
+  /** Hazard warnings received over MQTT; invalid: undecodable or for another car (dropped). */
+  readonly warnings: { readonly received: number; readonly invalid: number };
   readonly connectMs: LatencySummary;
   readonly pubackMs: LatencySummary;
   readonly connections: {
@@ -121,6 +123,7 @@ export function buildSummary(i: SummaryInput): SimSummary {
       perSecond: i.wallSeconds > 0 ? Math.round(totalSent / i.wallSeconds) : 0,
     },
     commands: { received: s.commandsReceived, results: { ...s.commandResults } },
+    warnings: { received: s.warningsReceived, invalid: s.warningsInvalid },
     connectMs: latency(Histogram.deserialize(m.connectLatencyUs)),
     pubackMs: latency(Histogram.deserialize(m.pubackLatencyUs)),
     connections: {
@@ -188,7 +191,7 @@ export function formatSummary(s: SimSummary): string {
     `published: ${kinds}; telemetry skipped (asleep/not started) ${s.messages.telemetrySkipped}`,
     `sent ${s.messages.totalSent} (QoS0/1/2 ${s.messages.sentByQos.join('/')}), acknowledged ${s.messages.totalAcked} (QoS1/2 ${s.messages.ackedByQos[1]}/${s.messages.ackedByQos[2]}), dropped ${s.messages.dropped}, rejected ${s.messages.rejected}, ${s.messages.perSecond} msg/s`,
     `resent: ${s.messages.retransmitted} as duplicates, ${s.messages.republished} as new publishes (no session kept); at the end ${s.messages.unacknowledged} unacknowledged, ${s.messages.unsent} never sent`,
-    `commands received ${s.commands.received}${results === '' ? '' : `: ${results}`}`,
+    `commands received ${s.commands.received}${results === '' ? '' : `: ${results}`}; warnings received ${s.warnings.received} (${s.warnings.invalid} invalid)`,
     `connect time: ${lat(s.connectMs)}`,
     `PUBACK latency: ${lat(s.pubackMs)}`,
     `connections: ${s.connections.connects} connects of ${s.connections.attempts} attempts, ${s.connections.reconnects} reconnects, ${s.connections.disconnects} disconnects, ${s.connections.sleeps} sleeps, ${s.connections.wakes} wakes, ${s.connections.coverageHoles} coverage holes`,

@@ -25,8 +25,15 @@ try {
     replay !== undefined
       ? new ReplayWorld(replay)
       : init.traffic !== undefined
-        ? new SharedWorld(init.traffic.buffers, init.start, init.traffic.reader)
-        : new World(init.settings, { groundTruth: init.groundTruth, start: init.start, end: init.end });
+        ? new SharedWorld(init.traffic.buffers, init.start, init.traffic.reader, {
+            onWarning: (warning) => post({ type: 'warning', warning }),
+          })
+        : new World(init.settings, {
+            groundTruth: init.groundTruth,
+            start: init.start,
+            end: init.end,
+            onWarned: (warning) => post({ type: 'warning', warning }),
+          });
   slice = new FleetSlice({
     ...(replay !== undefined && {
       cars: replayCars(
@@ -66,6 +73,9 @@ port.on('message', (m: unknown) => {
       break;
     case 'speedCap':
       slice.capSpeed(msg.car, msg.mps);
+      break;
+    case 'warning':
+      slice.world.warnFleetCar(msg.warning);
       break;
     case 'control':
       slice.control(msg.control);

@@ -15,6 +15,7 @@ import { loadScenarioFile, type Scenario } from '../scenario/scenario.js';
 import type { GroundTruthRecord } from '../traffic/ground-truth.js';
 import type { CarKinematics } from '../traffic/kinematics.js';
 import { TrafficModel } from '../traffic/model.js';
+import { WarnedDrivers, type DriverWarning, type ReceivedWarning } from '../traffic/warned-drivers.js';
 import { ParkingController } from './parking.js';
 import type { SimWorld } from './sim-world.js';
 
@@ -25,7 +26,7 @@ export function seedOf(text: string): Seed {
 
 export type WorldSettings = Pick<
   SimSettings,
-  'seed' | 'cars' | 'city' | 'scenario' | 'parkShare' | 'initialParkedShare' | 'parkMinutes' | 'traffic'
+  'seed' | 'cars' | 'city' | 'scenario' | 'parkShare' | 'initialParkedShare' | 'parkMinutes' | 'traffic' | 'rerouteShare' | 'rerouteWhen'
 >;
 
 export interface WorldOptions {
@@ -33,6 +34,8 @@ export interface WorldOptions {
   /** The unit's cars [start, end): with traffic 'slice' the model holds only these. */
   readonly start: number;
   readonly end: number;
+  /** A replica of the fleet's model (`--traffic fleet` without the model thread): a warning applied here, for the other replicas. */
+  readonly onWarned?: (w: DriverWarning) => void;
 }
 
 export function loadNetwork(settings: Pick<SimSettings, 'seed' | 'city' | 'scenario'>, scenario?: Scenario): RoadNetwork {
@@ -46,6 +49,8 @@ export class World implements SimWorld {
   readonly network: RoadNetwork;
   readonly model: TrafficModel;
   readonly parking: ParkingController;
+  /** Drivers who received a warning: their detours and the ground truth of each decision. */
+  readonly warned: WarnedDrivers;
   readonly tickMs: number;
   /** Model index of fleet car g = g - offset (0 when the model holds the whole fleet). */
   readonly offset: number;
@@ -54,6 +59,7 @@ export class World implements SimWorld {
   /** Model index of the unit's car 0. */
   readonly #m0: number;
   readonly #fleet: boolean;
+  readonly #onWarned: ((w: DriverWarning) => void) | undefined;
 
   constructor(settings: WorldSettings, options: WorldOptions) {
     const scenario = settings.scenario === '' ? undefined : loadScenarioFile(settings.scenario);
@@ -62,6 +68,7 @@ export class World implements SimWorld {
     this.offset = slice ? options.start : 0;
     this.#m0 = options.start - this.offset;
     this.#fleet = !slice;
+    this.#onWarned = slice ? undefined : options.onWarned;
     const first = this.network.segments[0]?.geometry[0];
     this.anchor = { lon: first?.[0] ?? 11.575, lat: first?.[1] ?? 48.137 };
     const cars = slice ? options.end - options.start : settings.cars;
@@ -81,6 +88,13 @@ export class World implements SimWorld {
       initialShare: settings.initialParkedShare,
       minutes: settings.parkMinutes,
     });
+    this.warned = new WarnedDrivers(this.model, {
+      seed: settings.seed,
+      share: settings.rerouteShare,
+      onlyIfFaster: settings.rerouteWhen === 'faster',
+      records: options.groundTruth,
+      isParked: (c) => this.parking.isParked(c),
+    });
   }
 
   /** Simulated ms since the start. */
@@ -88,11 +102,22 @@ export class World implements SimWorld {
     return Math.round(this.model.timeS * 1000);
   }
 
-  /** One model tick, then parking. */
+  /** One model tick, then parking and the warned drivers' progress. */
   tick(): boolean {
     this.model.step(this.model.tickSeconds);
     this.parking.afterTick(this.model, this.timeMs);
+    this.warned.afterTick();
     return true;
+  }
+
+  warn(k: number, w: ReceivedWarning): void {
+    const warning = { ...w, car: this.#m0 + k };
+    this.warned.receive(warning);
+    this.#onWarned?.(warning);
+  }
+
+  warnFleetCar(w: DriverWarning): void {
+    if (this.#fleet) this.warned.receive(w);
   }
 
   read(k: number, _atMs: number, out: CarKinematics): CarKinematics {
@@ -120,6 +145,8 @@ export class World implements SimWorld {
   }
 
   takeRecords(): readonly GroundTruthRecord[] {
-    return this.model.takeRecords();
+    const records: GroundTruthRecord[] = this.model.takeRecords();
+    for (const r of this.warned.takeRecords()) records.push(r);
+    return records;
   }
 }

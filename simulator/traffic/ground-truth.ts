@@ -4,10 +4,11 @@
  * the window. Mean speed = the mean of every (car, tick) speed sample taken on the segment during
  * the window [t - intervalS, t); a segment with no samples has `meanSpeedMps: null` (not free flow,
  * so an empty road is never mistaken for a measured free-flowing one; `freeFlowMps` is given next to
- * it). Incident records come from incidents.ts. All records are plain objects ready for JSONL.
+ * it). Incident records come from incidents.ts, warned drivers' decisions from warned-drivers.ts. All records are plain objects ready for JSONL.
  */
 import type { RoadNetwork } from '../../road/network.js';
 import type { IncidentRecord } from './incidents.js';
+import type { RerouteRecord } from './warned-drivers.js';
 
 export interface SegmentTruthRecord {
   readonly type: 'segment';
@@ -24,7 +25,8 @@ export interface SegmentTruthRecord {
   readonly freeFlowMps: number;
 }
 
-export type GroundTruthRecord = SegmentTruthRecord | IncidentRecord;
+/** Segment windows, incidents, and the decisions of warned drivers (warned-drivers.ts). */
+export type GroundTruthRecord = SegmentTruthRecord | IncidentRecord | RerouteRecord;
 
 export class GroundTruthWindow {
   readonly intervalS: number;

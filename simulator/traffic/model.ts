@@ -168,6 +168,11 @@ export class TrafficModel {
     return this.#reader.read(i, out);
   }
 
+  /** Mean speed per segment in the last ground-truth window, m/s (NaN where no car drove): what the model measures now. */
+  get segmentSpeeds(): Readonly<Float64Array> {
+    return this.#truth.lastMean;
+  }
+
   /** Cars on segment s now. */
   carsOnSegment(s: number): number {
     const st = this.state;

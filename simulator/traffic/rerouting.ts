@@ -82,14 +82,24 @@ export function rerouteAround(st: FleetState, planner: TripPlanner, c: number, a
   let hits = false;
   for (let i = idx + 1; i < end && !hits; i++) hits = avoid.includes(route[i] as number);
   if (!hits || avoid.includes(dest) || avoid.includes(route[idx] as number)) return false;
+  const fresh = planDetour(planner, route[idx] as number, dest, avoid);
+  if (fresh === undefined) return false;
+  st.routes[c] = fresh;
+  st.routeIdx[c] = 0;
+  return true;
+}
+
+/**
+ * The fastest route from the end of segment `from` to `dest` with the segments of `avoid` made
+ * impassable, or undefined when every way runs through one of them. The planner's costs are
+ * restored before returning.
+ */
+export function planDetour(planner: TripPlanner, from: number, dest: number, avoid: readonly number[]): Int32Array | undefined {
   const saved = avoid.map((s) => planner.costs[s] as number);
   for (const s of avoid) planner.costs[s] = Number.POSITIVE_INFINITY;
   try {
-    const fresh = planner.route(route[idx] as number, dest);
-    if (fresh === undefined || fresh.some((s, i) => i > 0 && avoid.includes(s))) return false;
-    st.routes[c] = fresh;
-    st.routeIdx[c] = 0;
-    return true;
+    const fresh = planner.route(from, dest);
+    return fresh === undefined || fresh.some((s, i) => i > 0 && avoid.includes(s)) ? undefined : fresh;
   } finally {
     avoid.forEach((s, i) => (planner.costs[s] = saved[i] as number));
   }

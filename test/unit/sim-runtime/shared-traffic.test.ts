@@ -15,6 +15,8 @@ const settings: WorldSettings = {
   initialParkedShare: 0.2,
   parkMinutes: [5, 45],
   traffic: 'fleet',
+  rerouteShare: 0.3,
+  rerouteWhen: 'always',
 };
 const fleet = (): World => new World(settings, { groundTruth: false, start: 0, end: settings.cars });
 
