@@ -191,8 +191,15 @@ export function createKafkajsClient(options: KafkaClientOptions): KafkaClient {
     async admin(): Promise<Admin> {
       const admin = kafka.admin();
       await admin.connect();
+      // kafkajs reconnects a disconnected admin on its next request: once closed, it is refused instead
+      // (a socket opened after close() would be left to keep the process alive)
+      let closed = false;
+      const open = (): void => {
+        if (closed) throw new V2xError('INTERNAL', 'Kafka admin used after close()');
+      };
       return {
         async createTopics(topics: readonly TopicSpec[]) {
+          open();
           const existing = new Set(await admin.listTopics());
           const wanted = topics.filter((t) => !existing.has(t.name));
           if (wanted.length === 0) return;
@@ -206,13 +213,20 @@ export function createKafkajsClient(options: KafkaClientOptions): KafkaClient {
             })),
           );
         },
-        listTopics: () => admin.listTopics(),
-        brokerCount: async () => (await admin.describeCluster()).brokers.length,
+        listTopics: async () => {
+          open();
+          return admin.listTopics();
+        },
+        brokerCount: async () => {
+          open();
+          return (await admin.describeCluster()).brokers.length;
+        },
         async topicOffsets(topic) {
           // A topic created a moment ago (or whose leader just moved) answers "not the leader" for a
           // while: retry that, kafkajs's retriable errors only, for up to 10 s.
           const deadline = Date.now() + 10_000;
           for (let wait = 50; ; wait = Math.min(1000, wait * 2)) {
+            open();
             try {
               const o = await admin.fetchTopicOffsets(topic);
               return o.map((p) => ({ partition: p.partition, low: Number(p.low), high: Number(p.high) }));
@@ -222,8 +236,14 @@ export function createKafkajsClient(options: KafkaClientOptions): KafkaClient {
             }
           }
         },
-        deleteTopics: (names) => admin.deleteTopics({ topics: [...names] }),
-        close: () => admin.disconnect(),
+        deleteTopics: async (names) => {
+          open();
+          await admin.deleteTopics({ topics: [...names] });
+        },
+        close: async () => {
+          closed = true;
+          await admin.disconnect();
+        },
       };
     },
   };

@@ -11,11 +11,20 @@
  * - The library ends a stream on a failed fetch (Kafka away for longer than its retries) and emits
  *   'error' when a rejoin fails: the member is then closed and a new one joins after a doubling wait,
  *   from the committed offsets, for as long as close() was not called (kafkajs's restartOnFailure).
+ * - Rebalances (rebalance.ts): the library rejoins by itself as soon as a heartbeat says the group
+ *   rebalances, without waiting for the application, and after every join its stream starts again
+ *   from the committed offsets. So, as kafkajs commits before it rejoins: on the library's
+ *   'consumer:group:rebalance' event what was handled is committed at once (the request goes out
+ *   before the rejoin, in the old generation) and no new batch is handed out until the new
+ *   assignment; then records of partitions no longer assigned are dropped, and records below what
+ *   this member already handled (the stream going back to a commit that had not landed) are skipped.
+ * - close() stops handing out batches, waits for those in flight, commits them, then leaves.
  */
 import { Consumer as PltConsumer, MessagesStreamFallbackModes, MessagesStreamModes, type Message } from '@platformatic/kafka';
 import { V2xError } from '../../core/errors.js';
 import { logger } from '../../core/log.js';
 import { backoffDelay } from './backoff.js';
+import { partitionKey, Positions } from './rebalance.js';
 import type { BatchHandler, Consumer, ConsumerOptions, Headers, InRecord } from './types.js';
 
 const log = logger('kafka');
@@ -41,7 +50,11 @@ export async function createPlatformaticConsumer(base: PlatformaticBase, opts: C
   let handler: BatchHandler | undefined;
   let assigned: Promise<void> = Promise.resolve();
   let pending: Message<Buffer, Buffer, Buffer, Buffer>[] = [];
-  let flushing = false;
+  let flushing: Promise<void> | undefined;
+  /** Between the library's rebalance event and the new assignment: no batch is handed out. */
+  let rebalancing = false;
+  /** The partitions assigned and the offsets handled in each (rebalance.ts). */
+  const positions = new Positions();
   let restarting = false;
   let restarts = 0;
   let wake: (() => void) | undefined;
@@ -85,7 +98,27 @@ export async function createPlatformaticConsumer(base: PlatformaticBase, opts: C
       maxWaitTime: opts.fetch?.maxWaitMs ?? 1000,
     });
     m.on('consumer:group:join', (payload: { assignments?: { topic: string; partitions: number[] }[] }) => {
-      restore(new Map((payload.assignments ?? []).map((a) => [a.topic, a.partitions] as const)));
+      if (member !== m) return;
+      const assignment = new Map((payload.assignments ?? []).map((a) => [a.topic, a.partitions] as const));
+      positions.assign(payload.assignments === undefined ? undefined : assignment);
+      restore(assignment);
+      if (rebalancing) {
+        rebalancing = false;
+        // after the stream's own join listener (it goes back to the committed offsets first)
+        setImmediate(() => {
+          if (stream !== undefined && member === m && !closing) {
+            stream.resume();
+            if (pending.length > 0) flushing ??= flush(stream);
+          }
+        });
+      }
+    });
+    // the library rejoins right after this event: commit what was handled while still in the old generation
+    m.on('consumer:group:rebalance', () => {
+      if (member !== m || closing) return;
+      rebalancing = true;
+      stream?.pause();
+      void commitNow(m);
     });
     // a rejoin that failed for good: this member is done, a new one takes over
     m.on('error', (err: unknown) => restart(m, err));
@@ -108,10 +141,7 @@ export async function createPlatformaticConsumer(base: PlatformaticBase, opts: C
       stream = s;
       s.on('data', (msg: Message<Buffer, Buffer, Buffer, Buffer>) => {
         pending.push(msg);
-        if (!flushing) {
-          flushing = true;
-          setImmediate(() => void flush(s));
-        }
+        flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => flush(s));
       });
       s.on('error', (err: unknown) => restart(m, err));
       s.on('close', () => {
@@ -126,6 +156,7 @@ export async function createPlatformaticConsumer(base: PlatformaticBase, opts: C
   const restart = (m: Member, err: unknown): void => {
     if (closing || member !== m || restarting) return;
     restarting = true;
+    rebalancing = false;
     toCommit.clear();
     log.warn({ err, groupId: opts.groupId }, 'Kafka consumer failed; rejoining the group');
     member = undefined;
@@ -150,20 +181,17 @@ export async function createPlatformaticConsumer(base: PlatformaticBase, opts: C
     })();
   };
 
-  /** Hands what the stream delivered to the handler, a batch per partition; commits each after it. */
+  /**
+   * Hands what the stream delivered to the handler, a batch per partition; commits each after it.
+   * Records of partitions not assigned any more and records already handled here are left out.
+   */
   const flush = async (s: Stream): Promise<void> => {
     s.pause();
     try {
-      while (pending.length > 0 && stream === s && !closing) {
+      while (pending.length > 0 && stream === s && !closing && !rebalancing) {
         const messages = pending;
         pending = [];
-        const byPartition = new Map<string, Message<Buffer, Buffer, Buffer, Buffer>[]>();
-        for (const m of messages) {
-          const k = `${m.topic}\0${m.partition}`;
-          const list = byPartition.get(k);
-          if (list === undefined) byPartition.set(k, [m]);
-          else list.push(m);
-        }
+        const byPartition = positions.batches(messages);
         const batches = [...byPartition.values()];
         const width = Math.max(1, opts.concurrentPartitions ?? 1);
         for (let i = 0; i < batches.length; i += width) {
@@ -171,13 +199,18 @@ export async function createPlatformaticConsumer(base: PlatformaticBase, opts: C
         }
       }
     } finally {
-      flushing = false;
-      if (stream === s && !closing) s.resume();
+      flushing = undefined;
+      const now = stream;
+      if (now !== undefined && !closing && !rebalancing) {
+        if (now === s) s.resume();
+        else if (pending.length > 0) flushing = flush(now); // a new member's records arrived meanwhile
+      }
     }
   };
 
   const handleBatch = async (s: Stream, batch: readonly Message<Buffer, Buffer, Buffer, Buffer>[]): Promise<void> => {
     const records = batch.map(toInRecord);
+    let handled = false;
     for (let attempt = 0; stream === s && !closing; attempt++) {
       try {
         try {
@@ -187,6 +220,7 @@ export async function createPlatformaticConsumer(base: PlatformaticBase, opts: C
           throw err;
         }
         await handler!(records);
+        handled = true;
         break;
       } catch (err) {
         const delay = backoffDelay(attempt, RESTART);
@@ -197,15 +231,25 @@ export async function createPlatformaticConsumer(base: PlatformaticBase, opts: C
         await sleep(delay);
       }
     }
-    if (stream !== s || closing) return;
+    // committed also while closing (close() sends it) and after the partition moved (the sooner its new owner
+    // sees it the fewer records it handles again; everything below it was handled here), not after a restart
+    if (!handled || stream !== s) return;
     const last = batch[batch.length - 1]!;
-    toCommit.set(`${last.topic}\0${last.partition}`, {
-      topic: last.topic,
-      partition: last.partition,
-      offset: last.offset + 1n,
-      leaderEpoch: -1,
-    });
-    if (committing === undefined) committing = commitLoop();
+    const key = partitionKey(last.topic, last.partition);
+    positions.handled(key, last.offset + 1n);
+    toCommit.set(key, { topic: last.topic, partition: last.partition, offset: last.offset + 1n, leaderEpoch: -1 });
+    if (committing === undefined && !closing) committing = commitLoop();
+  };
+
+  /** Sends one commit of everything handled and not committed yet, now (not after the request in flight). */
+  const commitNow = (m: Member): Promise<void> => {
+    const offsets = [...toCommit.values()];
+    toCommit.clear();
+    if (offsets.length === 0) return Promise.resolve();
+    return m.commit({ offsets }).then(
+      () => undefined,
+      (err: unknown) => log.debug({ err, groupId: opts.groupId }, 'offset commit before a rebalance failed'),
+    );
   };
 
   /**
@@ -252,9 +296,13 @@ export async function createPlatformaticConsumer(base: PlatformaticBase, opts: C
     async close() {
       closing = true;
       wake?.();
-      await committing; // what was handled is committed before the member leaves
-      const s = stream;
+      // no new batch; the ones in flight end (a failing one is not retried), then what was handled is
+      // committed before the member leaves
+      await flushing;
+      await committing;
       const m = member;
+      if (m !== undefined) await commitNow(m);
+      const s = stream;
       stream = undefined;
       member = undefined;
       await s?.close().catch(() => undefined);

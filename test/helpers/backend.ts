@@ -15,11 +15,14 @@ import type { StatusOnline } from '../../protocol/schemas/status.js';
 import { onlineStatus } from './status.js';
 import { configureLogging } from '../../core/log.js';
 import { networkSource } from '../../app/network.js';
-import { testKafka } from './kafka.js';
+import { testKafka, testKafkaClient } from './kafka.js';
 
 export type After = { after(fn: () => unknown): void };
 
-/** A backend config on loopback and free ports, with a fresh Kafka topic prefix; `flags` go on top. */
+/**
+ * A backend config on loopback and free ports, with a fresh Kafka topic prefix, on the tests' Kafka
+ * client library (testKafkaClient: V2X_KAFKA__CLIENT); `flags` go on top.
+ */
 export function backendConfig(brokers: readonly string[], flags: Record<string, unknown> = {}): DeepReadonly<Config> {
   return loadConfig(configSchema, {
     flags: {
@@ -31,6 +34,7 @@ export function backendConfig(brokers: readonly string[], flags: Record<string, 
       'backend.httpPort': 0,
       'bridge.topicPrefix': `t${randomUUID().slice(0, 8)}.`,
       'log.level': 'warn',
+      'kafka.client': testKafkaClient(),
       ...flags,
     },
   });

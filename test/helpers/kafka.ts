@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { createTopicsAndWait } from '../../backend/kafka/kafkajs-client.js';
 import type { Admin } from 'kafkajs';
+import type { KafkaClientName } from '../../backend/kafka/types.js';
 import { loadConfig, type DeepReadonly } from '../../core/config/load.js';
 import { configSchema, type Config } from '../../app/config-schema.js';
 import { defaultCacheDir, startLocalKafka, type LocalKafka, type StartLocalOptions } from '../../infra/kafka/index.js';
@@ -18,6 +19,14 @@ interface AfterHook {
 /** The config a test process would get: defaults < environment (+ overrides as flags). */
 export function testConfig(overrides: Record<string, unknown> = {}): DeepReadonly<Config> {
   return loadConfig(configSchema, { env: process.env, flags: overrides, defaults: { kafka: { cacheDir: defaultCacheDir(process.env) } } });
+}
+
+/**
+ * The Kafka client library the tests' backends run on: `kafka.client` from the environment
+ * (`V2X_KAFKA__CLIENT=platformatic`, passed on by run-tests), the default library otherwise.
+ */
+export function testKafkaClient(): KafkaClientName {
+  return testConfig().kafka.client;
 }
 
 export interface TestKafka {

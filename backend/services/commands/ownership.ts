@@ -30,7 +30,16 @@ export class Ownership {
   /** Waiters for commands not yet followed (a car's result can arrive before its CREATED is read here). */
   readonly #known = new Map<string, Set<() => void>>();
 
-  #admin: Admin | undefined;
+  /**
+   * The admin client caughtUp() reads high watermarks with, opened on first use. The promise, not the
+   * client, is kept: creates run side by side (fence actions of concurrent partitions), and keeping the
+   * client once its connect resolved let every caller that came in meanwhile open one of its own, of
+   * which close() closed only the last (the rest kept their Kafka sockets and the process alive).
+   */
+  #admin: Promise<Admin> | undefined;
+  /** High-watermark reads in flight: close() waits for them before it closes the admin (a read after it would reconnect). */
+  readonly #reading = new Set<Promise<unknown>>();
+  #closed = false;
 
   /** `partitions`: the partition count of command-results; `status`: where caughtUp() reads the high watermarks. */
   constructor(
@@ -98,8 +107,23 @@ export class Ownership {
    */
   async caughtUp(timeoutMs: number): Promise<boolean> {
     if (this.status === undefined) return true;
-    this.#admin ??= await this.status.kafka.admin();
-    const highs = await this.#admin.topicOffsets(this.status.topic);
+    // closing: nothing new is opened (a create racing close() would leave an admin no one closes)
+    if (this.#closed) return false;
+    const admin = (this.#admin ??= this.status.kafka.admin());
+    // a failed connect is not kept: the next call tries again
+    admin.catch(() => {
+      if (this.#admin === admin) this.#admin = undefined;
+    });
+    const topic = this.status.topic;
+    const reading = admin.then((a) => a.topicOffsets(topic));
+    this.#reading.add(reading);
+    let highs: Awaited<typeof reading>;
+    try {
+      highs = await reading;
+    } finally {
+      this.#reading.delete(reading);
+    }
+    if (this.#closed) return false;
     const behind = (): boolean => highs.some((p) => (this.#next.get(p.partition) ?? 0) < p.high);
     if (!behind()) return true;
     return new Promise<boolean>((resolve) => {
@@ -109,7 +133,8 @@ export class Ownership {
         resolve(ok);
       };
       const check = (): void => {
-        if (!behind()) done(true);
+        if (this.#closed) done(false);
+        else if (!behind()) done(true);
       };
       const timer = setTimeout(() => done(false), timeoutMs);
       this.#progress.add(check);
@@ -136,10 +161,15 @@ export class Ownership {
   }
 
   async close(): Promise<void> {
+    this.#closed = true;
     for (const set of this.#known.values()) for (const w of set) w();
     this.#known.clear();
     for (const wake of [...this.#progress]) wake();
-    await this.#admin?.close().catch(() => undefined);
+    // the reads under way end first, then the admin goes (also one still connecting: closed once connected)
+    await Promise.allSettled([...this.#reading]);
+    const admin = this.#admin;
+    this.#admin = undefined;
+    await admin?.then((a) => a.close()).catch(() => undefined);
   }
 }
 

@@ -18,6 +18,21 @@ export interface ActionSender {
   send(command: CommandToSend, causeTs?: number): Promise<void>;
 }
 
+/**
+ * Runs `run` for every item, side by side across keys and one after another within a key (in the
+ * order given); resolves when all have. Fence actions go through it keyed by VIN: the actions of
+ * different cars do not wait for each other, a car's exit action is created after its enter's.
+ */
+export async function inOrderPerKey<T>(items: Iterable<T>, keyOf: (item: T) => string, run: (item: T) => Promise<void>): Promise<void> {
+  const chains = new Map<string, Promise<void>>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const before = chains.get(key);
+    chains.set(key, before === undefined ? run(item) : before.then(() => run(item)));
+  }
+  await Promise.all(chains.values());
+}
+
 export function principalOf(fenceId: string): string {
   return `geofence:${fenceId}`;
 }

@@ -29,7 +29,7 @@ import { serviceWriter } from '../../kafka/service-writer.js';
 import type { KafkaWriter } from '../../kafka/writer.js';
 import type { GeofenceEventMsg, RealtimeSink } from '../../dashboard/hub/events.js';
 import type { CommandService } from '../commands/service.js';
-import { actionSender } from './actions.js';
+import { actionSender, inOrderPerKey } from './actions.js';
 import { CAR_STATE_KIND, carStateCodec, installCar } from './car-state.js';
 import type { geofencingConfigSchema } from './config.js';
 import { startFenceLog, type FenceLog } from './fence-log.js';
@@ -40,7 +40,7 @@ import type { GeofencingMetrics } from './metrics.js';
 import type { HopMetrics } from '../../metrics/hop-metrics.js';
 import { decodeFix, eventMessage, eventRecord, fenceRecord, tombstoneRecord, type FenceChange } from './records.js';
 import type { Fence } from './schema.js';
-import type { CarState, GeofenceEvent, GeofenceInput, GeofenceOutput, GeofenceState } from './types.js';
+import type { CarState, CommandToSend, GeofenceEvent, GeofenceInput, GeofenceOutput, GeofenceState } from './types.js';
 
 export type GeofencingConfig = DeepReadonly<Static<typeof geofencingConfigSchema>>;
 
@@ -81,11 +81,10 @@ export interface GeofencingService {
 const log = logger('geofencing');
 
 /**
- * Telemetry partitions handled at once. Decision 0030 measured 12 (a batch's Kafka round trips no longer hold up
- * the other partitions), but with kafkajs a service closed while partitions were in flight left its Kafka
- * connections open (test/integration/scale-out/fence-actions never ended): 1 until that close path is fixed.
+ * Telemetry partitions handled at once (decision 0030): a batch's Kafka round trips no longer hold up the other
+ * partitions. close() stops the consumer, which waits for the batches in flight, before the writer and producer go.
  */
-export const TELEMETRY_CONCURRENCY = 1;
+export const TELEMETRY_CONCURRENCY = 12;
 
 export async function startGeofencing(deps: GeofencingDeps): Promise<GeofencingService> {
   const { kafka, config, topicPrefix, metrics } = deps;
@@ -184,9 +183,14 @@ export async function startGeofencing(deps: GeofencingDeps): Promise<GeofencingS
         for (const l of listeners) l(msg);
         vins.add(e.vin);
       }
-      // one after another: sent side by side, a send that failed (the service closing) ended the batch while the
-      // others were still in flight, and their Kafka clients outlived the close (a test process never exited)
-      for (const [i, o] of outputs.entries()) if (o.kind === 'command') await actions.send(o.command, causes?.[i]);
+      // side by side across cars (each is its own command, idempotent by key), in order within a car
+      const commands: { command: CommandToSend; causeTs: number | undefined }[] = [];
+      for (const [i, o] of outputs.entries()) if (o.kind === 'command') commands.push({ command: o.command, causeTs: causes?.[i] });
+      await inOrderPerKey(
+        commands,
+        (c) => c.command.vin,
+        (c) => actions.send(c.command, c.causeTs),
+      );
     }
     if (vins.size > 0) await persist(vins, partition);
   };

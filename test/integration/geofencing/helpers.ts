@@ -72,6 +72,20 @@ export async function testCar(t: After, url: string, vin: string, fleetKey: stri
   };
 }
 
+/**
+ * The commands a car got, each once: these cars never report results, so the command service sends a
+ * SENT command again on its resend timer (commands.resendAfterMs) with the same commandId, which a
+ * real car drops as a repeat.
+ */
+export function distinctCommands(car: TestCar): TestCar['commands'] {
+  const seen = new Set<string>();
+  return car.commands.filter((c) => {
+    if (seen.has(c.commandId)) return false;
+    seen.add(c.commandId);
+    return true;
+  });
+}
+
 /** x from `from` to `to` (inclusive) in steps of `step`, at height y. */
 export function line(from: number, to: number, step: number, y: number): [number, number][] {
   const out: [number, number][] = [];

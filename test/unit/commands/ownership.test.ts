@@ -125,3 +125,38 @@ test('caughtUp: resolves once the follower has read to the high watermarks taken
   assert.equal(await new Ownership(6).caughtUp(5), true, 'nothing to follow');
   await o.close();
 });
+
+test('caughtUp side by side: one admin client opened, and close() closes it, also while it is still connecting', async () => {
+  let opened = 0;
+  let closed = 0;
+  let connect: () => void = () => {};
+  const admin = {
+    topicOffsets: async () => [{ partition: 0, low: 0, high: 0 }],
+    close: async () => void closed++,
+  } as unknown as Admin;
+  const kafka = {
+    admin: () => {
+      opened++;
+      return new Promise<Admin>((resolve) => (connect = () => resolve(admin)));
+    },
+  };
+  const o = new Ownership(6, { kafka, topic: 'command-status' });
+  // fence actions of partitions handled at once: many creates ask before the first admin has connected
+  const asked = Array.from({ length: 12 }, () => o.caughtUp(5000));
+  assert.equal(opened, 1, 'one admin for all the callers, not one each (the others were never closed)');
+  connect();
+  assert.deepEqual(await Promise.all(asked), Array(12).fill(true));
+  await o.close();
+  assert.equal(closed, 1);
+
+  const p = new Ownership(6, { kafka, topic: 'command-status' });
+  const pending = p.caughtUp(5000);
+  const closing = p.close(); // the admin is still connecting
+  connect();
+  await closing;
+  await pending.catch(() => undefined);
+  assert.equal(opened, 2);
+  assert.equal(closed, 2, 'an admin that connected after close() began is closed too');
+  assert.equal(await p.caughtUp(5000), false, 'closed: nothing new is opened');
+  assert.equal(opened, 2);
+});
