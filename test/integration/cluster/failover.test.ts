@@ -66,6 +66,9 @@ async function clusterStack(t: After): Promise<{ stack: StackProcesses; fleetKey
     'backend.roles': 'broker,bridge,commands',
     'commands.acceptAnyVin': true,
     'stack.restartMaxMs': 1000,
+    // the test car never reports a result: without this the timed resend (5 s) would send the same
+    // command again on a slow run, and "once" would measure the resend, not the clustered queue
+    'commands.resendAfterMs': 0,
   });
   const plan = planStack({ ...basePlanInput, roles: ['broker', 'bridge', 'commands'], edges: 3 });
   assert.equal(plan.clustered, true);
