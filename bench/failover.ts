@@ -25,7 +25,7 @@
  *   npm run bench -- failover [--cars 1000] [--minutes 6] [--edges 2] [--commands-per-s 2] [--seed 1]
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configureLogging } from '../core/log.js';
@@ -123,6 +123,7 @@ async function run(local: LocalKafka, withKills: boolean): Promise<RunFigures> {
     cleanup.push(() => books.close());
 
     const summaryFile = join(tmpdir(), `failover-sim-${randomUUID()}.json`);
+    cleanup.push(async () => rmSync(summaryFile, { force: true }));
     const startMs = Date.now();
     const fleet = await startFleetProcess(
       {
