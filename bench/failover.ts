@@ -12,9 +12,10 @@
  * SIGKILLed and started again at 90 %. Every 10 s a progress line goes to stderr.
  *
  * At the end the load and the cars stop, Kafka drains and the books are settled:
- * - lost / duplicates: telemetry (VIN, seq) the cars made and Kafka does not have (a hole below a
- *   later seq that arrived: acknowledged by QoS 1; or made by the cars and never in Kafka), and seqs
- *   in Kafka twice (scripts/soak/ledger.ts, the soak's books; duplicates are counted, not failures);
+ * - lost / duplicates: telemetry (VIN, seq) acknowledged to a car and not in Kafka (a hole below a
+ *   later seq that arrived; or made by the cars, not in Kafka, and not among what the cars still held
+ *   unacknowledged or unsent when they stopped: `not_acknowledged_at_stop`, which is not loss), and
+ *   seqs in Kafka twice (scripts/soak/ledger.ts, the soak's books; duplicates are counted, not failures);
  * - geofence_events_missing / _doubled, jams_diff: compared with the uninterrupted run
  *   (bench/lib/failover-books.ts: by car, fence and type; jams by head segment and start within one
  *   window);
@@ -91,7 +92,14 @@ interface RunFigures {
   readonly kills: KillRecord[];
   readonly restarts: number;
   readonly cars_connected: number;
-  readonly telemetry: { found: number; duplicates: number; lost: number; lost_in_holes: number; never_in_kafka: number | null };
+  readonly telemetry: {
+    found: number;
+    duplicates: number;
+    lost: number;
+    lost_in_holes: number;
+    never_in_kafka: number | null;
+    not_acknowledged_at_stop: number;
+  };
   readonly commands: { byStatus: Record<string, number>; incomplete: number; executedTwice: number; finished: number };
   readonly load: FailoverLoadFigures;
   readonly geofenceEvents: GeofenceEventRow[];
@@ -157,6 +165,7 @@ async function run(local: LocalKafka, withKills: boolean): Promise<RunFigures> {
     const kills: KillRecord[] = [];
     const pending = withKills ? [...KILLS] : [];
     let brokerDown = false;
+    let brokerBack: Promise<void> | undefined;
     let restarts = 0;
     const pidsSeen = new Map<string, number>();
     const checkPids = (): void => {
@@ -165,16 +174,17 @@ async function run(local: LocalKafka, withKills: boolean): Promise<RunFigures> {
         if (before !== undefined && before !== pid) {
           restarts++;
           const k = kills.find((x) => x.what === n && x.back_after_s === undefined);
-          if (k !== undefined) k.back_after_s = Math.round((Date.now() - startMs) / 100) / 10 - k.at_s;
+          if (k !== undefined) k.back_after_s = Math.round(((Date.now() - startMs) / 1000 - k.at_s) * 10) / 10;
         }
         pidsSeen.set(n, pid);
       }
     };
     checkPids();
+    const pidTimer = setInterval(checkPids, 500);
+    cleanup.push(async () => clearInterval(pidTimer));
     let nextLine = Date.now() + 10_000;
     while (Date.now() - startMs < RUN_MS) {
       await wait(500);
-      checkPids();
       const elapsed = Date.now() - startMs;
       const due = pending[0];
       if (due !== undefined && elapsed >= due.at * RUN_MS) {
@@ -195,11 +205,14 @@ async function run(local: LocalKafka, withKills: boolean): Promise<RunFigures> {
         }
       }
       if (brokerDown && elapsed >= BROKER_BACK_AT * RUN_MS) {
+        // not awaited: the run keeps its length (a node takes tens of seconds to be ready here)
         brokerDown = false;
         const k = kills.find((x) => x.what.startsWith('kafka'))!;
-        await local.restart(KAFKA_NODE);
-        k.back_after_s = Math.round((Date.now() - startMs) / 100) / 10 - k.at_s;
-        status(`${name}: kafka node ${KAFKA_NODE} back after ${k.back_after_s.toFixed(1)} s`);
+        status(`${name}: starting kafka node ${KAFKA_NODE} again`);
+        brokerBack = local.restart(KAFKA_NODE).then(() => {
+          k.back_after_s = Math.round(((Date.now() - startMs) / 1000 - k.at_s) * 10) / 10;
+          status(`${name}: kafka node ${KAFKA_NODE} back after ${k.back_after_s} s`);
+        });
       }
       if (Date.now() >= nextLine) {
         nextLine += 10_000;
@@ -212,7 +225,8 @@ async function run(local: LocalKafka, withKills: boolean): Promise<RunFigures> {
         );
       }
     }
-    if (brokerDown) await local.restart(KAFKA_NODE);
+    if (brokerDown) brokerBack = local.restart(KAFKA_NODE);
+    await brokerBack;
 
     status(`${name}: stopping the load and the cars, then letting Kafka drain`);
     await load.stop();
@@ -230,14 +244,19 @@ async function run(local: LocalKafka, withKills: boolean): Promise<RunFigures> {
     checkPids();
 
     const tel = watch.telemetry.figures(0);
-    let published: number | undefined;
+    let messages: { published?: { telemetry?: number }; unacknowledged?: number; unsent?: number; dropped?: number } | undefined;
     try {
-      const summary = JSON.parse(readFileSync(summaryFile, 'utf8')) as { messages?: { published?: { telemetry?: number } } };
-      published = summary.messages?.published?.telemetry;
+      messages = (JSON.parse(readFileSync(summaryFile, 'utf8')) as { messages?: typeof messages }).messages;
     } catch {
       status(`${name}: no simulator summary (it did not stop cleanly)`);
     }
-    const tail = published === undefined ? null : Math.max(0, published - tel.found);
+    const published = messages?.published?.telemetry;
+    // made by the cars and not in Kafka; of those, acknowledged to the car: not counting what the
+    // cars still held unacknowledged or unsent when they stopped, or dropped themselves (these
+    // counters are of every kind of message: the acknowledged part is a lower bound)
+    const neverInKafka = published === undefined ? null : Math.max(0, published - tel.found);
+    const notAcked = (messages?.unacknowledged ?? 0) + (messages?.unsent ?? 0) + (messages?.dropped ?? 0);
+    const ackedTail = neverInKafka === null ? 0 : Math.max(0, neverInKafka - notAcked);
     const cmd = watch.commands.figures();
     return {
       span: { startMs, lengthMs: RUN_MS },
@@ -248,9 +267,10 @@ async function run(local: LocalKafka, withKills: boolean): Promise<RunFigures> {
       telemetry: {
         found: tel.found,
         duplicates: tel.duplicates,
-        lost: tel.lost + (tail ?? 0),
+        lost: tel.lost + ackedTail,
         lost_in_holes: tel.lost,
-        never_in_kafka: tail,
+        never_in_kafka: neverInKafka,
+        not_acknowledged_at_stop: notAcked,
       },
       commands: {
         byStatus: commandsByStatus(books.commands),
