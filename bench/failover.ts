@@ -19,6 +19,9 @@
  * - geofence_events_missing / _doubled, jams_diff: compared with the uninterrupted run
  *   (bench/lib/failover-books.ts: by car, fence and type; jams by head segment and start within one
  *   window);
+ * - geofence_events_missing_vs_replay: within the run with kills, the events its own fixes give
+ *   through the geofence evaluator (bench/lib/failover-replay.ts) and the topic lacks: free of the
+ *   noise between two runs (each run's `geofence_replay` shows the method's own edge effects);
  * - commands_incomplete (not terminal after the drain), commands_executed_twice (the car's two
  *   final results with different stamps).
  * The last line is the JSON of both runs' figures.
@@ -42,6 +45,8 @@ import { numberFlags, stringFlag } from './lib/flags.js';
 import { commitId, machineInfo, repoRoot } from './lib/provenance.js';
 import { startBenchStack, type Topology } from './lib/stack.js';
 import { startFailoverLoad, type FailoverLoadFigures } from './lib/failover-load.js';
+import { replayDiff } from './lib/failover-replay.js';
+import { assertFence } from '../backend/services/geofencing/validate.js';
 import {
   commandsByStatus,
   compareGeofenceEvents,
@@ -104,6 +109,8 @@ interface RunFigures {
   readonly load: FailoverLoadFigures;
   readonly geofenceEvents: GeofenceEventRow[];
   readonly geofenceIdsRepeated: number;
+  /** The run's own fixes replayed through the geofence evaluator against the events written. */
+  readonly geofenceReplay: { expected: number; missing: number; unexpected: number };
   readonly jams: JamRow[];
 }
 
@@ -161,6 +168,7 @@ async function run(local: LocalKafka, withKills: boolean): Promise<RunFigures> {
       onError: (line) => status(`${name}: ${line}`),
     });
     cleanup.push(() => load.stop());
+    const fencesAtMs = Date.now();
 
     const kills: KillRecord[] = [];
     const pending = withKills ? [...KILLS] : [];
@@ -257,6 +265,16 @@ async function run(local: LocalKafka, withKills: boolean): Promise<RunFigures> {
     const neverInKafka = published === undefined ? null : Math.max(0, published - tel.found);
     const notAcked = (messages?.unacknowledged ?? 0) + (messages?.unsent ?? 0) + (messages?.dropped ?? 0);
     const ackedTail = neverInKafka === null ? 0 : Math.max(0, neverInKafka - notAcked);
+    const fenceList = await fetch(`${stack.httpUrl}/api/v1/fences`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    const fences = ((await fenceList.json()) as { items: unknown[] }).items.map(assertFence);
+    const g = config.geofencing;
+    const expected = books.replay.expectedIds(fences, fencesAtMs, {
+      hysteresisM: g.hysteresisM,
+      confirmFixes: g.confirmFixes,
+      maxGapMs: g.maxGapMs,
+      cellDeg: g.cellDeg,
+    });
+    const geofenceReplay = { expected: expected.size, ...replayDiff(expected, books.geofenceEventIds()) };
     const cmd = watch.commands.figures();
     return {
       span: { startMs, lengthMs: RUN_MS },
@@ -281,6 +299,7 @@ async function run(local: LocalKafka, withKills: boolean): Promise<RunFigures> {
       load: load.figures(),
       geofenceEvents: [...books.geofenceEvents],
       geofenceIdsRepeated: books.repeatedEventIds(),
+      geofenceReplay,
       jams: [...books.jams],
     };
   } finally {
@@ -305,6 +324,7 @@ try {
     api_commands: r.load,
     geofence_events: r.geofenceEvents.length,
     geofence_event_ids_repeated: r.geofenceIdsRepeated,
+    geofence_replay: r.geofenceReplay,
     jams_started: r.jams.filter((j) => j.type === 'jam_started').length,
     jam_events: r.jams.length,
   });
@@ -320,6 +340,7 @@ try {
     geofence_events_missing: geo.missing,
     geofence_events_doubled: geo.doubled,
     geofence_events_extra: geo.extra,
+    geofence_events_missing_vs_replay: failed.geofenceReplay.missing,
     jams_diff: jams.diff,
     jams_unmatched: jams.unmatched,
     commands_incomplete: failed.commands.incomplete,

@@ -1,6 +1,7 @@
 /**
  * The failover benchmark's books on the services' outputs (bench/failover.ts): every geofence event,
- * jam event and command snapshot of one run, read from Kafka, and the comparisons of a run with
+ * jam event and command snapshot of one run, read from Kafka (and every fix, for the replay of
+ * failover-replay.ts), and the comparisons of a run with
  * SIGKILLs against an uninterrupted run of the same seed (pure functions below the reader).
  *
  * Two runs of the same seed drive the same cars through the same city, but on their own wall clocks
@@ -14,7 +15,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createKafkaClient, type InRecord } from '../../backend/kafka/index.js';
-import { kafkaTopicName } from '../../protocol/index.js';
+import { kafkaTopicName, tryDecodeTelemetry } from '../../protocol/index.js';
+import { GeofenceReplay } from './failover-replay.js';
 import { decodeSnapshot } from '../../backend/services/commands/records.js';
 import { isTerminal, LIFECYCLE_STATES, type CommandSnapshot } from '../../backend/services/commands/types.js';
 import { geofenceEventIdOf } from '../../backend/services/geofencing/event-id.js';
@@ -43,6 +45,10 @@ export interface OutputBooks {
   readonly jams: JamRow[];
   /** Latest snapshot per command id. */
   readonly commands: Map<string, CommandSnapshot>;
+  /** Every fix in Kafka, for the replay through the geofence evaluator (failover-replay.ts). */
+  readonly replay: GeofenceReplay;
+  /** Every geofence event id written. */
+  geofenceEventIds(): ReadonlySet<string>;
   close(): Promise<void>;
 }
 
@@ -57,7 +63,9 @@ export async function startOutputBooks(brokers: readonly string[], prefix: strin
     geofence: kafkaTopicName('geofenceEvents', prefix),
     jams: kafkaTopicName('jams', prefix),
     status: kafkaTopicName('commandStatus', prefix),
+    telemetry: kafkaTopicName('telemetry', prefix),
   };
+  const replay = new GeofenceReplay();
   const seen = new Set<string>();
   let repeated = 0;
   const geofenceEvents: GeofenceEventRow[] = [];
@@ -65,7 +73,10 @@ export async function startOutputBooks(brokers: readonly string[], prefix: strin
   const jamIds = new Set<string>();
   const commands = new Map<string, CommandSnapshot>();
   const onRecord = (r: InRecord): void => {
-    if (r.topic === t.geofence) {
+    if (r.topic === t.telemetry) {
+      const d = r.value === null ? undefined : tryDecodeTelemetry(r.value);
+      if (d?.ok === true) replay.add(d.value);
+    } else if (r.topic === t.geofence) {
       const id = geofenceEventIdOf(r);
       if (id === undefined || r.value === null) return;
       if (seen.has(id)) {
@@ -100,7 +111,15 @@ export async function startOutputBooks(brokers: readonly string[], prefix: strin
   await consumer.start(async (batch) => {
     for (const r of batch) onRecord(r);
   });
-  return { geofenceEvents, repeatedEventIds: () => repeated, jams, commands, close: () => consumer.close() };
+  return {
+    geofenceEvents,
+    repeatedEventIds: () => repeated,
+    jams,
+    commands,
+    replay,
+    geofenceEventIds: () => seen,
+    close: () => consumer.close(),
+  };
 }
 
 /** Occurrences of each (VIN, fence, type) with a fix time in [fromMs, toMs). */

@@ -11,6 +11,8 @@ import {
   type JamRow,
 } from '../../../bench/lib/failover-books.js';
 import type { CommandSnapshot } from '../../../backend/services/commands/types.js';
+import { assertFence } from '../../../backend/services/geofencing/validate.js';
+import { GeofenceReplay, replayDiff } from '../../../bench/lib/failover-replay.js';
 
 const ev = (vin: string, fenceId: string, type: string, ts: number): GeofenceEventRow => ({
   id: `${vin}/${fenceId}/${type}/${ts}`,
@@ -66,4 +68,27 @@ test('incomplete commands: those not in a terminal state', () => {
     { commandId: id, status } as CommandSnapshot,
   ];
   assert.equal(incompleteCommands(new Map([c('1', 'SUCCEEDED'), c('2', 'SENT'), c('3', 'TIMED_OUT'), c('4', 'CREATED')])), 2);
+});
+
+test("geofence replay: a run's own fixes through the evaluator give the event ids the topic should hold", () => {
+  const fence = assertFence({
+    id: 'c',
+    name: 'circle',
+    tags: [],
+    geometry: { type: 'Circle', center: [11.575, 48.137], radiusM: 100 },
+  });
+  const replay = new GeofenceReplay();
+  const vin = '1V2XT0S0XNA000001';
+  // north to south through the centre, 20 m a second; seq 0 before the fence exists; one fix twice
+  for (let s = 0; s <= 20; s++) {
+    const fix = { vin, seq: s, ts: 1_000_000 + s * 1000, gps: { lat: 48.137 + (200 - 20 * s) / 111_320, lon: 11.575, speedKmh: 72 } };
+    replay.add(fix);
+    if (s === 10) replay.add(fix);
+  }
+  const ids = replay.expectedIds([fence], 1_000_500, {});
+  assert.deepEqual(
+    [...ids].map((id) => id.split('/').slice(1, 3).join('/')),
+    ['c/enter', 'c/exit'],
+  );
+  assert.deepEqual(replayDiff(ids, new Set([[...ids][0]!, 'other'])), { missing: 1, unexpected: 1 });
 });
