@@ -234,12 +234,13 @@ async function run(local: LocalKafka, withKills: boolean): Promise<RunFigures> {
       }
     }
     if (brokerDown) brokerBack = local.restart(KAFKA_NODE);
-    await brokerBack;
 
     status(`${name}: stopping the load and the cars, then letting Kafka drain`);
     await load.stop();
     fleetStopped = true;
     await fleet.stop().catch((err: unknown) => status(`${name}: simulator: ${(err as Error).message}`));
+    // the cars stop on time; the broker may still be getting ready (the drain below needs it)
+    await brokerBack;
     let before = -1;
     for (const deadline = Date.now() + 120_000; Date.now() < deadline;) {
       await wait(5000);
