@@ -55,6 +55,12 @@ export const stackConfigSchema = Type.Object(
           default: 1,
           description: 'traffic instances, sharing the cars (matching) and the roads (detection) (the first in the services process)',
         }),
+        commands: Type.Integer({
+          minimum: 1,
+          maximum: 32,
+          default: 1,
+          description: 'command service instances with their downlink and API (the first in the services process)',
+        }),
       },
       { additionalProperties: false, default: {} },
     ),

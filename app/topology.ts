@@ -14,7 +14,10 @@
  *   role in the stack each worker is a command service too (and a downlink to the edges), so the fence
  *   actions of the cars it owns are sent from it (issue 15): without it they were dropped;
  * - traffic workers (`stack.instances.traffic` > 1): more members of the traffic groups, each owning
- *   its share of the cars (matching) and of the roads (detection, decision 0033).
+ *   its share of the cars (matching) and of the roads (detection, decision 0033);
+ * - command workers (`stack.instances.commands` > 1): more command services, each with its downlink
+ *   session on the edges and the REST API on an internal port, owning its share of the cars'
+ *   commands (docs/scale-out-services.md); one can die without taking the public port with it.
  *
  * One process ("backend", every role) when asked (`--single-process`), on a one-core machine, when
  * the cars use an external broker, or when the roles asked for are not the whole broker + bridge pair.
@@ -55,7 +58,7 @@ export interface PlanInput {
   readonly singleProcess: boolean;
   /** 0 = sized to the machine. */
   readonly edges: number;
-  readonly instances: { readonly geofencing: number; readonly traffic?: number };
+  readonly instances: { readonly geofencing: number; readonly traffic?: number; readonly commands?: number };
   /** The cars use an external broker (bridge.brokerUrl): no embedded broker, nothing to split. */
   readonly externalBroker: boolean;
 }
@@ -108,6 +111,16 @@ export function planStack(input: PlanInput): StackPlan {
   if (input.roles.includes('traffic'))
     for (let i = 2; i <= (input.instances.traffic ?? 1); i++)
       processes.push({ name: `traffic-${i}`, kind: 'worker', index: i, roles: ['traffic'], publicHttp: false, nodeOptions: [] });
+  if (input.roles.includes('commands'))
+    for (let i = 2; i <= (input.instances.commands ?? 1); i++)
+      processes.push({
+        name: `commands-${i}`,
+        kind: 'worker',
+        index: i,
+        roles: ['bridge', 'commands'],
+        publicHttp: false,
+        nodeOptions: [],
+      });
 
   // without a services process (roles broker,bridge only) the first edge serves /metrics and /health
   const plan = services.length > 0 ? processes : processes.map((p, i) => (i === 0 ? { ...p, publicHttp: true } : p));

@@ -36,6 +36,12 @@ export const stackOptions: Readonly<Record<string, OptionSpec>> = {
     description: 'traffic instances (processes), sharing the cars and the roads',
     config: 'stack.instances.traffic',
   },
+  'commands-instances': {
+    type: 'string',
+    valueName: 'N',
+    description: 'command service instances (processes), each with its downlink and API',
+    config: 'stack.instances.commands',
+  },
   redis: {
     type: 'string',
     valueName: 'URL',

@@ -146,3 +146,33 @@ test('traffic instances: workers of the traffic role; geofencing workers without
     ['traffic'],
   );
 });
+
+test('command instances: workers running the command service with a downlink session of their own and the API', () => {
+  const plan = planStack({ ...base, cores: 4, instances: { geofencing: 1, commands: 2 } });
+  assert.deepEqual(
+    plan.processes.filter((p) => p.kind === 'worker').map((p) => `${p.name}:${p.roles.join('+')}`),
+    ['commands-2:bridge+commands'],
+  );
+  assert.deepEqual(
+    planStack({
+      ...base,
+      cores: 4,
+      roles: base.roles.filter((r) => r !== 'commands'),
+      instances: { geofencing: 1, commands: 3 },
+    }).processes.filter((p) => p.kind === 'worker'),
+    [],
+    'no command workers without the commands role',
+  );
+  const config = loadConfig(configSchema, { env: {}, flags: { 'stack.instances.commands': 2 } });
+  assert.equal(config.stack.instances.commands, 2);
+  const account = { username: 'v2x-command-downlink', password: 'secret-password' };
+  const w = processConfig(
+    config,
+    plan.processes.find((p) => p.name === 'commands-2')!,
+    { account, edgeUrls: ['mqtt://127.0.0.1:1883'], redisUrl: '' },
+  );
+  assert.deepEqual(w.backend.roles, ['bridge', 'commands']);
+  assert.equal(w.backend.httpPort, 0);
+  assert.equal(w.bridge.uplink, false);
+  assert.equal(w.bridge.clientId, 'v2x-command-downlink-commands-2');
+});
