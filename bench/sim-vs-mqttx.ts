@@ -7,7 +7,8 @@
  *   - CPU per message: user + system of every process and thread of the tool (/proc), over the
  *     PUBLISH packets the broker received in the window ($SYS);
  *   - messages per second the broker received, against the target (clients x rate);
- *   - memory per client above the fixed overhead: (RSS at N - RSS at --base-clients) / (N - base);
+ *   - memory per client above the fixed overhead: (RSS at N - RSS at --base-clients) / (N - base),
+ *     and between the two largest counts (the slope once every heap has grown: the fairer figure);
  *   - the clients the broker counts connected.
  * Ratios v2x / mqttx per count; target (issue 21): v2x at most half of MQTTX bench's CPU per message.
  *
@@ -72,8 +73,10 @@ function spec(tool: Tool): ToolSpec {
         String(f.workers),
         '--ramp-rate',
         String(f.ramp),
+        // a starved machine (other work) may hold the ramp still for a minute: the bench's own
+        // stall limit (--stall) decides, not the simulator's
         '--connect-timeout',
-        '60',
+        String(Math.max(60, f.stall * 4)),
       ],
     };
   }
@@ -179,6 +182,30 @@ for (const clients of clientCounts) {
   targetMet[String(clients)] = r === undefined ? null : r <= 0.5;
 }
 
+// memory per client between the two largest counts: both runs past their heaps' growth, so the
+// slope is what one more client costs (against --base-clients it also holds the young generations
+// each V8 isolate grows under load: one per thread, three in v2x, one in MQTTX)
+const marginal: Partial<Record<Tool, number>> = {};
+const [lo, hi] = [...clientCounts].sort((a, b) => a - b).slice(-2);
+if (lo !== undefined && hi !== undefined && lo !== hi) {
+  for (const tool of tools) {
+    const a = runs[String(lo)]?.[tool];
+    const b = runs[String(hi)]?.[tool];
+    if (a === undefined || b === undefined || 'failed' in a || 'failed' in b || b.connected <= a.connected) continue;
+    marginal[tool] = Math.round((((b.rss_mb - a.rss_mb) * 1024) / (b.connected - a.connected)) * 10) / 10;
+  }
+  const v = marginal.v2x;
+  for (const peer of ['mqttx-bench', 'mqttx-simulate'] as const) {
+    const p = marginal[peer];
+    if (v !== undefined && p !== undefined && p > 0)
+      ratios[`${lo}-${hi}`] = {
+        ...ratios[`${lo}-${hi}`],
+        [`kb_per_client_marginal_v2x_over_${peer.replace('-', '_')}`]: Math.round((v / p) * 100) / 100,
+      };
+  }
+  console.log(`memory per client from ${lo} to ${hi} clients: ${tools.map((t) => `${t} ${marginal[t] ?? '-'} KB`).join(', ')}`);
+}
+
 for (const clients of clientCounts) {
   const r = ratios[String(clients)]!;
   console.log(
@@ -201,6 +228,7 @@ console.log(
     base_clients: f.baseClients,
     base: Object.fromEntries(Object.entries(base).map(([k, b]) => [k, { connected: b.connected, rss_mb: b.rss_mb }])),
     runs,
+    kb_per_client_marginal: lo !== undefined && hi !== undefined && lo !== hi ? { between: [lo, hi], ...marginal } : null,
     ratios,
     target: 'us_per_msg_v2x_over_mqttx_bench <= 0.5',
     target_met: targetMet,
