@@ -118,8 +118,9 @@ try {
         '0',
         '--ramp-rate',
         String(Math.ceil(ramp / n)),
+        // twelve processes ramping on 2 shared cores can go a minute without a new connection
         '--connect-timeout',
-        '60',
+        '180',
         '--summary-json',
         summaryFile,
       ],
