@@ -13,7 +13,7 @@
  * per connection at 16,000 connections from one address, so it is the last resort.
  *
  *   npm run bench -- sim-scale [--sessions 200000] [--per-process 17000] [--rate 0.05]
- *        [--hold 30] [--deadline 480] [--ramp 4000] [--tick 1]
+ *        [--hold 30] [--deadline 480] [--ramp 4000] [--tick 1] [--stall 120]
  *
  * 200,000 sessions (issue 21) take 12 simulator processes and 12 Mosquittos: each side of each
  * connection under the 20,000 open files a process may hold here, each (source, destination port)
@@ -35,8 +35,8 @@ import type { SimSummary } from '../simulator/runtime/summary.js';
 import { numberFlags } from './lib/flags.js';
 import { sampleTree } from './lib/proc-tree.js';
 
-const flags = numberFlags({ sessions: 200_000, perProcess: 17_000, rate: 0.05, hold: 30, deadline: 480, ramp: 4000, tick: 1 });
-const { sessions: target, perProcess, rate, hold: holdS, deadline: deadlineS, ramp, tick } = flags;
+const flags = numberFlags({ sessions: 200_000, perProcess: 17_000, rate: 0.05, hold: 30, deadline: 480, ramp: 4000, tick: 1, stall: 120 });
+const { sessions: target, perProcess, rate, hold: holdS, deadline: deadlineS, ramp, tick, stall: stallS } = flags;
 const n = Math.ceil(target / perProcess);
 
 /** A line of a /proc file as numbers (empty off Linux). */
@@ -156,8 +156,8 @@ try {
       console.log(`  a simulator process ended: ${children.map((c) => c.line).join(' | ')}`);
       break;
     }
-    if (performance.now() - lastGain > 60_000 || elapsed() > deadlineS) {
-      console.log(`  stopped waiting (${performance.now() - lastGain > 60_000 ? 'no progress for 60 s' : 'deadline'})`);
+    if (performance.now() - lastGain > stallS * 1000 || elapsed() > deadlineS) {
+      console.log(`  stopped waiting (${performance.now() - lastGain > stallS * 1000 ? `no progress for ${stallS} s` : 'deadline'})`);
       break;
     }
   }
