@@ -19,7 +19,7 @@
  * connection under the 20,000 open files a process may hold here, each (source, destination port)
  * under the ~28,000 ephemeral ports. Both limits are checked before anything starts.
  *
- * Last line: JSON with `sessions` (connected at the end of the hold), `target`, and the CPU and
+ * Last line: JSON with `sessions` (the fewest the brokers counted during the hold), `target`, and the CPU and
  * memory of the simulator processes (peak RSS per session, and above each process's baseline), the
  * brokers' RSS, and how much memory the machine lost (MemAvailable, kernel socket buffers
  * included; other work on the machine moves it too).
@@ -33,6 +33,7 @@ import { fileURLToPath } from 'node:url';
 import { spawnMosquitto, type Mosquitto } from '../infra/mosquitto/launcher.js';
 import type { SimSummary } from '../simulator/runtime/summary.js';
 import { numberFlags } from './lib/flags.js';
+import { watchSys, type SysWatcher } from './lib/mosquitto-sys.js';
 import { sampleTree } from './lib/proc-tree.js';
 
 const flags = numberFlags({ sessions: 200_000, perProcess: 17_000, rate: 0.05, hold: 30, deadline: 480, ramp: 4000, tick: 1, stall: 120 });
@@ -82,9 +83,16 @@ interface Child {
 
 const brokers: Mosquitto[] = [];
 const children: Child[] = [];
+const watchers: SysWatcher[] = [];
 let result: Record<string, unknown> | undefined;
 try {
-  for (let i = 0; i < n; i++) brokers.push(await spawnMosquitto({ readyTimeoutMs: 20_000 }));
+  // the brokers count the sessions: a starved simulator's own count lags far behind (its stats
+  // come from busy worker threads), and a TCP connection is not a session until its CONNACK
+  for (let i = 0; i < n; i++) {
+    const b = await spawnMosquitto({ readyTimeoutMs: 20_000, extraConfig: ['sys_interval 2'] });
+    brokers.push(b);
+    watchers.push(await watchSys(b.url));
+  }
   console.log(`bench sim-scale: ${target} sessions over ${n} simulator processes and ${n} Mosquittos, ${rate} Hz`);
   for (let i = 0; i < n; i++) {
     const summaryFile = join(dir, `summary-${i}.json`);
@@ -136,7 +144,8 @@ try {
     });
     children.push(child);
   }
-  const total = (): number => children.reduce((a, c) => a + c.connected, 0);
+  const total = (): number => watchers.reduce((a, w) => a + w.connected(), 0);
+  const reported = (): number => children.reduce((a, c) => a + c.connected, 0);
   let best = 0;
   let lastGain = performance.now();
   let rampS = 0;
@@ -147,7 +156,9 @@ try {
       best = now;
       lastGain = performance.now();
     }
-    console.log(`  ${elapsed()} s: ${now} sessions connected; ${children.map((c) => c.connected).join(' + ')}`);
+    console.log(
+      `  ${elapsed()} s: ${now} sessions connected (brokers: ${watchers.map((w) => w.connected()).join(' + ')}); the simulators report ${reported()}`,
+    );
     if (now >= target) {
       rampS = elapsed();
       break;
@@ -164,10 +175,12 @@ try {
   // hold: the sessions must stay up
   const holdEnd = performance.now() + holdS * 1000;
   let minHeld = total();
+  let minReported = reported();
   while (performance.now() < holdEnd && elapsed() < deadlineS + holdS) {
     await new Promise((r) => setTimeout(r, 5000));
     minHeld = Math.min(minHeld, total());
-    console.log(`  hold ${elapsed()} s: ${total()} sessions connected`);
+    minReported = Math.min(minReported, reported());
+    console.log(`  hold ${elapsed()} s: ${total()} sessions connected (the simulators report ${reported()})`);
   }
   // memory at the end of the hold, every session up
   const memLostKb = memBefore - memAvailableKb();
@@ -195,8 +208,9 @@ try {
   result = {
     bench: 'sim-scale',
     target,
-    sessions: Math.min(minHeld, atStop),
+    sessions: minHeld,
     peak_sessions: best,
+    sessions_reported_by_simulators: Math.min(minReported, atStop),
     held_s: holdS,
     processes: n,
     brokers: n,
@@ -222,6 +236,7 @@ try {
   console.log(JSON.stringify(result));
 } finally {
   for (const c of children) if (c.proc.exitCode === null && c.proc.signalCode === null) c.proc.kill('SIGKILL');
+  await Promise.all(watchers.map((w) => w.close()));
   await Promise.all(brokers.map((b) => b.dispose()));
   rmSync(dir, { recursive: true, force: true });
 }

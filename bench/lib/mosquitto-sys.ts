@@ -23,6 +23,8 @@ const BYTES = '$SYS/broker/bytes/received';
 export interface SysWatcher {
   /** The last tick (received 0 until the broker has published one). */
   last(): SysTick;
+  /** Clients connected as last published (this watcher excluded), even when no PUBLISH came in since. */
+  connected(): number;
   /** The next tick, or the last one when none comes within `timeoutMs` (an idle broker publishes no change). */
   next(timeoutMs?: number): Promise<SysTick>;
   close(): Promise<void>;
@@ -54,6 +56,7 @@ export async function watchSys(url: string): Promise<SysWatcher> {
   await client.subscribeAsync([RECEIVED, CONNECTED, BYTES], { qos: 0 });
   return {
     last: () => last,
+    connected: () => connected,
     next: (timeoutMs = 3000) =>
       new Promise<SysTick>((resolve) => {
         const timer = setTimeout(() => {
