@@ -42,10 +42,11 @@ child.stdout.on('data', (chunk: Buffer) => {
   }
 });
 const code: number = await new Promise((resolve) => child.on('close', (c) => resolve(c ?? 1)));
-if (code !== 0) process.exit(code);
 if (lastJson === undefined) {
   console.error(`bench: ${name} printed no JSON line`);
-  process.exit(1);
+  process.exit(code !== 0 ? code : 1);
 }
+// a bench that missed its targets exits non-zero after its JSON line: its figures are recorded too
 const file = writeResult(name, lastJson, args);
 console.error(`bench: figures written to ${relative(repoRoot(), file)}`);
+if (code !== 0) process.exit(code);
