@@ -56,11 +56,7 @@ test('two edges and a service: each car gets its command once, from its own edge
     // the REST answer and the IPC message that forwards the transition race each other
     const forwarded = () => transitions.filter((tr) => tr.commandId === id).map((tr) => tr.to);
     await waitFor(() => forwarded().includes('SUCCEEDED'), { timeoutMs: 10_000, what: `SUCCEEDED of ${id} forwarded to the parent` });
-    assert.deepEqual(
-      forwarded(),
-      ['CREATED', 'SENT', 'DELIVERED', 'SUCCEEDED'],
-      'every transition reached the parent, in order',
-    );
+    assert.deepEqual(forwarded(), ['CREATED', 'SENT', 'DELIVERED', 'SUCCEEDED'], 'every transition reached the parent, in order');
   }
   assert.deepEqual(cars[0]!.received, [ids[0]], 'the first car got its command once, and only its own');
   assert.deepEqual(cars[1]!.received, [ids[1]], 'the second car got its command once, and only its own');
