@@ -74,9 +74,11 @@ for role in none viewer operator admin; do
   esac
   started=$SECONDS
   rc=0
+  # one worker: with two, schemathesis 4.32 sometimes fails inside itself (a KeyError in Python's
+  # linecache, "AST constructor recursion depth mismatch" while formatting a worker's traceback)
   "$CACHE/bin/schemathesis" --no-color --config-file scripts/api-fuzz.toml run "$base/api/docs" \
     --checks all --exclude-checks positive_data_acceptance \
-    --max-examples "$EXAMPLES" --seed "$SEED" --workers 2 --request-timeout 10 \
+    --max-examples "$EXAMPLES" --seed "$SEED" --workers 1 --request-timeout 10 \
     --report junit --report-junit-path "$OUT/junit-$role.xml" \
     "${auth[@]}" >"$OUT/schemathesis-$role.txt" 2>&1 || rc=$?
   summary="$(grep -E 'generated,|passed|failures|errors in' "$OUT/schemathesis-$role.txt" | tail -2 | tr '\n' ' ')"
