@@ -7,6 +7,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { isV2xError, V2xError, type ErrorCode } from '../../core/errors.js';
+import { kafkaUnreachable } from '../kafka/unreachable.js';
 
 const STATUS: Partial<Record<ErrorCode, number>> = {
   VALIDATION_FAILED: 400,
@@ -113,6 +114,8 @@ export function installErrorHandler(app: FastifyInstance): void {
         }),
       );
     }
+    const unreachable = kafkaUnreachable(err);
+    if (unreachable !== undefined) return sendError(reply, unreachable);
     const status = typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
     const code: ErrorCode = status === 500 ? 'INTERNAL' : (FASTIFY_STATUS_CODE[status] ?? 'VALIDATION_FAILED');
     return sendError(reply, new V2xError(code, err.message, { details: err.code === undefined ? {} : { cause: err.code } }));
