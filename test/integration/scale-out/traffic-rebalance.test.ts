@@ -14,8 +14,6 @@ import { networkSource } from '../../../app/network.js';
 import { createKafkaClient } from '../../../backend/kafka/index.js';
 import type { OutRecord } from '../../../backend/kafka/types.js';
 import type { RunningBackend } from '../../../backend/app.js';
-import { continues } from '../../../backend/services/traffic/jam-merge.js';
-import { corridors } from '../../../backend/services/traffic/corridors.js';
 import { repartitionTopic } from '../../../backend/services/traffic/repartition.js';
 import { SegmentTasks } from '../../../backend/services/traffic/segment-tasks.js';
 import { TrafficService } from '../../../backend/services/traffic/service.js';
@@ -23,6 +21,7 @@ import { SegmentIndex } from '../../../road/spatial-index.js';
 import { ownKafka } from '../../helpers/kafka.js';
 import { backendConfig, collect, startTestBackend, testVin } from '../../helpers/backend.js';
 import { waitFor } from '../../helpers/poll.js';
+import { jamChains } from './city-script.js';
 
 /** Record time: the last phase ends about now (Kafka refuses record timestamps far ahead of its clock). */
 const T0 = Math.floor(Date.now() / 1000) * 1000 - 420_000;
@@ -43,29 +42,8 @@ test('traffic on 3 Kafka nodes: two instances own whole roads, restore by replay
   });
   const prefix = config.bridge.topicPrefix;
   const net = networkSource(config.sim)();
-  const roads = corridors(net);
-
   // six roads of three continuing segments, each on a corridor of its own
-  const chains: number[][] = [];
-  const used = new Set<string>();
-  for (let s = 0; s < net.segments.length && chains.length < 6; s++) {
-    const key = roads.keyOf[s] as string;
-    if (used.has(key)) continue;
-    const chain = [s];
-    while (chain.length < 3) {
-      const last = chain[chain.length - 1] as number;
-      const to = net.segTo[last] as number;
-      let next: number | undefined;
-      for (let k = net.outStart[to] as number; k < (net.outStart[to + 1] as number); k++)
-        if (continues(net, last, net.outSegments[k] as number) && !chain.includes(net.outSegments[k] as number))
-          next = net.outSegments[k] as number;
-      if (next === undefined) break;
-      chain.push(next);
-    }
-    if (chain.length < 3) continue;
-    used.add(key);
-    chains.push(chain);
-  }
+  const chains = jamChains(net, 6);
   assert.equal(chains.length, 6);
 
   /** Car c of segment s: a fixed place along it, its heading; slow on the last two segments of a road in the middle phase. */
