@@ -27,6 +27,7 @@ export function receiveWarning(host: WarningHost, local: number, message: Incomi
     return;
   }
   const w = decoded.value;
+  const now = host.carNowMs();
   host.world.warn(local, {
     vin,
     warningId: w.warningId,
@@ -35,6 +36,7 @@ export function receiveWarning(host: WarningHost, local: number, message: Incomi
     lat: w.position.lat,
     lon: w.position.lon,
     radiusM: w.radiusM,
-    expired: w.expiresAt <= host.carNowMs(),
+    expired: w.expiresAt <= now,
+    validForS: Math.max(0, (w.expiresAt - now) / 1000),
   });
 }

@@ -38,12 +38,14 @@ test('a valid warning goes to the world with what the driver needs', () => {
       lon: example.position.lon,
       radiusM: example.radiusM,
       expired: false,
+      validForS: (example.expiresAt - example.issuedAt - 1000) / 1000,
     },
   ]);
   assert.deepEqual(h.got[1], h.got[0], 'binary gives the same');
   const late = host(example.expiresAt);
   receiveWarning(late.host, 0, msg(Buffer.from(encode('warning', example, 'json'))));
   assert.equal(late.got[0]?.[1].expired, true);
+  assert.equal(late.got[0]?.[1].validForS, 0);
 });
 
 test('bad payloads and warnings for another car are counted and dropped, never thrown', () => {

@@ -138,3 +138,27 @@ test('a warning without a segment id is placed by its position on the route ahea
   assert.equal(drivers.decisions.rerouted, 1);
   assert.equal(drivers.takeRecords().length, 0, 'records: false keeps none');
 });
+
+test('a warning id is remembered while the warning is valid and a while after, then forgotten: the memory stays bounded', () => {
+  const { model, car } = setup();
+  const drivers = new WarnedDrivers(model, { seed: '7', share: 1, records: true });
+  const elsewhere = net.segments.find((s, i) => !(model.state.routes[car] as Int32Array).includes(i))?.id as string;
+  drivers.receive(warning(car, elsewhere, { warningId: 'short', validForS: 30 }));
+  drivers.receive(warning(car, elsewhere, { warningId: 'long', validForS: 900 }));
+  drivers.receive(warning(car, elsewhere, { warningId: 'late', expired: true, validForS: 0 }));
+  assert.equal(drivers.remembered, 3);
+  assert.equal(drivers.takeRecords().length, 3);
+  const advance = (s: number): void => {
+    for (let i = 0; i < s; i++) {
+      model.step(1);
+      drivers.afterTick();
+    }
+  };
+  advance(100);
+  drivers.receive(warning(car, elsewhere, { warningId: 'short', validForS: 0 }));
+  assert.equal(drivers.takeRecords().length, 0, 'a redelivery within the validity and the grace is dropped');
+  advance(200); // past 30 s + the grace, and a sweep
+  assert.equal(drivers.remembered, 1, 'only the long-lived warning is remembered');
+  advance(900);
+  assert.equal(drivers.remembered, 0);
+});
