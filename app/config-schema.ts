@@ -75,6 +75,13 @@ export const stackConfigSchema = Type.Object(
       default: 10,
       description: "niceness of `v2x up`'s simulator process: the backend gets the cores first when the machine is full",
     }),
+    servicesNice: Type.Integer({
+      minimum: 0,
+      maximum: 19,
+      default: 0,
+      description:
+        'niceness of the services process and the workers (every process but the edges): the edges, which acknowledge the cars, get the cores first when the machine is full',
+    }),
     restartMaxMs: Type.Integer({ minimum: 100, default: 30_000, description: 'longest wait before restarting a crashed backend process' }),
   },
   { additionalProperties: false, default: {} },

@@ -5,9 +5,11 @@
  * (cli/stack.ts) and by the cluster tests, so both run the same wiring.
  */
 import { availableParallelism } from 'node:os';
+import { lowerPriority } from '../core/niceness.js';
 import type { DeepReadonly } from '../core/config/load.js';
 import type { Config } from './config-schema.js';
 import type { configureLogging } from '../core/log.js';
+import { logger } from '../core/log.js';
 import { downlinkAccount, processConfig } from './layout.js';
 import { startBackendProcess, type BackendProcess, type ForwardedTransition, type StackView } from './backend-process.js';
 import { startSupervisor, type Supervisor } from './supervisor.js';
@@ -34,6 +36,17 @@ export interface StackProcessOptions {
   readonly onStarting?: (spec: ProcessSpec) => void;
   /** The command service's transitions, forwarded by the process that runs it (the benchmarks' observer). */
   readonly onTransition?: (t: ForwardedTransition) => void;
+}
+
+const log = logger('stack');
+
+/** stack.servicesNice: a process that cannot be reniced (no permission) runs on at its priority, said once in the log. */
+function renice(pid: number, nice: number, name: string): void {
+  try {
+    lowerPriority(pid, nice);
+  } catch (err) {
+    log.warn({ pid, nice, error: (err as Error).message }, `${name}: could not set niceness ${nice}`);
+  }
 }
 
 /** The plan of `config` on this machine: what `v2x up` / `v2x backend` run (stack.* and backend.roles). */
@@ -78,6 +91,7 @@ export async function startStackProcesses(
         ...(options.onTransition !== undefined && spec.roles.includes('commands') && { onTransition: options.onTransition }),
       });
       if (spec.kind === 'edge' && previous === undefined && p.mqttUrl !== undefined) edgeUrls.push(p.mqttUrl);
+      if (spec.kind !== 'edge' && config.stack.servicesNice > 0) renice(p.pid, config.stack.servicesNice, spec.name);
       return p;
     },
   });

@@ -10,7 +10,6 @@
  * child sees the IPC channel close and stops by itself.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { DeepReadonly } from '../../core/config/load.js';
 import type { configureLogging } from '../../core/log.js';
@@ -18,6 +17,7 @@ import type { SimConfig } from '../config.js';
 import type { RunPhase } from './simulation.js';
 import { errorFromUnit } from './units.js';
 import { stopChild } from '../../core/child-stop.js';
+import { lowerPriority } from '../../core/niceness.js';
 
 type LogLevel = NonNullable<Parameters<typeof configureLogging>[0]>;
 
@@ -68,7 +68,7 @@ export function startFleetProcess(sim: DeepReadonly<SimConfig>, options: FleetPr
     // (a fleet killed by the terminal's SIGINT would read as a crash); it also stops when the parent dies
     detached: true,
   });
-  if ((options.nice ?? 0) !== 0 && child.pid !== undefined) setPriority(child.pid, options.nice ?? 0);
+  if ((options.nice ?? 0) !== 0 && child.pid !== undefined) lowerPriority(child.pid, options.nice ?? 0);
   let latest: FleetUpdate | undefined;
   let failure: Error | undefined;
   let markRamped!: () => void;
