@@ -72,13 +72,13 @@ export const stackConfigSchema = Type.Object(
     fleetNice: Type.Integer({
       minimum: 0,
       maximum: 19,
-      default: 10,
+      default: 0,
       description: "niceness of `v2x up`'s simulator process: the backend gets the cores first when the machine is full",
     }),
     servicesNice: Type.Integer({
       minimum: 0,
       maximum: 19,
-      default: 0,
+      default: 5,
       description:
         'niceness of the services process and the workers (every process but the edges): the edges, which acknowledge the cars, get the cores first when the machine is full',
     }),

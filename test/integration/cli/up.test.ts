@@ -7,8 +7,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { waitFor } from '../../helpers/poll.js';
@@ -105,6 +105,22 @@ test(
     if (health.processes !== undefined) assert.match(metrics, /v2x_broker_connected_clients\{process="edge-1",role="edge"\} \d+/);
     const started_ = descendants(child.pid!);
     assert.ok(started_.length > 0, 'it started a Kafka');
+    // the services yield the cores to the edge (stack.servicesNice 5), the fleet does not (stack.fleetNice 0): decision 0040
+    if (health.processes !== undefined) {
+      const cmd = (pid: number): string => readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+      const backends = started_.filter((pid) => cmd(pid).includes('backend-process-main.js'));
+      const edge = backends.find((pid) => cmd(pid).includes('--single-threaded-gc'));
+      const services = backends.find((pid) => !cmd(pid).includes('--single-threaded-gc'));
+      const fleet = started_.find((pid) => cmd(pid).includes('fleet-process-main.js'));
+      assert.ok(
+        edge !== undefined && services !== undefined && fleet !== undefined,
+        `edge, services and fleet among ${backends.join(', ')}`,
+      );
+      assert.equal(getPriority(edge), 0, 'edge niceness');
+      assert.equal(getPriority(services), 5, 'services niceness');
+      assert.equal(getPriority(fleet), 0, 'fleet niceness');
+      if (existsSync(`/proc/${services}/autogroup`)) assert.match(readFileSync(`/proc/${services}/autogroup`, 'utf8'), /nice 5\b/);
+    }
 
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     child.kill('SIGINT');
