@@ -40,6 +40,7 @@ import { FleetGenerator } from '../simulator/fleet/generate.js';
 import { startFleetProcess } from '../simulator/runtime/fleet-process.js';
 import { seedOf } from '../simulator/runtime/world.js';
 import { startSoakWatch } from '../scripts/soak/watch.js';
+import { acknowledgedLoss } from '../scripts/soak/ledger.js';
 import { benchConfig } from './lib/backend.js';
 import { numberFlags, stringFlag } from './lib/flags.js';
 import { commitId, machineInfo, repoRoot } from './lib/provenance.js';
@@ -104,6 +105,7 @@ interface RunFigures {
     lost_in_holes: number;
     never_in_kafka: number | null;
     not_acknowledged_at_stop: number;
+    dropped_by_cars: number | null;
   };
   readonly commands: { byStatus: Record<string, number>; incomplete: number; executedTwice: number; finished: number };
   readonly load: FailoverLoadFigures;
@@ -260,12 +262,15 @@ async function run(local: LocalKafka, withKills: boolean): Promise<RunFigures> {
       status(`${name}: no simulator summary (it did not stop cleanly)`);
     }
     const published = messages?.published?.telemetry;
-    // made by the cars and not in Kafka; of those, acknowledged to the car: not counting what the
-    // cars still held unacknowledged or unsent when they stopped, or dropped themselves (these
-    // counters are of every kind of message: the acknowledged part is a lower bound)
-    const neverInKafka = published === undefined ? null : Math.max(0, published - tel.found);
-    const notAcked = (messages?.unacknowledged ?? 0) + (messages?.unsent ?? 0) + (messages?.dropped ?? 0);
-    const ackedTail = neverInKafka === null ? 0 : Math.max(0, neverInKafka - notAcked);
+    // acknowledged and not in Kafka: the holes, or what the cars made beyond what they had not got
+    // acknowledged when they stopped (scripts/soak/ledger.ts acknowledgedLoss: lower bounds)
+    const loss = acknowledgedLoss(
+      tel.lost,
+      tel.found,
+      published === undefined
+        ? undefined
+        : { published, unacknowledged: messages?.unacknowledged ?? 0, unsent: messages?.unsent ?? 0, dropped: messages?.dropped ?? 0 },
+    );
     const fenceList = await fetch(`${stack.httpUrl}/api/v1/fences`, { headers: { authorization: `Bearer ${TOKEN}` } });
     const fences = ((await fenceList.json()) as { items: unknown[] }).items.map(assertFence);
     const g = config.geofencing;
@@ -286,10 +291,11 @@ async function run(local: LocalKafka, withKills: boolean): Promise<RunFigures> {
       telemetry: {
         found: tel.found,
         duplicates: tel.duplicates,
-        lost: tel.lost + ackedTail,
+        lost: loss.lost,
         lost_in_holes: tel.lost,
-        never_in_kafka: neverInKafka,
-        not_acknowledged_at_stop: notAcked,
+        never_in_kafka: loss.neverInKafka,
+        not_acknowledged_at_stop: loss.notAcknowledged,
+        dropped_by_cars: messages?.dropped ?? null,
       },
       commands: {
         byStatus: commandsByStatus(books.commands),
