@@ -114,8 +114,11 @@ test('SIGKILL of the partition leader: every (VIN, seq) acknowledged to a car is
     const p = partitionOfVin.get(id.split('/')[0]!);
     return `${id} (partition ${p}, led by node ${p === undefined ? '?' : before.get(p)} before the kill; PUBACK ${at - killedAt} ms after the kill)`;
   });
-  t.diagnostic(
-    `acknowledged ${acked.size}, records ${out.records.length}, duplicates ${duplicates}, missing ${missing.length}: ${described.join('; ')}`,
-  );
+  const doubled = [...found]
+    .filter(([, l]) => l.length > 1)
+    .slice(0, 5)
+    .map(([id, l]) => `${id} at ${l.map((x) => `${x.partition}:${x.offset}`).join(' and ')}`);
+  t.diagnostic(`acknowledged ${acked.size}, records ${out.records.length}, duplicates ${duplicates} (${doubled.join('; ')})`);
+  t.diagnostic(`missing ${missing.length}: ${described.join('; ')}`);
   assert.deepEqual(described, [], `${missing.length} acknowledged (VIN, seq) not in Kafka`);
 });
