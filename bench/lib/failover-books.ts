@@ -250,9 +250,11 @@ export function commandsByStatus(commands: ReadonlyMap<string, CommandSnapshot>)
 }
 
 /**
- * Waits until the geofencing instances have evaluated every fix in Kafka (their consumer groups, named
- * after `groupId`, have no lag) and the books have read every event they wrote; false when that did
- * not happen within timeoutMs (the replay comparison is then made on what there is).
+ * Waits until the geofencing instances have evaluated every fix in Kafka (their telemetry consumer
+ * group, `groupId` without the prefix, has no lag) and the books have read every event they wrote;
+ * false when that did not happen within timeoutMs (the replay comparison is then made on what there
+ * is). Only that group: the instances' changelog restores commit in groups of their own
+ * (`<groupId>-restore-<uuid>`) whose lag grows with the changelog for ever.
  */
 export async function geofencingSettled(
   lag: () => Promise<Record<string, number>>,
@@ -262,7 +264,7 @@ export async function geofencingSettled(
 ): Promise<boolean> {
   for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await new Promise((r) => setTimeout(r, 1000))) {
     try {
-      const groups = Object.entries(await lag()).filter(([name]) => name.startsWith(groupId));
+      const groups = Object.entries(await lag()).filter(([name]) => name === groupId);
       if (groups.length > 0 && groups.every(([, n]) => n === 0) && (await books.geofenceEventsReadToEnd())) return true;
     } catch {
       // Kafka still settling after a broker's restart: try again

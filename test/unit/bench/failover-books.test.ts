@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import {
   compareGeofenceEvents,
   doubledEvents,
+  geofencingSettled,
   incompleteCommands,
   jamsDiff,
   parseJamId,
@@ -95,4 +96,12 @@ test("geofence replay: a run's own fixes through the evaluator give the event id
     unexpected: 1,
     examples: { missing: [[...ids][1]!], unexpected: ['other'] },
   });
+});
+
+test('settled books: the geofencing group without lag and every event read; the restore groups do not count', async () => {
+  const readToEnd = { geofenceEventsReadToEnd: async () => true };
+  const lag = (main: number) => async () => ({ 'v2x-geofencing': main, 'v2x-geofencing-restore-*': 5000, 'v2x-traffic': 7 });
+  assert.equal(await geofencingSettled(lag(0), readToEnd, 'v2x-geofencing', 50), true);
+  assert.equal(await geofencingSettled(lag(3), readToEnd, 'v2x-geofencing', 50), false);
+  assert.equal(await geofencingSettled(lag(0), { geofenceEventsReadToEnd: async () => false }, 'v2x-geofencing', 50), false);
 });
