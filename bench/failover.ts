@@ -21,7 +21,9 @@
  *   window);
  * - geofence_events_missing_vs_replay: within the run with kills, the events its own fixes give
  *   through the geofence evaluator (bench/lib/failover-replay.ts) and the topic lacks: free of the
- *   noise between two runs (each run's `geofence_replay` shows the method's own edge effects);
+ *   noise between two runs. The fences are made, and every geofencing instance has them, before the
+ *   cars start, and the books are settled (no geofencing lag, every event read) first, so the replay
+ *   is exact: the uninterrupted run's `geofence_replay` shows 0 missing, 0 unexpected;
  * - commands_incomplete (not terminal after the drain), commands_executed_twice (the car's two
  *   final results with different stamps).
  * The last line is the JSON of both runs' figures.
@@ -40,16 +42,24 @@ import { FleetGenerator } from '../simulator/fleet/generate.js';
 import { startFleetProcess } from '../simulator/runtime/fleet-process.js';
 import { seedOf } from '../simulator/runtime/world.js';
 import { startSoakWatch } from '../scripts/soak/watch.js';
+import { acknowledgedLoss } from '../scripts/soak/ledger.js';
 import { benchConfig } from './lib/backend.js';
 import { numberFlags, stringFlag } from './lib/flags.js';
 import { commitId, machineInfo, repoRoot } from './lib/provenance.js';
 import { startBenchStack, type Topology } from './lib/stack.js';
-import { startFailoverLoad, type FailoverLoadFigures } from './lib/failover-load.js';
+import {
+  createFailoverFences,
+  fencesEverywhere,
+  FAILOVER_FENCES,
+  startFailoverLoad,
+  type FailoverLoadFigures,
+} from './lib/failover-load.js';
 import { replayDiff } from './lib/failover-replay.js';
 import { assertFence } from '../backend/services/geofencing/validate.js';
 import {
   commandsByStatus,
   compareGeofenceEvents,
+  geofencingSettled,
   incompleteCommands,
   jamsDiff,
   startOutputBooks,
@@ -104,13 +114,14 @@ interface RunFigures {
     lost_in_holes: number;
     never_in_kafka: number | null;
     not_acknowledged_at_stop: number;
+    dropped_by_cars: number | null;
   };
   readonly commands: { byStatus: Record<string, number>; incomplete: number; executedTwice: number; finished: number };
   readonly load: FailoverLoadFigures;
   readonly geofenceEvents: GeofenceEventRow[];
   readonly geofenceIdsRepeated: number;
   /** The run's own fixes replayed through the geofence evaluator against the events written. */
-  readonly geofenceReplay: { expected: number; missing: number; unexpected: number };
+  readonly geofenceReplay: ReturnType<typeof replayDiff> & { expected: number; settled: boolean };
   readonly jams: JamRow[];
 }
 
@@ -136,6 +147,11 @@ async function run(local: LocalKafka, withKills: boolean): Promise<RunFigures> {
     cleanup.push(() => watch.close());
     const books = await startOutputBooks(local.brokers, prefix);
     cleanup.push(() => books.close());
+
+    // the fences before the cars: every fix of the run is evaluated against all of them, in every
+    // geofencing instance, as in the replay (failover-replay.ts)
+    await createFailoverFences({ httpUrl: stack.httpUrl, token: TOKEN, centre: CENTRE });
+    await fencesEverywhere(stack.httpUrl, FAILOVER_FENCES.length, config.stack.instances.geofencing);
 
     const summaryFile = join(tmpdir(), `failover-sim-${randomUUID()}.json`);
     cleanup.push(async () => rmSync(summaryFile, { force: true }));
@@ -163,12 +179,10 @@ async function run(local: LocalKafka, withKills: boolean): Promise<RunFigures> {
       token: TOKEN,
       vins,
       commandsPerS: F.commandsPerS,
-      centre: CENTRE,
       seed: SEED,
       onError: (line) => status(`${name}: ${line}`),
     });
     cleanup.push(() => load.stop());
-    const fencesAtMs = Date.now();
 
     const kills: KillRecord[] = [];
     const pending = withKills ? [...KILLS] : [];
@@ -251,6 +265,9 @@ async function run(local: LocalKafka, withKills: boolean): Promise<RunFigures> {
     // commands settle: the car's answer, or their TTL (60 s) runs out
     for (const deadline = Date.now() + 90_000; Date.now() < deadline && incompleteCommands(books.commands) > 0;) await wait(1000);
     checkPids();
+    // every fix evaluated, every geofence event read: the replay compares whole books
+    const geofenceSettled = await geofencingSettled(() => watch.groupLag(), books, config.geofencing.groupId);
+    if (!geofenceSettled) status(`${name}: geofencing still had fixes to evaluate (or events unread) after 60 s`);
 
     const tel = watch.telemetry.figures(0);
     let messages: { published?: { telemetry?: number }; unacknowledged?: number; unsent?: number; dropped?: number } | undefined;
@@ -260,22 +277,25 @@ async function run(local: LocalKafka, withKills: boolean): Promise<RunFigures> {
       status(`${name}: no simulator summary (it did not stop cleanly)`);
     }
     const published = messages?.published?.telemetry;
-    // made by the cars and not in Kafka; of those, acknowledged to the car: not counting what the
-    // cars still held unacknowledged or unsent when they stopped, or dropped themselves (these
-    // counters are of every kind of message: the acknowledged part is a lower bound)
-    const neverInKafka = published === undefined ? null : Math.max(0, published - tel.found);
-    const notAcked = (messages?.unacknowledged ?? 0) + (messages?.unsent ?? 0) + (messages?.dropped ?? 0);
-    const ackedTail = neverInKafka === null ? 0 : Math.max(0, neverInKafka - notAcked);
+    // acknowledged and not in Kafka: the holes, or what the cars made beyond what they had not got
+    // acknowledged when they stopped (scripts/soak/ledger.ts acknowledgedLoss: lower bounds)
+    const loss = acknowledgedLoss(
+      tel.lost,
+      tel.found,
+      published === undefined
+        ? undefined
+        : { published, unacknowledged: messages?.unacknowledged ?? 0, unsent: messages?.unsent ?? 0, dropped: messages?.dropped ?? 0 },
+    );
     const fenceList = await fetch(`${stack.httpUrl}/api/v1/fences`, { headers: { authorization: `Bearer ${TOKEN}` } });
     const fences = ((await fenceList.json()) as { items: unknown[] }).items.map(assertFence);
     const g = config.geofencing;
-    const expected = books.replay.expectedIds(fences, fencesAtMs, {
+    const expected = books.replay.expectedIds(fences, {
       hysteresisM: g.hysteresisM,
       confirmFixes: g.confirmFixes,
       maxGapMs: g.maxGapMs,
       cellDeg: g.cellDeg,
     });
-    const geofenceReplay = { expected: expected.size, ...replayDiff(expected, books.geofenceEventIds()) };
+    const geofenceReplay = { expected: expected.size, ...replayDiff(expected, books.geofenceEventIds()), settled: geofenceSettled };
     const cmd = watch.commands.figures();
     return {
       span: { startMs, lengthMs: RUN_MS },
@@ -286,10 +306,11 @@ async function run(local: LocalKafka, withKills: boolean): Promise<RunFigures> {
       telemetry: {
         found: tel.found,
         duplicates: tel.duplicates,
-        lost: tel.lost + ackedTail,
+        lost: loss.lost,
         lost_in_holes: tel.lost,
-        never_in_kafka: neverInKafka,
-        not_acknowledged_at_stop: notAcked,
+        never_in_kafka: loss.neverInKafka,
+        not_acknowledged_at_stop: loss.notAcknowledged,
+        dropped_by_cars: messages?.dropped ?? null,
       },
       commands: {
         byStatus: commandsByStatus(books.commands),

@@ -37,6 +37,7 @@ import { benchConfig, benchKafka } from '../bench/lib/backend.js';
 import { numberFlags, stringFlag } from '../bench/lib/flags.js';
 import { commitId, machineInfo, repoRoot } from '../bench/lib/provenance.js';
 import { startBenchStack, type BenchStack } from '../bench/lib/stack.js';
+import { acknowledgedLoss } from './soak/ledger.js';
 import { soakChart } from './soak/chart.js';
 import { startSoakLoad, type SoakLoad } from './soak/load.js';
 import { backendSample, procRssMb, selfSample, type ProcessSample } from './soak/metrics.js';
@@ -242,6 +243,8 @@ try {
       dropped?: number;
       rejected?: number;
       retransmitted?: number;
+      unacknowledged?: number;
+      unsent?: number;
     };
   } = {};
   try {
@@ -250,14 +253,23 @@ try {
     status('no simulator summary (it did not stop cleanly)');
   }
   // the simulator's own count of telemetry handed to the cars' sessions (its summary, written when it
-  // stops cleanly); a message it made that never reached Kafka, after the drain, is lost too
+  // stops cleanly): a message it made that never reached Kafka, after the drain, is lost too unless
+  // the cars had not got it acknowledged when they stopped (unsent while (re)connecting, in flight,
+  // dropped by a full queue); the holes are part of it, counted once (ledger.ts acknowledgedLoss)
   const published = simSummary.messages?.published?.telemetry;
-  const tail = published === undefined ? undefined : Math.max(0, published - telemetry.found);
-  const lost = telemetry.lost + (tail ?? 0);
-  // a car stopped while (re)connecting made messages it never sent; the cars' own drops (a full queue) are theirs
+  const m = simSummary.messages;
+  const loss = acknowledgedLoss(
+    telemetry.lost,
+    telemetry.found,
+    published === undefined
+      ? undefined
+      : { published, unacknowledged: m?.unacknowledged ?? 0, unsent: m?.unsent ?? 0, dropped: m?.dropped ?? 0 },
+  );
+  const tail = loss.neverInKafka ?? undefined;
+  const lost = loss.lost;
   const lostDetail =
     `${telemetry.lost} in holes of the cars' sequences, ${tail ?? 'unknown'} made by the cars but never in Kafka ` +
-    `(the cars dropped ${simSummary.messages?.dropped ?? 'unknown'} messages of any kind themselves)`;
+    `(the cars had ${loss.notAcknowledged} messages of any kind not acknowledged at their stop, ${m?.dropped ?? 'unknown'} of them dropped by the cars themselves)`;
   const v = verdict({
     rows,
     warmupMinutes: WARMUP,

@@ -1,9 +1,18 @@
 /** The kafkajs 2.2.4 implementation of the Kafka boundary (backend/kafka/types.ts), as published: no patched internals. */
-import { Kafka, Partitioners, logLevel as KafkaLogLevel } from 'kafkajs';
-import type { Admin as KafkajsAdmin, IHeaders, ITopicConfig, LogEntry, Producer as KafkajsProducer } from 'kafkajs';
+import { Kafka, logLevel as KafkaLogLevel } from 'kafkajs';
+import type {
+  Admin as KafkajsAdmin,
+  IHeaders,
+  ITopicConfig,
+  LogEntry,
+  Message,
+  Producer as KafkajsProducer,
+  RecordMetadata,
+} from 'kafkajs';
 import { V2xError } from '../../core/errors.js';
 import { logger } from '../../core/log.js';
 import { KafkaProduceError, kafkajsFailure } from './produce-error.js';
+import { describeUnwritten, recordingPartitioner, unwrittenMessages, type PartitionLog, type TopicMessages } from './kafkajs-unwritten.js';
 import type {
   Admin,
   BatchHandler,
@@ -19,6 +28,9 @@ import type {
 } from './types.js';
 
 const log = logger('kafka');
+
+/** Sends of a batch's unwritten part within one send() before it fails (retryable) to the writer, which sends it all again. */
+const UNWRITTEN_ROUNDS = 5;
 
 /**
  * What kafkajs says on every start against a fresh broker, and then recovers from by itself: the
@@ -61,9 +73,12 @@ export function createKafkajsClient(options: KafkaClientOptions): KafkaClient {
 
     async producer(opts: ProducerOptions = {}): Promise<Producer> {
       const idempotent = opts.idempotent ?? false;
+      // the partition of each message sent, to tell what a sendBatch resolved for without writing (kafkajs-unwritten.ts)
+      const partitions: PartitionLog = new WeakMap();
+      const partitionOf = (m: Message): number | undefined => partitions.get(m);
       const connect = async (): Promise<KafkajsProducer> => {
         const p = kafka.producer({
-          createPartitioner: Partitioners.DefaultPartitioner,
+          createPartitioner: recordingPartitioner(partitions),
           idempotent,
           ...(idempotent ? { maxInFlightRequests: 1 } : {}),
           // A few quick retries inside kafkajs; a longer outage surfaces as an error the caller retries.
@@ -88,10 +103,7 @@ export function createKafkajsClient(options: KafkaClientOptions): KafkaClient {
               throw new KafkaProduceError({ ...kafkajsFailure(err), retriable: true }, err);
             }
           }
-          const byTopic = new Map<
-            string,
-            { key: string | null; value: Buffer | string | null; headers?: IHeaders; timestamp?: string }[]
-          >();
+          const byTopic = new Map<string, Message[]>();
           for (const r of records) {
             let list = byTopic.get(r.topic);
             if (list === undefined) byTopic.set(r.topic, (list = []));
@@ -102,20 +114,40 @@ export function createKafkajsClient(options: KafkaClientOptions): KafkaClient {
               ...(r.timestamp !== undefined ? { timestamp: String(r.timestamp) } : {}),
             });
           }
-          const used = producer;
-          try {
-            await used.sendBatch({ acks, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
-          } catch (err) {
-            const failure = kafkajsFailure(err);
-            if (!failure.retriable && idempotent && producer === used && !closed) {
-              // kafkajs rewinds the sequence numbers of every partition of a failed request, also of
-              // those Kafka took: a resend of part of the batch would be refused as out of order. A
-              // new producer id starts the sequences over (what Kafka took may then be written twice).
-              producer = undefined;
-              void used.disconnect().catch(() => undefined);
-              producer = await connect().catch(() => undefined);
+          let pending: TopicMessages[] = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+          for (let round = 1; ; round++) {
+            const used = producer;
+            let acked: RecordMetadata[];
+            try {
+              acked = await used.sendBatch({ acks, topicMessages: pending });
+            } catch (err) {
+              const failure = kafkajsFailure(err);
+              if (!failure.retriable && idempotent && producer === used && !closed) {
+                // kafkajs rewinds the sequence numbers of every partition of a failed request, also of
+                // those Kafka took: a resend of part of the batch would be refused as out of order. A
+                // new producer id starts the sequences over (what Kafka took may then be written twice).
+                producer = undefined;
+                void used.disconnect().catch(() => undefined);
+                producer = await connect().catch(() => undefined);
+              }
+              throw new KafkaProduceError(failure, err);
             }
-            throw new KafkaProduceError(failure, err);
+            // kafkajs#1303: a resolved sendBatch may have left out the partitions whose leader moved
+            const left = unwrittenMessages(pending, partitionOf, acked);
+            if (left.length === 0) return;
+            const what = describeUnwritten(left, partitionOf);
+            if (round >= UNWRITTEN_ROUNDS)
+              throw new KafkaProduceError({
+                retriable: true,
+                kafkaError: 'UNWRITTEN_PARTITIONS',
+                message: `kafkajs resolved ${round} sends without writing ${what}`,
+              });
+            log.warn(
+              { unwritten: what, round },
+              'kafkajs resolved a send without writing every partition (kafkajs#1303): sending those again',
+            );
+            pending = left;
+            if (producer === undefined || closed) throw new V2xError('KAFKA_PRODUCER_CLOSED', `${what} not sent`);
           }
         },
         close: async () => {

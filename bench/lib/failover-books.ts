@@ -49,6 +49,8 @@ export interface OutputBooks {
   readonly replay: GeofenceReplay;
   /** Every geofence event id written. */
   geofenceEventIds(): ReadonlySet<string>;
+  /** True once every geofence event in the topic now has been read (its partitions' ends reached). */
+  geofenceEventsReadToEnd(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -72,7 +74,10 @@ export async function startOutputBooks(brokers: readonly string[], prefix: strin
   const jams: JamRow[] = [];
   const jamIds = new Set<string>();
   const commands = new Map<string, CommandSnapshot>();
+  /** geofence-events partition -> the offset after the last record read. */
+  const geofenceRead = new Map<number, number>();
   const onRecord = (r: InRecord): void => {
+    if (r.topic === t.geofence) geofenceRead.set(r.partition, Math.max(geofenceRead.get(r.partition) ?? 0, Number(r.offset) + 1));
     if (r.topic === t.telemetry) {
       const d = r.value === null ? undefined : tryDecodeTelemetry(r.value);
       if (d?.ok === true) replay.add(d.value);
@@ -111,6 +116,7 @@ export async function startOutputBooks(brokers: readonly string[], prefix: strin
   await consumer.start(async (batch) => {
     for (const r of batch) onRecord(r);
   });
+  const admin = await client.admin();
   return {
     geofenceEvents,
     repeatedEventIds: () => repeated,
@@ -118,7 +124,14 @@ export async function startOutputBooks(brokers: readonly string[], prefix: strin
     commands,
     replay,
     geofenceEventIds: () => seen,
-    close: () => consumer.close(),
+    async geofenceEventsReadToEnd() {
+      const ends = await admin.topicOffsets(t.geofence);
+      return ends.every((p) => p.high <= p.low || (geofenceRead.get(p.partition) ?? 0) >= p.high);
+    },
+    async close() {
+      await consumer.close();
+      await admin.close();
+    },
   };
 }
 
@@ -234,4 +247,28 @@ export function commandsByStatus(commands: ReadonlyMap<string, CommandSnapshot>)
   const out: Record<string, number> = {};
   for (const c of commands.values()) out[c.status] = (out[c.status] ?? 0) + 1;
   return out;
+}
+
+/**
+ * Waits until the geofencing instances have evaluated every fix in Kafka (their telemetry consumer
+ * group, `groupId` without the prefix, has no lag) and the books have read every event they wrote;
+ * false when that did not happen within timeoutMs (the replay comparison is then made on what there
+ * is). Only that group: the instances' changelog restores commit in groups of their own
+ * (`<groupId>-restore-<uuid>`) whose lag grows with the changelog for ever.
+ */
+export async function geofencingSettled(
+  lag: () => Promise<Record<string, number>>,
+  books: Pick<OutputBooks, 'geofenceEventsReadToEnd'>,
+  groupId: string,
+  timeoutMs = 60_000,
+): Promise<boolean> {
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await new Promise((r) => setTimeout(r, 1000))) {
+    try {
+      const groups = Object.entries(await lag()).filter(([name]) => name === groupId);
+      if (groups.length > 0 && groups.every(([, n]) => n === 0) && (await books.geofenceEventsReadToEnd())) return true;
+    } catch {
+      // Kafka still settling after a broker's restart: try again
+    }
+  }
+  return false;
 }

@@ -1,10 +1,11 @@
 /**
  * The failover benchmark's load beside the cars' telemetry, through the public REST API: four
  * circular fences over the city (one sends set_speed_limit to every car that enters it, one
- * flash_lights to every car that leaves it, two only record), made once at the start and never
- * changed (so two runs of one seed see the same fences), and a steady stream of remote commands to
- * seeded random cars (flash_lights, honk, locate), each with an idempotency key so that a POST that
- * failed while a process or a broker was down is retried safely (up to 3 times, 1 s apart).
+ * flash_lights to every car that leaves it, two only record), made before the cars start and never
+ * changed (so two runs of one seed see the same fences, and every fix of a run is evaluated against
+ * all of them: the replay of failover-replay.ts is then exact), and a steady stream of remote
+ * commands to seeded random cars (flash_lights, honk, locate), each with an idempotency key so that
+ * a POST that failed while a process or a broker was down is retried safely (up to 3 times, 1 s apart).
  */
 import { Rng } from '../../core/random.js';
 
@@ -32,15 +33,14 @@ export const FAILOVER_FENCES: readonly { id: string; dx: number; dy: number; rad
 
 const wait = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-export async function startFailoverLoad(options: {
+export interface FenceTarget {
   readonly httpUrl: string;
   readonly token: string;
-  readonly vins: readonly string[];
-  readonly commandsPerS: number;
   readonly centre: { readonly lat: number; readonly lon: number };
-  readonly seed: string;
-  readonly onError: (line: string) => void;
-}): Promise<FailoverLoad> {
+}
+
+/** Makes the four fences through the REST API (before the cars start). */
+export async function createFailoverFences(options: FenceTarget): Promise<void> {
   const headers = { authorization: `Bearer ${options.token}`, 'content-type': 'application/json' };
   const mLon = M_LAT * Math.cos((options.centre.lat * Math.PI) / 180);
   for (const f of FAILOVER_FENCES) {
@@ -55,7 +55,45 @@ export async function startFailoverLoad(options: {
     if (res.status !== 201) throw new Error(`creating fence ${f.id}: HTTP ${res.status} ${(await res.text()).slice(0, 200)}`);
     await res.arrayBuffer();
   }
+}
 
+/**
+ * Resolves once `instances` processes of the stack report geofencing in their /health, each with at
+ * least `fences` fences (an instance applies a fence when it reads it from the geofences topic);
+ * rejects after timeoutMs naming what the instances reported.
+ */
+export async function fencesEverywhere(httpUrl: string, fences: number, instances: number, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  for (;;) {
+    try {
+      const h = (await (await fetch(`${httpUrl}/health`)).json()) as {
+        processes?: { name: string; health?: { geofencing?: { fences?: number } } }[];
+      };
+      const counts = (h.processes ?? [])
+        .filter((p) => p.health?.geofencing !== undefined)
+        .map((p) => ({ name: p.name, fences: p.health!.geofencing!.fences ?? 0 }));
+      last = counts.map((c) => `${c.name} ${c.fences}`).join(', ');
+      if (counts.length >= instances && counts.every((c) => c.fences >= fences)) return;
+    } catch (err) {
+      last = (err as Error).message;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`not ${instances} geofencing instances with the ${fences} fences after ${timeoutMs} ms: ${last}`);
+    await wait(250);
+  }
+}
+
+/** The stream of API commands (the fences are made before, by createFailoverFences). */
+export async function startFailoverLoad(options: {
+  readonly httpUrl: string;
+  readonly token: string;
+  readonly vins: readonly string[];
+  readonly commandsPerS: number;
+  readonly seed: string;
+  readonly onError: (line: string) => void;
+}): Promise<FailoverLoad> {
+  const headers = { authorization: `Bearer ${options.token}`, 'content-type': 'application/json' };
   const byStatus: Record<string, number> = {};
   let retries = 0;
   const inFlight = new Set<Promise<void>>();

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import {
   compareGeofenceEvents,
   doubledEvents,
+  geofencingSettled,
   incompleteCommands,
   jamsDiff,
   parseJamId,
@@ -79,16 +80,28 @@ test("geofence replay: a run's own fixes through the evaluator give the event id
   });
   const replay = new GeofenceReplay();
   const vin = '1V2XT0S0XNA000001';
-  // north to south through the centre, 20 m a second; seq 0 before the fence exists; one fix twice
+  // north to south through the centre, 20 m a second, the fence in place before the first fix; one fix twice
   for (let s = 0; s <= 20; s++) {
     const fix = { vin, seq: s, ts: 1_000_000 + s * 1000, gps: { lat: 48.137 + (200 - 20 * s) / 111_320, lon: 11.575, speedKmh: 72 } };
     replay.add(fix);
     if (s === 10) replay.add(fix);
   }
-  const ids = replay.expectedIds([fence], 1_000_500, {});
+  const ids = replay.expectedIds([fence], {});
   assert.deepEqual(
     [...ids].map((id) => id.split('/').slice(1, 3).join('/')),
     ['c/enter', 'c/exit'],
   );
-  assert.deepEqual(replayDiff(ids, new Set([[...ids][0]!, 'other'])), { missing: 1, unexpected: 1 });
+  assert.deepEqual(replayDiff(ids, new Set([[...ids][0]!, 'other'])), {
+    missing: 1,
+    unexpected: 1,
+    examples: { missing: [[...ids][1]!], unexpected: ['other'] },
+  });
+});
+
+test('settled books: the geofencing group without lag and every event read; the restore groups do not count', async () => {
+  const readToEnd = { geofenceEventsReadToEnd: async () => true };
+  const lag = (main: number) => async () => ({ 'v2x-geofencing': main, 'v2x-geofencing-restore-*': 5000, 'v2x-traffic': 7 });
+  assert.equal(await geofencingSettled(lag(0), readToEnd, 'v2x-geofencing', 50), true);
+  assert.equal(await geofencingSettled(lag(3), readToEnd, 'v2x-geofencing', 50), false);
+  assert.equal(await geofencingSettled(lag(0), { geofenceEventsReadToEnd: async () => false }, 'v2x-geofencing', 50), false);
 });
