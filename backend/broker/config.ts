@@ -56,8 +56,9 @@ export const mqttConfigSchema = Type.Object(
     connectBurst: Type.Integer({
       minimum: 1,
       maximum: 1_000_000,
-      default: 50,
-      description: 'CONNECTs accepted at once after a quiet spell, on top of mqtt.maxConnectRate (the token bucket size)',
+      default: 200,
+      description:
+        "CONNECTs accepted at once after a quiet spell, on top of mqtt.maxConnectRate (the token bucket's size): it also bounds what one batch read after an event-loop stall may accept, so it is a fifth of a second's worth at the default rate",
     }),
     preAuthTimeoutMs: Type.Integer({
       minimum: 100,

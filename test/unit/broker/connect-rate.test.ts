@@ -72,7 +72,7 @@ test('0 per second is no limit; bad rates and bursts are refused', () => {
 test('mqtt.maxConnectRate and mqtt.connectBurst: defaults, and bad values refused by name', () => {
   const load = (flags: Record<string, unknown>) => loadConfig(configSchema, { flags }).mqtt;
   assert.equal(load({}).maxConnectRate, 1000);
-  assert.equal(load({}).connectBurst, 50);
+  assert.equal(load({}).connectBurst, 200);
   assert.equal(load({ 'mqtt.maxConnectRate': '0' }).maxConnectRate, 0, '0 = unlimited');
   const refused = (flags: Record<string, unknown>, text: RegExp): void =>
     assert.throws(
