@@ -135,6 +135,8 @@ export function createBackend(deps: BackendDeps): { start(): Promise<RunningBack
               ? { ingest: (_client, packet, receivedAt) => bridge.ingest(packet.topic, packet.payload as Buffer, packet.qos, receivedAt) }
               : {}),
             onRefusal: (action, reason) => metrics.refusals.inc({ action, reason }),
+            connectRate: { perSecond: config.mqtt.maxConnectRate, burst: config.mqtt.connectBurst },
+            onConnect: (outcome) => metrics.connects.inc({ outcome }),
           });
           const br = await startEmbeddedBroker(config.mqtt, hooks, {
             onRefusal: (action, reason) => metrics.refusals.inc({ action, reason }),

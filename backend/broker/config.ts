@@ -46,6 +46,20 @@ export const mqttConfigSchema = Type.Object(
       default: 64 * 1024,
       description: 'bytes a connection may send before its CONNECT is accepted; more ends it (every listener: TCP, WebSocket, TLS)',
     }),
+    maxConnectRate: Type.Integer({
+      minimum: 0,
+      maximum: 1_000_000,
+      default: 1000,
+      description:
+        'CONNECTs this broker accepts per second (a token bucket: on average, with mqtt.connectBurst at once); more are refused before their credentials are checked with CONNACK 3 (server unavailable) and the clients back off and retry; 0 = unlimited',
+    }),
+    connectBurst: Type.Integer({
+      minimum: 1,
+      maximum: 1_000_000,
+      default: 200,
+      description:
+        "CONNECTs accepted at once after a quiet spell, on top of mqtt.maxConnectRate (the token bucket's size): it also bounds what one batch read after an event-loop stall may accept, so it is a fifth of a second's worth at the default rate",
+    }),
     preAuthTimeoutMs: Type.Integer({
       minimum: 100,
       maximum: 300_000,

@@ -5,6 +5,12 @@
  * chunk only after every packet of the current one is done, so holding the callback is also the
  * push back: a car whose messages are not in Kafka yet is not read from.
  *
+ * Before anything else a CONNECT takes a token of the connect-rate limit (connect-rate.ts,
+ * mqtt.maxConnectRate): when there is none it gets CONNACK 3 (server unavailable) at once, before
+ * its credentials are looked at, and the client backs off and tries again (a herd after a broker
+ * restart comes in at the configured rate). aedes 1.2 speaks MQTT 3.1.1 only, so there is no MQTT 5
+ * 0x89 (server busy) to send.
+ *
  * Refusals are logged (identifiers cut short, rate-limited: refusal-log.ts) and counted. A refused
  * CONNECT gets CONNACK 4 (bad credentials), or 2 (identifier rejected) when the client id is not
  * the one the account may use (client-id.ts: a car's is its VIN); a refused PUBLISH closes that
@@ -22,6 +28,7 @@ import { V2xError } from '../../core/errors.js';
 import { authenticate, type CredentialPolicy } from '../../protocol/credentials.js';
 import { clientIdProblem, serviceAccountProblem } from './client-id.js';
 import { RefusalLog, type RefusalLogOptions } from './refusal-log.js';
+import { connectRateLimit, type ConnectRateOptions } from './connect-rate.js';
 
 export interface IngestFn {
   /** Resolves when the message may be acknowledged to the car (it is in Kafka). */
@@ -40,6 +47,12 @@ export interface BrokerHookOptions {
   readonly now?: () => number;
   /** Rate and length limits of the refusal log lines (defaults: 1 line per reason per second, 64 characters). */
   readonly refusalLog?: RefusalLogOptions;
+  /** CONNECTs accepted per second and at once (mqtt.maxConnectRate, mqtt.connectBurst); undefined or 0 per second = no limit. */
+  readonly connectRate?: ConnectRateOptions;
+  /** Monotonic milliseconds for the connect-rate limit (default performance.now). */
+  readonly monotonic?: () => number;
+  /** Hears every CONNECT that reached authentication (after aedes's protocol checks), accepted or refused. */
+  readonly onConnect?: (outcome: 'accepted' | 'refused') => void;
 }
 
 const ANONYMOUS_BACKEND: AclClient = Object.freeze({ role: 'backend' });
@@ -53,6 +66,12 @@ export function brokerHooks(options: BrokerHookOptions): Pick<AedesOptions, 'aut
   const refusals = new RefusalLog(logger('broker'), options.refusalLog);
   const principals = new WeakMap<Client, AclClient>();
   const now = options.now ?? Date.now;
+  const bucket =
+    options.connectRate === undefined ? undefined : connectRateLimit(options.connectRate, options.monotonic ?? (() => performance.now()));
+  const rateReason =
+    bucket === undefined
+      ? ''
+      : `connect rate above mqtt.maxConnectRate (${bucket.perSecond}/s, burst ${bucket.burst}): server unavailable, retry later`;
   const refuse = (
     action: 'connect' | 'publish' | 'subscribe',
     client: Client | null,
@@ -63,25 +82,35 @@ export function brokerHooks(options: BrokerHookOptions): Pick<AedesOptions, 'aut
     refusals.note(action, cls, { client: client?.id, reason, ...extra });
     options.onRefusal?.(action, cls);
   };
+  const refuseConnect = (client: Client, reason: string, username: string | undefined): void => {
+    refuse('connect', client, reason, { username });
+    options.onConnect?.('refused');
+  };
   const principalOf = (client: Client | null): AclClient | undefined =>
     options.policy === undefined ? ANONYMOUS_BACKEND : client === null ? undefined : principals.get(client);
 
   return {
     authenticate(client, username, password, done) {
-      if (options.policy === undefined) return done(null, true);
+      if (bucket !== undefined && !bucket.take()) {
+        refuseConnect(client, rateReason, username);
+        return done(Object.assign(new Error(rateReason), { returnCode: 3 as const }), false);
+      }
+      if (options.policy === undefined) {
+        options.onConnect?.('accepted');
+        return done(null, true);
+      }
       const r = authenticate(options.policy, username, password);
       if (!r.ok) {
-        refuse('connect', client, r.reason, { username });
-        const err = Object.assign(new Error(r.reason), { returnCode: 4 as const });
-        return done(err, false);
+        refuseConnect(client, r.reason, username);
+        return done(Object.assign(new Error(r.reason), { returnCode: 4 as const }), false);
       }
       const idProblem = clientIdProblem(r.client, r.name, client.id);
       if (idProblem !== undefined) {
-        refuse('connect', client, idProblem, { username });
-        const err = Object.assign(new Error(idProblem), { returnCode: 2 as const });
-        return done(err, false);
+        refuseConnect(client, idProblem, username);
+        return done(Object.assign(new Error(idProblem), { returnCode: 2 as const }), false);
       }
       principals.set(client, r.client);
+      options.onConnect?.('accepted');
       done(null, true);
     },
 
@@ -130,6 +159,7 @@ function mayRetain(topic: string): boolean {
 
 function reasonClass(reason: string): string {
   if (reason === RETAIN_REASON) return 'retain';
+  if (reason.startsWith('connect rate above')) return 'connect_rate';
   if (reason.includes('client id')) return 'client_id';
   if (reason.startsWith('bad password')) return 'bad_password';
   if (reason.startsWith('no username')) return 'no_username';

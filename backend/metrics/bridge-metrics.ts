@@ -15,6 +15,8 @@ export interface BridgeMetrics {
   readonly produceRetries: Counter;
   readonly refusals: Counter<'action' | 'reason'>;
   readonly connectedClients: Gauge;
+  /** CONNECTs that reached the broker's authentication step, by outcome (accepted, refused: any reason). */
+  readonly connects: Counter<'outcome'>;
   readonly commandsOut: Counter<'result'>;
   readonly warningsOut: Counter<'result'>;
   /** Hop latencies from the car's timestamp (decision 0030), every role of the process. */
@@ -73,6 +75,12 @@ export function createBridgeMetrics(registry = new Registry(), withProcessMetric
     connectedClients: new Gauge({
       name: 'v2x_broker_connected_clients',
       help: 'MQTT clients connected to the embedded broker',
+      registers: r,
+    }),
+    connects: new Counter({
+      name: 'v2x_broker_connects_total',
+      help: 'CONNECTs that reached authentication, by outcome: accepted, or refused (v2x_broker_refusals_total says why, e.g. connect_rate)',
+      labelNames: ['outcome'],
       registers: r,
     }),
     commandsOut: new Counter({

@@ -32,25 +32,39 @@ function firstReaching(samples: readonly CountSample[], n: number): number | nul
   return null;
 }
 
-/** `samples` in time order, from the restart on. */
-export function reconnectFigures(samples: readonly CountSample[], cars: number): ReconnectFigures {
+/** A counter (or a count that only rises) sampled over time. */
+export interface CounterSample {
+  /** ms on any one clock */
+  readonly t: number;
+  readonly value: number;
+}
+
+/**
+ * The most the count rose within any one second: from each sample to the last one at most a second
+ * after it (`samples` in time order). A lower bound of the true peak, exact when the samples are dense.
+ */
+export function peakPerSecond(samples: readonly CounterSample[]): number {
   let peak = 0;
   let j = 0;
   for (let i = 0; i < samples.length; i++) {
-    const a = samples[i] as CountSample;
+    const a = samples[i] as CounterSample;
     if (j < i) j = i;
-    while (j + 1 < samples.length && (samples[j + 1] as CountSample).t - a.t <= 1000) j++;
-    const b = samples[j] as CountSample;
-    // connects within one second: the rise from a to the last sample at most a second after it
-    const rate = b.connected - a.connected;
-    if (rate > peak) peak = rate;
+    while (j + 1 < samples.length && (samples[j + 1] as CounterSample).t - a.t <= 1000) j++;
+    const rise = (samples[j] as CounterSample).value - a.value;
+    if (rise > peak) peak = rise;
   }
+  return Math.round(peak);
+}
+
+/** `samples` in time order, from the restart on. */
+export function reconnectFigures(samples: readonly CountSample[], cars: number): ReconnectFigures {
+  const peak = peakPerSecond(samples.map((s) => ({ t: s.t, value: s.connected })));
   const last = samples.at(-1)?.connected ?? 0;
   return {
     reconnected: Math.min(cars, last),
     p50_s: firstReaching(samples, Math.ceil(0.5 * cars)),
     p99_s: firstReaching(samples, Math.ceil(0.99 * cars)),
     max_s: firstReaching(samples, cars),
-    peak_connect_rate_per_s: Math.round(peak),
+    peak_connect_rate_per_s: peak,
   };
 }

@@ -17,6 +17,12 @@ export const stackOptions: Readonly<Record<string, OptionSpec>> = {
   },
   'mqtt-port': { type: 'string', valueName: 'PORT', description: 'MQTT over TCP port (0 = any free port)', config: 'mqtt.port' },
   'ws-port': { type: 'string', valueName: 'PORT', description: 'MQTT over WebSocket port (0 = any free port)', config: 'mqtt.wsPort' },
+  'max-connect-rate': {
+    type: 'string',
+    valueName: 'N',
+    description: 'CONNECTs each edge accepts per second (more get CONNACK 3 and retry; default 1000, 0 = unlimited)',
+    config: 'mqtt.maxConnectRate',
+  },
   'http-port': { type: 'string', valueName: 'PORT', description: 'HTTP port (0 = any free port)', config: 'backend.httpPort' },
   'single-process': {
     type: 'boolean',

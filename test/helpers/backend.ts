@@ -21,7 +21,9 @@ export type After = { after(fn: () => unknown): void };
 
 /**
  * A backend config on loopback and free ports, with a fresh Kafka topic prefix, on the tests' Kafka
- * client library (testKafkaClient: V2X_KAFKA__CLIENT); `flags` go on top.
+ * client library (testKafkaClient: V2X_KAFKA__CLIENT); `flags` go on top. No connect-rate limit
+ * (mqtt.maxConnectRate 0): tests bring their scenes up with hundreds of clients at once, not as a
+ * herd to hold back; test/integration/broker/connect-rate.test.ts sets the limit and tests it.
  */
 export function backendConfig(brokers: readonly string[], flags: Record<string, unknown> = {}): DeepReadonly<Config> {
   return loadConfig(configSchema, {
@@ -30,6 +32,7 @@ export function backendConfig(brokers: readonly string[], flags: Record<string, 
       'mqtt.host': '127.0.0.1',
       'mqtt.port': 0,
       'mqtt.wsPort': 0,
+      'mqtt.maxConnectRate': 0,
       'backend.httpHost': '127.0.0.1',
       'backend.httpPort': 0,
       'bridge.topicPrefix': `t${randomUUID().slice(0, 8)}.`,

@@ -1,7 +1,7 @@
 /** bench/lib/reconnect-curve.ts: reconnect-time quantiles and the peak connect rate from a count curve. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { reconnectFigures } from '../../../bench/lib/reconnect-curve.js';
+import { peakPerSecond, reconnectFigures } from '../../../bench/lib/reconnect-curve.js';
 
 test('quantiles are the times the count first reaches them; the peak is the steepest second', () => {
   // 1,000 cars: nothing for 3 s (the broker restarting), then 100 a second for 10 s, sampled every 200 ms
@@ -25,4 +25,18 @@ test('not all back: no max, and a burst within a second counts at its rate', () 
     1000,
   );
   assert.deepEqual(f, { reconnected: 400, p50_s: null, p99_s: null, max_s: null, peak_connect_rate_per_s: 400 });
+});
+
+test('peakPerSecond: the steepest rise of a counter within one second, samples unevenly spaced', () => {
+  const samples = [
+    { t: 0, value: 0 },
+    { t: 300, value: 100 },
+    { t: 900, value: 700 },
+    { t: 1300, value: 1100 }, // 1,000 from t=300 to t=1300
+    { t: 2500, value: 1200 }, // more than a second after: a window of its own
+    { t: 2600, value: 1300 },
+  ];
+  assert.equal(peakPerSecond(samples), 1000);
+  assert.equal(peakPerSecond([]), 0);
+  assert.equal(peakPerSecond([{ t: 0, value: 5 }]), 0);
 });

@@ -12,9 +12,9 @@ import { carSessionOptions } from '../../../simulator/runtime/session-options.js
 const schema = Type.Object({ sim: simConfigSchema });
 const load = (flags: Record<string, unknown>) => resolveSimSettings(loadConfig(schema, { flags }).sim);
 
-test('the defaults are mqtt defaultBackoff: 1 s doubling to 30 s, equal jitter', () => {
+test("the simulator's defaults (decision 0036): 10 s doubling to 30 s, full jitter", () => {
   const s = load({});
-  assert.deepEqual(s.reconnect, { baseMs: defaultBackoff.baseMs, maxMs: defaultBackoff.maxMs, jitter: defaultBackoff.jitter });
+  assert.deepEqual(s.reconnect, { baseMs: 10_000, maxMs: defaultBackoff.maxMs, jitter: 1 });
 });
 
 test("each car's session gets the configured backoff, its jitter seeded by its VIN", () => {
