@@ -58,7 +58,6 @@ export class MqttSession<Tag = unknown> implements TimerTarget, FrameSink, Conne
   #state: SessionState = 'idle';
   #holdUntil = 0;
   #socket: Connection | undefined;
-  #connectPacket: Buffer | undefined;
   readonly #subscriptions: Subscriptions;
   readonly #inbox = new Inbox();
   #lastWrite = 0;
@@ -248,8 +247,8 @@ export class MqttSession<Tag = unknown> implements TimerTarget, FrameSink, Conne
   // The connection's events: each ignores a socket the session has moved on from (close, reconnect).
   onOpen(socket: Connection): void {
     if (socket !== this.#socket) return;
-    this.#connectPacket ??= encodeConnect(this.options, this.version);
-    this.#write(this.#connectPacket);
+    // encoded per connection, not kept: a few hundred bytes per session (the will) for a rare packet
+    this.#write(encodeConnect(this.options, this.version));
   }
   onBytes(socket: Connection, buf: Buffer, n: number): void {
     if (socket === this.#socket) this.#ingest(buf, n);
