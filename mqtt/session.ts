@@ -148,10 +148,10 @@ export class MqttSession<Tag = unknown> implements TimerTarget, FrameSink, Conne
   }
 
   /**
-   * Publishes bytes. Returns SENT when written, QUEUED when held (offline, or window full), DROPPED
+   * Publishes bytes (a string as UTF-8). Returns SENT when written, QUEUED when held (offline, or window full), DROPPED
    * when refused (queue full with 'drop-newest', or session closed). Drops are counted in stats.
    */
-  publish(topic: EncodedTopic | string, payload: Uint8Array, qos: QoS = 0, options?: PublishOptions): PublishResult {
+  publish(topic: EncodedTopic | string, payload: Uint8Array | string, qos: QoS = 0, options?: PublishOptions): PublishResult {
     if (this.#state === 'closed') {
       this.stats.dropped++;
       return PublishResult.DROPPED;

@@ -180,3 +180,16 @@ test('the packet queue drops the oldest when full and keeps order', () => {
     [2, 3, 4, undefined],
   );
 });
+
+test('a text payload is encoded into the PUBLISH as UTF-8, the same bytes as its Buffer', () => {
+  const topic = new EncodedTopic('v2x/v1/WAUZZZC74PD929912/telemetry');
+  for (const text of ['{"a":1}', '', 'Müller → 東京 🚗']) {
+    for (const version of [4, 5] as const) {
+      const fromText = encodePublish(version, topic, text, 1, { retain: true });
+      const fromBytes = encodePublish(version, topic, Buffer.from(text, 'utf8'), 1, { retain: true });
+      assert.deepEqual(fromText, fromBytes);
+      const p = decodeWhole(version, fromText) as IPublishPacket;
+      assert.equal(p.payload.toString(), text);
+    }
+  }
+});
