@@ -4,7 +4,12 @@
  * QoS 1, against a real Mosquitto that this bench starts. Reported over a steady window after the
  * ramp and a warm-up: simulator CPU microseconds per telemetry message (process.cpuUsage of this
  * process: main thread and all workers; Mosquitto is another process and is reported apart) and KB
- * of simulator memory (RSS over the baseline before the run) per connected car.
+ * of simulator memory per car: the process's RSS at the end of the window less its RSS before the
+ * run, over the cars of the run (every car's state is held, connected or not). Everything the run
+ * added counts: the traffic model thread and the workers (their V8 isolates, code, road network,
+ * heaps with whatever garbage they hold: only the main thread is collected before reading RSS).
+ * PUBACK p99 is over the whole run (ramp, window and shutdown, the target's figure), and apart for
+ * the ramp and the measured window.
  *
  *   node --expose-gc .build/x/bench/sim.js [--cars 15000] [--rate 1] [--qos 1] [--codec json]
  *        [--warmup 10] [--window 30] [--ramp 1500] [--workers 1] [--traffic fleet]
@@ -22,6 +27,7 @@ import { Type } from '@sinclair/typebox';
 import { loadConfig } from '../core/config/load.js';
 import { spawnMosquitto } from '../infra/mosquitto/launcher.js';
 import { resolveSimSettings, simConfigSchema } from '../simulator/config.js';
+import { Histogram, type SerializedHistogram } from '../core/histogram.js';
 import type { UnitStats } from '../simulator/runtime/messages.js';
 import { Simulation } from '../simulator/runtime/simulation.js';
 
@@ -62,6 +68,27 @@ const rssKb = (): number => {
   (globalThis as { gc?: () => void }).gc?.();
   return Math.round(process.memoryUsage().rss / 1024);
 };
+/** p99 in ms of what `to` recorded after `from` (bucket counts subtracted). */
+function p99Between(from: SerializedHistogram | undefined, to: SerializedHistogram): number {
+  const counts = (h: SerializedHistogram | undefined): number[] => {
+    const c: number[] = [];
+    for (let k = 0, i = -1; h !== undefined && k + 1 < h.buckets.length; k += 2) c[(i += h.buckets[k]!)] = h.buckets[k + 1]!;
+    return c;
+  };
+  const [a, b] = [counts(from), counts(to)];
+  const buckets: number[] = [];
+  let last = -1;
+  let n = 0;
+  for (let i = 0; i < b.length; i++) {
+    const d = (b[i] ?? 0) - (a[i] ?? 0);
+    if (d <= 0) continue;
+    buckets.push(i - last, d);
+    last = i;
+    n += d;
+  }
+  const h = Histogram.deserialize({ v: 1, subBits: to.subBits, count: n, min: 0, max: to.max, sum: 0, buckets });
+  return Math.round(h.percentile(99)) / 1000;
+}
 const sent = (s: UnitStats): number => s.mqtt.sent[0] + s.mqtt.sent[1] + s.mqtt.sent[2];
 
 const broker = await spawnMosquitto({ readyTimeoutMs: 20_000 });
@@ -92,7 +119,9 @@ let requestStop!: () => void;
 const stopRequested = new Promise<void>((resolve) => (requestStop = resolve));
 let rampDoneAt = 0;
 let rampSeconds = 0;
-let windowStart: { at: number; cpu: NodeJS.CpuUsage; sent: number; tel: number; brokerCpu: number } | undefined;
+let windowStart:
+  { at: number; cpu: NodeJS.CpuUsage; sent: number; tel: number; brokerCpu: number; puback: SerializedHistogram } | undefined;
+let rampPuback: SerializedHistogram | undefined;
 let result: Record<string, unknown> | undefined;
 const t0 = performance.now();
 let lastPrint = 0;
@@ -111,6 +140,7 @@ const run = sim.run({
     if (rampDoneAt === 0) {
       rampDoneAt = now;
       rampSeconds = (now - t0) / 1000;
+      rampPuback = stats.mqtt.pubackLatencyUs;
     }
     if (windowStart === undefined && now - rampDoneAt >= warmupS * 1000) {
       windowStart = {
@@ -119,6 +149,7 @@ const run = sim.run({
         sent: sent(stats),
         tel: stats.sim.published.telemetry,
         brokerCpu: procCpuS(broker.pid),
+        puback: stats.mqtt.pubackLatencyUs,
       };
     } else if (windowStart !== undefined && result === undefined && now - windowStart.at >= windowS * 1000) {
       const cpu = process.cpuUsage(windowStart.cpu);
@@ -146,9 +177,11 @@ const run = sim.run({
         us_per_msg: Math.round(((cpu.user + cpu.system) / msgs) * 10) / 10,
         us_per_msg_user: Math.round((cpu.user / msgs) * 10) / 10,
         us_per_msg_system: Math.round((cpu.system / msgs) * 10) / 10,
-        kb_per_car: Math.round(((rss - baseRss) / Math.max(1, connected)) * 10) / 10,
+        kb_per_car: Math.round(((rss - baseRss) / cars) * 10) / 10,
         rss_mb: Math.round(rss / 1024),
         puback_p99_ms: 0,
+        puback_p99_ramp_ms: p99Between(undefined, rampPuback ?? stats.mqtt.pubackLatencyUs),
+        puback_p99_window_ms: p99Between(windowStart.puback, stats.mqtt.pubackLatencyUs),
         acked: stats.mqtt.acked[1] + stats.mqtt.acked[2],
         errors: stats.mqtt.errors,
         mosquitto_us_per_msg: Math.round((((procCpuS(broker.pid) - windowStart.brokerCpu) * 1e6) / msgs) * 10) / 10,

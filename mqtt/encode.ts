@@ -84,18 +84,21 @@ function writeProperties(buf: Buffer, at: number, o: PublishOptions): number {
 
 /**
  * Encodes a PUBLISH with a zero packet id (set later with writePacketId). MQTT 5 properties in
- * `options` are ignored on 3.1.1.
+ * `options` are ignored on 3.1.1. A text payload is written as UTF-8 straight into the packet (no
+ * intermediate Buffer).
  */
 export function encodePublish(
   version: ProtocolVersion,
   topic: EncodedTopic,
-  payload: Uint8Array,
+  payload: Uint8Array | string,
   qos: QoS,
   options: PublishOptions | undefined,
 ): Buffer {
   const propsLen = version === 5 ? propertiesLength(options) : 0;
   const propsBlock = version === 5 ? varIntLength(propsLen) + propsLen : 0;
-  const remaining = topic.bytes.length + (qos > 0 ? 2 : 0) + propsBlock + payload.length;
+  const text = typeof payload === 'string';
+  const payloadLength = text ? Buffer.byteLength(payload, 'utf8') : payload.length;
+  const remaining = topic.bytes.length + (qos > 0 ? 2 : 0) + propsBlock + payloadLength;
   if (remaining > 268_435_455) throw new RangeError('MQTT packet larger than 256 MB');
   const buf = Buffer.allocUnsafe(1 + varIntLength(remaining) + remaining);
   buf[0] = 0x30 | (qos << 1) | (options?.retain === true ? 1 : 0);
@@ -109,7 +112,8 @@ export function encodePublish(
     at = writeVarInt(buf, at, propsLen);
     if (propsLen > 0) at = writeProperties(buf, at, options!);
   }
-  buf.set(payload, at);
+  if (text) buf.write(payload, at, payloadLength, 'utf8');
+  else buf.set(payload, at);
   return buf;
 }
 

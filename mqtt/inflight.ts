@@ -2,9 +2,14 @@
  * The in-flight table of one session: packets sent and not yet acknowledged (QoS 1 PUBLISH, QoS 2
  * PUBLISH/PUBREL, SUBSCRIBE, UNSUBSCRIBE), with their packet ids and send times.
  *
- * A fixed window of `capacity` slots (power of two). A packet id always sits in slot id & mask, so a
+ * A window of at most `capacity` slots (power of two). A packet id always sits in slot id & mask, so a
  * lookup is one index and a compare, and nothing is allocated per message: the numbers live in one
- * Float64Array, the packets (kept for retransmission after a reconnect) in one array.
+ * array of doubles, the packets (kept for retransmission after a reconnect) in another.
+ *
+ * The table starts small (4 slots) and doubles when it is full, up to `capacity`: a car at 1 Hz has
+ * one or two packets in flight, and thousands of sessions would otherwise each hold a window sized
+ * for a backlog (768 bytes of numbers and a 32-entry array at the default window of 16). Doubling
+ * keeps every id in its own slot: ids apart modulo 2^k are apart modulo 2^(k+1).
  */
 
 export const InflightKind = {
@@ -21,11 +26,15 @@ export const InflightKind = {
 export type InflightKind = (typeof InflightKind)[keyof typeof InflightKind];
 
 const F = 3; // fields per slot: sentAt, id | kind << 16, order
+const INITIAL_SLOTS = 4;
 
 export class InflightTable {
+  /** The most slots the table grows to. */
   readonly capacity: number;
-  readonly #mask: number;
-  #nums: Float64Array | undefined;
+  /** Slots allocated now (a power of two, at most capacity; 0 before the first allocate). */
+  #slots = 0;
+  #mask = 0;
+  #nums: number[] | undefined;
   #packets: (Buffer | undefined)[] | undefined;
   #count = 0;
   #nextId = 1;
@@ -35,7 +44,11 @@ export class InflightTable {
     let n = 1;
     while (n < capacity) n <<= 1;
     this.capacity = n;
-    this.#mask = n - 1;
+  }
+
+  /** Slots allocated now (grows on demand up to capacity). */
+  get slots(): number {
+    return this.#slots;
   }
 
   get size(): number {
@@ -49,9 +62,10 @@ export class InflightTable {
   /** Takes a free packet id and slot; returns the id, or 0 when the window is full. */
   allocate(kind: InflightKind, packet: Buffer | undefined, sentAt: number): number {
     if (this.#count >= this.capacity) return 0;
-    const nums = (this.#nums ??= new Float64Array(this.capacity * F));
-    const packets = (this.#packets ??= new Array<Buffer | undefined>(this.capacity).fill(undefined));
-    for (let tries = 0; tries < this.capacity; tries++) {
+    if (this.#count >= this.#slots) this.#grow();
+    const nums = this.#nums!;
+    const packets = this.#packets!;
+    for (let tries = 0; tries < this.#slots; tries++) {
       const id = this.#nextId;
       this.#nextId = id === 0xffff ? 1 : id + 1;
       const slot = id & this.#mask;
@@ -64,6 +78,30 @@ export class InflightTable {
       return id;
     }
     return 0;
+  }
+
+  /** Doubles the table (or makes its first 4 slots), moving every packet to the slot of its id. */
+  #grow(): void {
+    const slots = this.#slots === 0 ? Math.min(INITIAL_SLOTS, this.capacity) : this.#slots * 2;
+    const mask = slots - 1;
+    const nums = new Array<number>(slots * F).fill(0);
+    const packets = new Array<Buffer | undefined>(slots).fill(undefined);
+    const old = this.#nums;
+    if (old !== undefined) {
+      for (let s = 0; s < this.#slots; s++) {
+        const idKind = old[s * F + 1]!;
+        if (idKind === 0) continue;
+        const to = (idKind % 65536) & mask;
+        nums[to * F] = old[s * F]!;
+        nums[to * F + 1] = idKind;
+        nums[to * F + 2] = old[s * F + 2]!;
+        packets[to] = this.#packets![s];
+      }
+    }
+    this.#nums = nums;
+    this.#packets = packets;
+    this.#slots = slots;
+    this.#mask = mask;
   }
 
   /** The slot holding `id` in state `kind`, or -1. */
@@ -113,7 +151,7 @@ export class InflightTable {
     const nums = this.#nums;
     if (nums === undefined || this.#count === 0) return 0;
     let n = 0;
-    for (let s = 0; s < this.capacity; s++) {
+    for (let s = 0; s < this.#slots; s++) {
       const kind = Math.floor(nums[s * F + 1]! / 65536);
       if (kind === InflightKind.PUBACK || kind === InflightKind.PUBREC || kind === InflightKind.PUBCOMP) n++;
     }
@@ -125,7 +163,7 @@ export class InflightTable {
     const nums = this.#nums;
     if (nums === undefined || this.#count === 0) return [];
     const slots: number[] = [];
-    for (let s = 0; s < this.capacity; s++) if (nums[s * F + 1] !== 0) slots.push(s);
+    for (let s = 0; s < this.#slots; s++) if (nums[s * F + 1] !== 0) slots.push(s);
     return slots.sort((a, b) => nums[a * F + 2]! - nums[b * F + 2]!);
   }
 }

@@ -58,7 +58,6 @@ export class MqttSession<Tag = unknown> implements TimerTarget, FrameSink, Conne
   #state: SessionState = 'idle';
   #holdUntil = 0;
   #socket: Connection | undefined;
-  #connectPacket: Buffer | undefined;
   readonly #subscriptions: Subscriptions;
   readonly #inbox = new Inbox();
   #lastWrite = 0;
@@ -149,10 +148,10 @@ export class MqttSession<Tag = unknown> implements TimerTarget, FrameSink, Conne
   }
 
   /**
-   * Publishes bytes. Returns SENT when written, QUEUED when held (offline, or window full), DROPPED
+   * Publishes bytes (a string as UTF-8). Returns SENT when written, QUEUED when held (offline, or window full), DROPPED
    * when refused (queue full with 'drop-newest', or session closed). Drops are counted in stats.
    */
-  publish(topic: EncodedTopic | string, payload: Uint8Array, qos: QoS = 0, options?: PublishOptions): PublishResult {
+  publish(topic: EncodedTopic | string, payload: Uint8Array | string, qos: QoS = 0, options?: PublishOptions): PublishResult {
     if (this.#state === 'closed') {
       this.stats.dropped++;
       return PublishResult.DROPPED;
@@ -248,8 +247,8 @@ export class MqttSession<Tag = unknown> implements TimerTarget, FrameSink, Conne
   // The connection's events: each ignores a socket the session has moved on from (close, reconnect).
   onOpen(socket: Connection): void {
     if (socket !== this.#socket) return;
-    this.#connectPacket ??= encodeConnect(this.options, this.version);
-    this.#write(this.#connectPacket);
+    // encoded per connection, not kept: a few hundred bytes per session (the will) for a rare packet
+    this.#write(encodeConnect(this.options, this.version));
   }
   onBytes(socket: Connection, buf: Buffer, n: number): void {
     if (socket === this.#socket) this.#ingest(buf, n);

@@ -26,8 +26,11 @@ export class Subscriptions {
   #list: Subscription[];
   #pending: Map<number, SubscribeWaiter[]> | undefined;
   #offline: SubscribeWaiter[] | undefined;
-  /** SUBSCRIBE packet ids waiting for their SUBACK. */
-  readonly #inFlight = new Set<number>();
+  /**
+   * SUBSCRIBE packet ids waiting for their SUBACK. This and #pending exist only while something
+   * waits: a fleet holds thousands of sessions that subscribe once per connection.
+   */
+  #inFlight: number[] | undefined;
   /** whenSubscribed() callbacks of this connection (dropped at the next connect). */
   #afterSubscribed: (() => void)[] = [];
 
@@ -88,7 +91,7 @@ export class Subscriptions {
   unsuback(id: number, outbox: Outbox): void {
     if (!outbox.release(id, InflightKind.UNSUBACK)) return;
     for (const w of this.#pending?.get(id) ?? []) w.resolve([]);
-    this.#pending?.delete(id);
+    this.#forget(id);
   }
 
   /** Holds a waiter until the next connect. */
@@ -101,7 +104,7 @@ export class Subscriptions {
     const id = outbox.reserve(InflightKind.SUBACK);
     if (id === 0) return false;
     (this.#pending ??= new Map()).set(id, waiters);
-    this.#inFlight.add(id);
+    (this.#inFlight ??= []).push(id);
     write(encodeSubscribe(version, id, subs));
     return true;
   }
@@ -115,9 +118,9 @@ export class Subscriptions {
     this.#offline = undefined;
     this.#afterSubscribed = [];
     for (const id of lostIds) {
-      this.#inFlight.delete(id);
+      this.#settled(id);
       for (const w of this.#pending?.get(id) ?? []) waiters.push(w);
-      this.#pending?.delete(id);
+      this.#forget(id);
     }
     if (this.#list.length > 0 && (!sessionPresent || waiters.length > 0)) {
       if (!this.send(this.#list, waiters, outbox, version, write)) for (const w of waiters) this.wait(w);
@@ -128,8 +131,8 @@ export class Subscriptions {
   suback(id: number, codes: number[], outbox: Outbox): V2xError | undefined {
     if (!outbox.release(id, InflightKind.SUBACK)) return undefined;
     const waiters = this.#pending?.get(id) ?? [];
-    this.#pending?.delete(id);
-    this.#inFlight.delete(id);
+    this.#forget(id);
+    this.#settled(id);
     const err = codes.some((c) => c >= 0x80)
       ? new V2xError('MQTT_SUBSCRIBE_REFUSED', `codes ${codes.join(',')}`, { details: { codes } })
       : undefined;
@@ -147,12 +150,12 @@ export class Subscriptions {
    * its subscribed topics to it. Dropped when the connection ends first.
    */
   whenSubscribed(fn: () => void): void {
-    if (this.#inFlight.size === 0 && this.#offline === undefined) fn();
+    if (this.#inFlight === undefined && this.#offline === undefined) fn();
     else this.#afterSubscribed.push(fn);
   }
 
   #runAfterSubscribed(): void {
-    if (this.#inFlight.size > 0 || this.#offline !== undefined || this.#afterSubscribed.length === 0) return;
+    if (this.#inFlight !== undefined || this.#offline !== undefined || this.#afterSubscribed.length === 0) return;
     const list = this.#afterSubscribed;
     this.#afterSubscribed = [];
     for (const fn of list) fn();
@@ -163,8 +166,25 @@ export class Subscriptions {
     for (const w of this.#offline ?? []) w.reject(err);
     this.#offline = undefined;
     for (const list of this.#pending?.values() ?? []) for (const w of list) w.reject(err);
-    this.#pending?.clear();
-    this.#inFlight.clear();
+    this.#pending = undefined;
+    this.#inFlight = undefined;
     this.#afterSubscribed = [];
+  }
+
+  /** Drops the waiters of a packet id (and the map once empty). */
+  #forget(id: number): void {
+    const pending = this.#pending;
+    if (pending === undefined) return;
+    pending.delete(id);
+    if (pending.size === 0) this.#pending = undefined;
+  }
+
+  /** A SUBSCRIBE id no longer waits for its SUBACK (the list goes once empty). */
+  #settled(id: number): void {
+    const ids = this.#inFlight;
+    if (ids === undefined) return;
+    const i = ids.indexOf(id);
+    if (i >= 0) ids.splice(i, 1);
+    if (ids.length === 0) this.#inFlight = undefined;
   }
 }

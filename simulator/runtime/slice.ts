@@ -35,8 +35,9 @@ import { F, initVehicle, VehicleState } from '../vehicle/state.js';
 import { birthMessage, offlineMessage } from '../vehicle/status.js';
 import { startTrip } from '../vehicle/body.js';
 import { stepVehicle } from '../vehicle/step.js';
-import { nextTelemetrySeq, toTelemetry } from '../vehicle/telemetry.js';
+import { nextTelemetrySeq, telemetryPayload, type TelemetryOptions } from '../vehicle/telemetry.js';
 import { CommandHandler, type CommandHost } from './command-handler.js';
+import { paced } from './paced.js';
 import { Connectivity, unitHash } from './connectivity.js';
 import { emptyCounters, type SimCounters } from './counters.js';
 import type { UnitControl } from './messages.js';
@@ -78,6 +79,7 @@ export class FleetSlice implements TimerTarget, CommandHost, SessionEvents<numbe
   readonly #stateRng: Rng[];
   readonly #gpsRng: Rng[];
   readonly #gpsError: GpsError;
+  readonly #telemetryOptions: { -readonly [K in keyof TelemetryOptions]: TelemetryOptions[K] };
   readonly #topics: EncodedTopic[];
   #schedule: PhaseSchedule;
   readonly #connectivity: Connectivity;
@@ -124,6 +126,7 @@ export class FleetSlice implements TimerTarget, CommandHost, SessionEvents<numbe
     this.#stateRng = cars.map((c) => carRng(c).fork('state'));
     this.#gpsRng = cars.map((c) => carRng(c).fork('gps'));
     this.#gpsError = gpsErrorOf(s, n, replay);
+    this.#telemetryOptions = { gpsNoiseM: this.config.gpsNoiseM, rng: new Rng(0), gpsError: this.#gpsError };
     cars.forEach((c, k) => initVehicle(this.state, k, c, this.#stateRng[k] as Rng, this.#env.ambientC));
     this.#topics = cars.map((c) => new EncodedTopic(telemetryTopic(c.vin)));
     this.#schedule = PhaseSchedule.ofCars(s.seed, options.start, n, s.rateHz);
@@ -174,12 +177,12 @@ export class FleetSlice implements TimerTarget, CommandHost, SessionEvents<numbe
     }
   }
 
-  /** `offline` (shutdown) from every connected car, acks awaited up to sim.drainTimeoutS, then DISCONNECT (no will). */
+  /** `offline` (shutdown) from every connected car, spread over a second (paced.ts), acks awaited up to sim.drainTimeoutS, then DISCONNECT (no will). */
   async stop(): Promise<void> {
     this.#running = false;
     this.#node.cancel();
-    const now = this.carNowMs();
-    for (const session of this.pool.sessions) this.#offline(session, now, 'shutdown');
+    const sessions = this.pool.sessions;
+    await paced(this.pool.wheel, sessions.length, 1000, (k) => this.#offline(sessions[k]!, this.carNowMs(), 'shutdown'));
     await this.pool.close(this.settings.drainTimeoutMs);
   }
 
@@ -301,16 +304,14 @@ export class FleetSlice implements TimerTarget, CommandHost, SessionEvents<numbe
     // skipped; the car's first seq is then above 0); while connecting or reconnecting it is queued.
     const kin = this.world.read(k, dueMs, this.#kin);
     const seq = nextTelemetrySeq(this.state, k);
-    const msg = toTelemetry(this.cars[k] as CarSpec, this.state, k, kin, seq, this.#startEpochMs + dueMs, {
-      gpsNoiseM: this.config.gpsNoiseM,
-      rng: this.#gpsRng[k] as Rng,
-      gpsError: this.#gpsError,
-    });
+    const o = this.#telemetryOptions;
+    o.rng = this.#gpsRng[k] as Rng;
+    const payload = telemetryPayload(this.codec, this.cars[k] as CarSpec, this.state, k, kin, seq, this.#startEpochMs + dueMs, o);
     if (session.state === 'idle') {
       this.counters.skipped++;
       return;
     }
-    session.publish(this.#topics[k] as EncodedTopic, encode('telemetry', msg, this.codec), this.qos);
+    session.publish(this.#topics[k] as EncodedTopic, payload, this.qos);
     this.counters.published.telemetry++;
   }
 

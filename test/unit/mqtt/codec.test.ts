@@ -101,6 +101,43 @@ test('the in-flight window hands out ids, finds them by slot, and refuses when f
   );
 });
 
+test('the in-flight table starts with 4 slots and doubles up to its capacity, keeping every packet findable', () => {
+  const t = new InflightTable(18); // a window of 16 with headroom: up to 32 slots
+  assert.equal(t.capacity, 32);
+  assert.equal(t.slots, 0, 'nothing allocated before the first packet');
+  const packets = new Map<number, Buffer>();
+  const first = t.allocate(InflightKind.PUBACK, Buffer.from([0]), 0);
+  packets.set(first, Buffer.from([0]));
+  assert.equal(t.slots, 4);
+  // free a few so that the ids in flight are not consecutive when the table grows
+  for (let i = 1; i < 40; i++) {
+    const id = t.allocate(i % 3 === 0 ? InflightKind.SUBACK : InflightKind.PUBACK, Buffer.from([i]), i);
+    assert.ok(id > 0, `allocation ${i}`);
+    packets.set(id, Buffer.from([i]));
+    if (i % 4 === 1) {
+      const kind = i % 3 === 0 ? InflightKind.SUBACK : InflightKind.PUBACK;
+      t.release(t.find(id, kind));
+      packets.delete(id);
+    }
+  }
+  assert.equal(t.size, packets.size);
+  assert.equal(t.slots, 32);
+  for (const [id, packet] of packets) {
+    const slot = t.find(id, InflightKind.PUBACK) >= 0 ? t.find(id, InflightKind.PUBACK) : t.find(id, InflightKind.SUBACK);
+    assert.ok(slot >= 0, `id ${id} found after growing`);
+    assert.equal(t.packet(slot)?.[0], packet[0]);
+  }
+  const order = t.slotsInOrder().map((s) => t.sentAt(s));
+  assert.deepEqual(
+    order,
+    [...order].sort((a, b) => a - b),
+    'send order kept across growth',
+  );
+  while (t.size < 32) assert.ok(t.allocate(InflightKind.PUBACK, undefined, 0) > 0);
+  assert.equal(t.allocate(InflightKind.PUBACK, undefined, 0), 0, 'full at capacity');
+  assert.equal(t.slots, 32);
+});
+
 test('packet ids wrap from 65535 to 1', () => {
   const t = new InflightTable(2);
   let last = 0;
@@ -110,6 +147,25 @@ test('packet ids wrap from 65535 to 1', () => {
     t.release(t.find(last, InflightKind.PUBACK));
   }
   assert.equal(last, 70_000 - 65535);
+});
+
+test('the packet queue grows past its first 8 slots up to its limit in order, and starts afresh once empty', () => {
+  const q = new PacketQueue(20);
+  const b = (n: number) => Buffer.from([n]);
+  const out: number[] = [];
+  for (let i = 0; i < 5; i++) q.pushDroppingOldest(b(i));
+  out.push(q.shift()![0]!, q.shift()![0]!); // the ring's head moves before it grows
+  let dropped = 0;
+  for (let i = 5; i < 30; i++) if (q.pushDroppingOldest(b(i))) dropped++;
+  assert.equal(q.length, 20);
+  assert.equal(dropped, 8, '3 + 25 packets into 20 slots');
+  assert.ok(q.full);
+  while (q.length > 0) out.push(q.shift()![0]!);
+  assert.deepEqual(out, [0, 1, ...Array.from({ length: 20 }, (_, i) => i + 10)]);
+  assert.equal(q.peek(), undefined);
+  q.pushDroppingOldest(b(99));
+  assert.equal(q.peek()?.[0], 99);
+  assert.equal(q.clear(), 1);
 });
 
 test('the packet queue drops the oldest when full and keeps order', () => {
@@ -123,4 +179,17 @@ test('the packet queue drops the oldest when full and keeps order', () => {
     [q.shift(), q.shift(), q.shift(), q.shift()].map((x) => x?.[0]),
     [2, 3, 4, undefined],
   );
+});
+
+test('a text payload is encoded into the PUBLISH as UTF-8, the same bytes as its Buffer', () => {
+  const topic = new EncodedTopic('v2x/v1/WAUZZZC74PD929912/telemetry');
+  for (const text of ['{"a":1}', '', 'Müller → 東京 🚗']) {
+    for (const version of [4, 5] as const) {
+      const fromText = encodePublish(version, topic, text, 1, { retain: true });
+      const fromBytes = encodePublish(version, topic, Buffer.from(text, 'utf8'), 1, { retain: true });
+      assert.deepEqual(fromText, fromBytes);
+      const p = decodeWhole(version, fromText) as IPublishPacket;
+      assert.equal(p.payload.toString(), text);
+    }
+  }
 });

@@ -62,6 +62,15 @@ test('the same seed gives the same fleet; another seed another', () => {
   );
 });
 
+test("owners' names are pinned: faker's German entry point names them as its full index did", () => {
+  // recorded with `new Faker({ locale: [de, en, base] })` from the package index (before the lighter import)
+  const g = new FleetGenerator({ seed: 1 });
+  assert.deepEqual(
+    [0, 1, 2, 3, 4, 1234].map((i) => g.car(i).owner),
+    ['Juna Mebold', 'Freya Mielke', 'Josef Helm', 'Ilyas Mäder', 'Willy Ullrich', 'Malena Wittich'],
+  );
+});
+
 test('a car depends on (seed, index) only: same car whatever order or generator builds it', () => {
   const a = new FleetGenerator({ seed: 3 });
   const b = new FleetGenerator({ seed: 3 });
