@@ -17,6 +17,7 @@ import { loadExternalTruth } from '../../eval/traffic/external-truth.js';
 import { scoreLive, type LiveJamEvent, type LiveScore, type LiveSegmentRecord } from '../../eval/traffic/live-score.js';
 import { kafkaTopicName } from '../../protocol/index.js';
 import { loadNetworkFile } from '../../road/load-network.js';
+import type { RoadNetwork } from '../../road/network.js';
 import { resolveSimSettings } from '../../simulator/config.js';
 import { Simulation } from '../../simulator/runtime/simulation.js';
 import type { ProgressLine } from '../progress.js';
@@ -28,8 +29,12 @@ export interface LiveEvalOptions {
   readonly truth: string;
   readonly speed: number;
   readonly warmupS: number;
-  /** Truth: a jam needs at least this many vehicles on the segment (default 0: any). */
+  /** Truth: a jam needs at least this many vehicles on the segment at once at some window of it (default 2, decision 0037). */
   readonly truthMinVehicles?: number;
+  /** Truth: an episode ends at a window at or above this ratio of free flow (default 0.5; 0.4 = the rule before 0037). */
+  readonly truthExitRatio?: number;
+  /** Truth: a jam on a segment ending at a signal lasts at least this long (s; one cycle; default 60). */
+  readonly truthSignalCycleS?: number;
   /** Also write what the service wrote (jam events, traffic records) and the time mapping here, as JSON, to rescore later. */
   readonly recordsFile?: string;
 }
@@ -154,7 +159,13 @@ export async function runLiveTrafficEvaluation(
       truth: truth.records,
       warmupEndMs: startEpochMs + o.warmupS * 1000,
       endMs,
-      ...(o.truthMinVehicles === undefined ? {} : { truthOptions: { minVehicles: o.truthMinVehicles } }),
+      truthOptions: {
+        ...(o.truthMinVehicles === undefined ? {} : { minVehicles: o.truthMinVehicles }),
+        ...(o.truthExitRatio === undefined ? {} : { exitRatio: o.truthExitRatio }),
+        ...(o.truthSignalCycleS === undefined
+          ? {}
+          : { signalMinDurationS: o.truthSignalCycleS, signalSegments: signalApproaches(imported.network) }),
+      },
     });
     const net = imported.network;
     return {
@@ -170,4 +181,13 @@ export async function runLiveTrafficEvaluation(
     progress.done();
     await runCleanups();
   }
+}
+
+/** Ids of the segments that end at a traffic signal. */
+function signalApproaches(net: RoadNetwork): Set<string> {
+  const out = new Set<string>();
+  net.segments.forEach((s, i) => {
+    if (net.nodes[net.segTo[i] as number]?.signal === true) out.add(s.id);
+  });
+  return out;
 }

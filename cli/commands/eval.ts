@@ -7,7 +7,7 @@
  * JSON (stdout; --json also writes it to a file); progress on stderr. Exit 0.
  *
  * `v2x eval traffic --replay FILE --network FILE --truth FILE [--replay-speed N] [--warmup S]
- * [--json FILE] [--html FILE] [--truth-min-vehicles N]` scores the live service instead: the
+ * [--json FILE] [--html FILE] [--truth-min-vehicles N] [--truth-exit-ratio X] [--truth-signal-cycle S]` scores the live service instead: the
  * stack (Kafka, broker, bridge, traffic role) fed by the replayed trace over MQTT, against truth
  * from outside (SUMO edgeData XML or a segment,time,speed CSV): eval-live.ts.
  *
@@ -105,7 +105,19 @@ const trafficEval: LeafCommand = {
     'truth-min-vehicles': {
       type: 'string',
       valueName: 'N',
-      description: 'live mode: a true jam needs N vehicles on the segment (default 0)',
+      description:
+        'live mode: a true jam needs N vehicles on the segment at once at some window of it (default 2; 0: one car can be a jam)',
+    },
+    'truth-signal-cycle': {
+      type: 'string',
+      valueName: 'S',
+      description:
+        "live mode: a true jam on a signal approach lasts at least S seconds, one cycle (default 60; netconvert's static programs: 90)",
+    },
+    'truth-exit-ratio': {
+      type: 'string',
+      valueName: 'X',
+      description: 'live mode: a true jam ends at a window at or above X of free flow (default 0.5; 0.4: the rule before decision 0037)',
     },
     html: { type: 'string', valueName: 'FILE', description: 'live mode: write an HTML report with a timeline chart' },
     'sim-truth': {
@@ -138,6 +150,8 @@ const trafficEval: LeafCommand = {
     const live = options.replay !== undefined || options.truth !== undefined;
     const speed = pick('replay-speed', (n) => n > 0 && n <= 1000, 'a number in (0, 1000]');
     const minVeh = pick('truth-min-vehicles', (n) => n >= 0, 'a number >= 0');
+    const exitRatio = pick('truth-exit-ratio', (n) => n >= 0.4 && n <= 1, 'a number in [0.4, 1]');
+    const cycle = pick('truth-signal-cycle', (n) => n >= 0 && n <= 600, 'a number of seconds in [0, 600]');
     const simTruth = typeof options['sim-truth'] === 'string';
     if (simTruth && (live || options.scenario !== undefined))
       problems.push('--sim-truth FILE reads a finished run: it does not go with --scenario, --replay, --network or --truth');
@@ -175,6 +189,8 @@ const trafficEval: LeafCommand = {
         speed: speed ?? 10,
         warmupS: warmup ?? 600,
         ...(minVeh === undefined ? {} : { truthMinVehicles: minVeh }),
+        ...(exitRatio === undefined ? {} : { truthExitRatio: exitRatio }),
+        ...(cycle === undefined ? {} : { truthSignalCycleS: cycle }),
         ...(typeof options.records === 'string' ? { recordsFile: options.records } : {}),
       };
       const r = await runLiveTrafficEvaluation(config, o, progressLine(stderr), (w) => stderr.write(`v2x eval: warning: ${w}\n`));

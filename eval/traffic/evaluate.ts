@@ -89,6 +89,8 @@ export interface EvaluationDetails {
     readonly detection: TrafficReport['detection'];
     readonly detectedJams: number;
     readonly delays_s: readonly number[];
+    /** Its jam events (to score it against another truth rule). */
+    readonly events: readonly JamEvent[];
   }[];
   readonly wallMs: number;
   readonly simulatedS: number;
@@ -220,6 +222,7 @@ export async function runTrafficEvaluation(scenarioPath: string, options: Evalua
       detection: { precision: d.precision, recall: d.recall, f1: d.f1, median_delay_s: d.median_delay_s, p90_delay_s: d.p90_delay_s },
       detectedJams: new Set(cov.map((c) => c.jamId)).size,
       delays_s: d.delays_s,
+      events: sh.events,
     };
   });
   const fc = scoreForecasts(forecasts, new TruthSpeeds(records));

@@ -12,4 +12,5 @@ if [ ! -x "$VENV/bin/sumo" ]; then
 fi
 PATH="$VENV/bin:$PATH" "$VENV/bin/python" "$(dirname "$0")/generate.py" "$OUT" "$@"
 NET=$(ls "$OUT"/*.net.xml | grep -v '/raw\.net\.xml$' | head -n 1)
-echo "score it: node dist/cli/run.js eval traffic --replay $OUT/fcd.xml --network $NET --truth $OUT/edgedata.xml --html $OUT/report.html"
+echo "score it: node dist/cli/run.js eval traffic --replay $OUT/fcd.xml --network $NET --truth $OUT/edgedata.xml --truth-signal-cycle 90 --html $OUT/report.html"
+# --truth-signal-cycle 90: netconvert's static signal programs run 90 s cycles (decision 0037)

@@ -25,6 +25,13 @@ export const trafficConfigSchema = Type.Object(
       default: 15_000,
       description: 'with no telemetry for this long (wall time), the record clock advances with the wall clock (0 = never)',
     }),
+    signalCycleS: Type.Integer({
+      minimum: 10,
+      maximum: 600,
+      default: 60,
+      description:
+        "signal cycle of the network, s: a segment ending at a signal is confirmed as jammed after this long slow (a queue that outlives a cycle, decision 0037); the bundled city runs 60 s, netconvert's static programs 90 s",
+    }),
     warningDistanceM: Type.Integer({
       minimum: 0,
       maximum: 20_000,
@@ -48,3 +55,8 @@ export const trafficConfigSchema = Type.Object(
   },
   { additionalProperties: false, default: {} },
 );
+
+/** The detector's options from the traffic config: a signal approach confirms after one cycle of slow slots. */
+export function detectorOptionsFor(tc: { readonly signalCycleS: number; readonly stepMs: number }): { signalConfirmSlots: number } {
+  return { signalConfirmSlots: Math.max(1, Math.ceil((tc.signalCycleS * 1000) / tc.stepMs)) };
+}

@@ -77,6 +77,14 @@ export interface DetectorOptions {
   readonly denseConfirmSlots?: number;
   readonly denseOccupancy?: number;
   readonly vehicleSpacingM?: number;
+  /**
+   * Entry hysteresis (decision 0037; off by default): a slot whose mean is at or above 40% of free
+   * flow but below `entryHoldRatio` holds the run of slow slots instead of resetting it (it does not
+   * count towards it). Default 0.4: the strict run of 0014. At 0.5 it confirmed the signal approaches
+   * whose queue creeps at 40-50% between reds (recall 0.91 -> 0.98 on tuning seed 23) but also
+   * ordinary signal cycles (precision 0.87 -> 0.64).
+   */
+  readonly entryHoldRatio?: number;
 }
 
 export interface StepOutput {
@@ -113,6 +121,7 @@ export class TrafficDetector {
   readonly #queueVehicles: number;
   readonly #spillbackConfirm: number;
   readonly #stepMs: number;
+  readonly #holdRatio: number;
   readonly queue = new QueueEvidence();
   #jammedBefore: ReadonlySet<number> = new Set();
   readonly #jammed = new Set<number>();
@@ -138,6 +147,7 @@ export class TrafficDetector {
     this.#queueVehicles = options.queueVehicles ?? 2;
     this.#spillbackConfirm = options.spillbackConfirmSlots ?? 2;
     this.#stepMs = options.stepMs ?? 10_000;
+    this.#holdRatio = Math.max(0.4, options.entryHoldRatio ?? 0.4);
     this.#feeder = options.feederConfirmSlots ?? 0;
     this.#dense = {
       slots: options.denseConfirmSlots ?? 0,
@@ -235,7 +245,7 @@ export class TrafficDetector {
       seen.add(s);
       const ff = this.freeFlow.freeFlow(w.key, net.segFreeFlow[s] as number);
       const r = w.sampleMeanSpeedMps / ff;
-      this.#slowRun.set(s, r < 0.4 ? (this.#slowRun.get(s) ?? 0) + 1 : 0);
+      this.#slowRun.set(s, nextSlowRun(this.#slowRun.get(s) ?? 0, r, this.#holdRatio));
       this.#stillRun.set(s, r < this.#still.ratio ? (this.#stillRun.get(s) ?? 0) + 1 : 0);
       this.#fastRun.set(s, r >= this.#exitRatio ? (this.#fastRun.get(s) ?? 0) + 1 : 0);
     }
@@ -325,4 +335,10 @@ export class TrafficDetector {
     }
     return out;
   }
+}
+
+/** The run of slow slots after a slot at `ratio` x free flow: counts below 0.4, holds below `holdRatio`, else resets. */
+export function nextSlowRun(run: number, ratio: number, holdRatio: number): number {
+  if (ratio < 0.4) return run + 1;
+  return ratio < holdRatio ? run : 0;
 }

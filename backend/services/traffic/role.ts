@@ -33,6 +33,7 @@ import type { JamEventMsg, JamMsg } from '../../dashboard/hub/events.js';
 import type { RoleContext, ServiceRole, StartedRole } from '../../roles.js';
 import { trafficRoutes } from './routes.js';
 import { corridors } from './corridors.js';
+import { detectorOptionsFor } from './config.js';
 import { startMatchStage } from './match-stage.js';
 import { repartitionTopic, targetsTopic } from './repartition.js';
 import { startSegmentStage, type SegmentStage } from './segment-stage.js';
@@ -137,6 +138,7 @@ export function createTrafficRole(clock: Clock = systemClock): ServiceRole<Secti
           warningDistanceM: tc.warningDistanceM,
           warningTtlSeconds: tc.warningTtlSeconds,
           timeBound: { now: () => clock.now(), maxAheadMs: config.bridge.maxClockSkewMs },
+          detector: detectorOptionsFor(tc),
         });
       const prefix = config.bridge.topicPrefix;
       const groupId = `${prefix}${tc.groupId}`;

@@ -13,7 +13,7 @@ const rec = (segmentId: string, t: number, v: number | null, ff = 10): GroundTru
   timeMs: t * 1000,
   windowS: 10,
   segmentId,
-  count: 1,
+  count: 3,
   meanSpeedMps: v,
   freeFlowMps: ff,
 });
