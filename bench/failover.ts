@@ -42,7 +42,7 @@ import { FleetGenerator } from '../simulator/fleet/generate.js';
 import { startFleetProcess } from '../simulator/runtime/fleet-process.js';
 import { seedOf } from '../simulator/runtime/world.js';
 import { startSoakWatch } from '../scripts/soak/watch.js';
-import { acknowledgedLoss } from '../scripts/soak/ledger.js';
+import { acknowledgedLossOf } from '../scripts/soak/ledger.js';
 import { benchConfig } from './lib/backend.js';
 import { numberFlags, stringFlag } from './lib/flags.js';
 import { commitId, machineInfo, repoRoot } from './lib/provenance.js';
@@ -276,16 +276,9 @@ async function run(local: LocalKafka, withKills: boolean): Promise<RunFigures> {
     } catch {
       status(`${name}: no simulator summary (it did not stop cleanly)`);
     }
-    const published = messages?.published?.telemetry;
     // acknowledged and not in Kafka: the holes, or what the cars made beyond what they had not got
     // acknowledged when they stopped (scripts/soak/ledger.ts acknowledgedLoss: lower bounds)
-    const loss = acknowledgedLoss(
-      tel.lost,
-      tel.found,
-      published === undefined
-        ? undefined
-        : { published, unacknowledged: messages?.unacknowledged ?? 0, unsent: messages?.unsent ?? 0, dropped: messages?.dropped ?? 0 },
-    );
+    const loss = acknowledgedLossOf(tel.lost, tel.found, messages);
     const fenceList = await fetch(`${stack.httpUrl}/api/v1/fences`, { headers: { authorization: `Bearer ${TOKEN}` } });
     const fences = ((await fenceList.json()) as { items: unknown[] }).items.map(assertFence);
     const g = config.geofencing;

@@ -37,7 +37,7 @@ import { benchConfig, benchKafka } from '../bench/lib/backend.js';
 import { numberFlags, stringFlag } from '../bench/lib/flags.js';
 import { commitId, machineInfo, repoRoot } from '../bench/lib/provenance.js';
 import { startBenchStack, type BenchStack } from '../bench/lib/stack.js';
-import { acknowledgedLoss } from './soak/ledger.js';
+import { acknowledgedLossOf } from './soak/ledger.js';
 import { soakChart } from './soak/chart.js';
 import { startSoakLoad, type SoakLoad } from './soak/load.js';
 import { backendSample, procRssMb, selfSample, type ProcessSample } from './soak/metrics.js';
@@ -256,15 +256,9 @@ try {
   // stops cleanly): a message it made that never reached Kafka, after the drain, is lost too unless
   // the cars had not got it acknowledged when they stopped (unsent while (re)connecting, in flight,
   // dropped by a full queue); the holes are part of it, counted once (ledger.ts acknowledgedLoss)
-  const published = simSummary.messages?.published?.telemetry;
   const m = simSummary.messages;
-  const loss = acknowledgedLoss(
-    telemetry.lost,
-    telemetry.found,
-    published === undefined
-      ? undefined
-      : { published, unacknowledged: m?.unacknowledged ?? 0, unsent: m?.unsent ?? 0, dropped: m?.dropped ?? 0 },
-  );
+  const published = m?.published?.telemetry;
+  const loss = acknowledgedLossOf(telemetry.lost, telemetry.found, m);
   const tail = loss.neverInKafka ?? undefined;
   const lost = loss.lost;
   const lostDetail =

@@ -3,14 +3,18 @@ import { readFileSync, readdirSync } from 'node:fs';
 
 const TICKS_PER_S = 100;
 
-interface ProcStat {
+export interface ProcStat {
   readonly pid: number;
   readonly ppid: number;
   readonly comm: string;
+  /** CPU seconds in user mode and in the kernel (a process's sum over its threads), and both. */
+  readonly userS: number;
+  readonly systemS: number;
   readonly cpuS: number;
 }
 
-function readStat(pid: number): ProcStat | undefined {
+/** One process's /proc/PID/stat, or undefined when it is gone (or not Linux). */
+export function readStat(pid: number): ProcStat | undefined {
   try {
     const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // the command name may hold spaces and parentheses: fields start after the last ')'
@@ -19,13 +23,14 @@ function readStat(pid: number): ProcStat | undefined {
     const ppid = Number(rest[1]);
     const utime = Number(rest[11]);
     const stime = Number(rest[12]);
-    return { pid, ppid, comm, cpuS: (utime + stime) / TICKS_PER_S };
+    return { pid, ppid, comm, userS: utime / TICKS_PER_S, systemS: stime / TICKS_PER_S, cpuS: (utime + stime) / TICKS_PER_S };
   } catch {
     return undefined;
   }
 }
 
-function snapshot(): { byPid: Map<number, ProcStat>; children: Map<number, number[]> } {
+/** Every process now, and each one's children, from one scan of /proc (empty when not Linux). */
+export function snapshot(): { byPid: Map<number, ProcStat>; children: Map<number, number[]> } {
   let pids: number[] = [];
   try {
     pids = readdirSync('/proc')

@@ -3,9 +3,8 @@
  * /proc (Linux only; zeros elsewhere). A process's utime/stime already sum its threads (worker
  * threads included); its live child processes are added by walking the parent links.
  */
-import { readFileSync, readdirSync } from 'node:fs';
-
-const TICKS_PER_S = 100;
+import { readFileSync } from 'node:fs';
+import { readStat, snapshot } from './proc-cpu.js';
 
 export interface TreeSample {
   /** CPU seconds in user mode, every process of the tree. */
@@ -16,23 +15,6 @@ export interface TreeSample {
   readonly rssKb: number;
   /** Processes in the tree (the root included) at the sample. */
   readonly processes: number;
-}
-
-interface Stat {
-  readonly ppid: number;
-  readonly user: number;
-  readonly system: number;
-}
-
-function readStat(pid: number): Stat | undefined {
-  try {
-    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // the command name may hold spaces and parentheses: fields start after the last ')'
-    const rest = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    return { ppid: Number(rest[1]), user: Number(rest[11]) / TICKS_PER_S, system: Number(rest[12]) / TICKS_PER_S };
-  } catch {
-    return undefined;
-  }
 }
 
 function readRssKb(pid: number): number {
@@ -46,19 +28,7 @@ function readRssKb(pid: number): number {
 
 /** The pids of `root` and all its descendants (root first), from one scan of /proc. */
 export function treePids(root: number): number[] {
-  let pids: number[] = [];
-  try {
-    pids = readdirSync('/proc')
-      .filter((d) => /^\d+$/.test(d))
-      .map(Number);
-  } catch {
-    return [];
-  }
-  const children = new Map<number, number[]>();
-  for (const pid of pids) {
-    const s = readStat(pid);
-    if (s !== undefined) children.set(s.ppid, [...(children.get(s.ppid) ?? []), pid]);
-  }
+  const { children } = snapshot();
   const out: number[] = [];
   const stack = [root];
   while (stack.length > 0) {
@@ -79,8 +49,8 @@ export function sampleTree(root: number): TreeSample {
     const s = readStat(pid);
     if (s === undefined) continue;
     processes++;
-    userS += s.user;
-    systemS += s.system;
+    userS += s.userS;
+    systemS += s.systemS;
     rssKb += readRssKb(pid);
   }
   return { userS, systemS, rssKb, processes };

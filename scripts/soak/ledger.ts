@@ -117,6 +117,26 @@ export function acknowledgedLoss(holes: number, found: number, cars: CarsAtStop 
   return { lost: Math.max(0, holes - cars.dropped, neverInKafka - notAcknowledged), neverInKafka, notAcknowledged };
 }
 
+/** The simulator summary's `messages` counters (what a fleet that stopped cleanly writes), as far as loss needs them. */
+export interface SummaryMessages {
+  readonly published?: { readonly telemetry?: number };
+  readonly unacknowledged?: number;
+  readonly unsent?: number;
+  readonly dropped?: number;
+}
+
+/** acknowledgedLoss with the cars' counters from the simulator's summary (none when it did not stop cleanly). */
+export function acknowledgedLossOf(holes: number, found: number, m: SummaryMessages | undefined): AcknowledgedLoss {
+  const published = m?.published?.telemetry;
+  return acknowledgedLoss(
+    holes,
+    found,
+    published === undefined
+      ? undefined
+      : { published, unacknowledged: m?.unacknowledged ?? 0, unsent: m?.unsent ?? 0, dropped: m?.dropped ?? 0 },
+  );
+}
+
 export interface CommandFigures {
   /** Commands with at least one result from the car. */
   readonly answered: number;

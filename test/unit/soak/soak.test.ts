@@ -1,7 +1,7 @@
 /** The soak's pure parts (scripts/soak/): its books, the Prometheus parsing, the verdict and the chart. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { acknowledgedLoss, CommandLedger, TelemetryLedger } from '../../../scripts/soak/ledger.js';
+import { acknowledgedLoss, acknowledgedLossOf, CommandLedger, TelemetryLedger } from '../../../scripts/soak/ledger.js';
 import { backendSample, judgedHeapMb, rssFromStatus } from '../../../scripts/soak/metrics.js';
 import { growthAfterWarmup, median, verdict, type MinuteRow } from '../../../scripts/soak/verdict.js';
 import { soakChart } from '../../../scripts/soak/chart.js';
@@ -31,6 +31,10 @@ test('acknowledged loss: holes are part of what Kafka lacks, counted once (the f
   const cars = { published: found + 68, unacknowledged: 60, unsent: 4, dropped: 0 };
   assert.equal(holes + Math.max(0, cars.published - found - 64), 9, 'the old count');
   assert.deepEqual(acknowledgedLoss(holes, found, cars), { lost: 5, neverInKafka: 68, notAcknowledged: 64 });
+  // the same from the simulator's summary counters (the soak and the failover bench), and without a summary
+  const summary = { published: { telemetry: found + 68 }, unacknowledged: 60, unsent: 4 };
+  assert.deepEqual(acknowledgedLossOf(holes, found, summary), { lost: 5, neverInKafka: 68, notAcknowledged: 64 });
+  assert.deepEqual(acknowledgedLossOf(holes, found, undefined), { lost: 5, neverInKafka: null, notAcknowledged: 0 });
   // the uninterrupted run: no holes, 57 not in Kafka, 58 not acknowledged
   assert.equal(acknowledgedLoss(0, 1000, { published: 1057, unacknowledged: 50, unsent: 8, dropped: 0 }).lost, 0);
   // beyond the holes and what was not acknowledged: acknowledged and lost at the end of a car's run
